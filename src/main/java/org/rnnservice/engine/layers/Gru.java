@@ -1,0 +1,217 @@
+package org.rnnservice.engine.layers;
+
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Keras' {@code GRU} with gate blocks {@code [z, r, h]} and {@code h_t = z*h_{t-1} + (1-z)*hh}. With
+ * {@code reset_after=true} (the default) the reset gate multiplies the recurrent term including its own bias, and the
+ * bias is {@code (2, 3u)}: input bias, then recurrent bias. With {@code false} it multiplies the previous state.
+ */
+public final class Gru extends Recurrent {
+
+    private final Activation recurrentActivation;
+    private final boolean resetAfter;
+
+    private float[] xz;    // x . W + input bias [T, B, 3u]
+    private float[] hz;    // reset_after: h_{t-1} . U + recurrent bias [T, B, 3u]; else [B, 3u] scratch
+    private float[] pre;   // pre-activations of z, r, hh [T, B, 3u]
+    private float[] act;   // z, r, hh [T, B, 3u]
+    private float[] rh;    // reset_after=false: r * h_{t-1} [T, B, u]
+    private float[] dxz;   // gradients of the input-side pre-activations [T, B, 3u]
+    private float[] dhz;   // reset_after: gradients of the recurrent-side terms [T, B, 3u]
+    private float[] dhNext;
+    private float[] drh;
+
+    public Gru(String name, LayerConfig c) {
+        super(name, c, "tanh");
+        this.recurrentActivation = c.activation("recurrent_activation", "sigmoid");
+        this.resetAfter = c.bool("reset_after", true);
+    }
+
+    @Override
+    public String type() {
+        return "GRU";
+    }
+
+    @Override
+    protected int gates() {
+        return 3;
+    }
+
+    @Override
+    protected int biasRows() {
+        return resetAfter ? 2 : 1;
+    }
+
+    @Override
+    protected Param createBias(Random rng) {
+        if (!resetAfter) {
+            return super.createBias(rng);
+        }
+        Param b = new Param(name() + "/bias", 2, 3 * units);
+        biasInit.fill(b.value(), 0, 2, 3 * units, rng);
+        return b;
+    }
+
+    @Override
+    protected void runCell() {
+        int u = units;
+        int w = 3 * u;
+        int stepLen = batch * u;
+        xz = Buffers.atLeast(xz, steps * batch * w);
+        pre = Buffers.atLeast(pre, steps * batch * w);
+        act = Buffers.atLeast(act, steps * batch * w);
+        hz = Buffers.atLeast(hz, (resetAfter ? steps : 1) * batch * w);
+        if (!resetAfter) {
+            rh = Buffers.atLeast(rh, steps * stepLen);
+        }
+        projectInputs(xz, w, useBias ? bias.value() : null, 0);
+        float[] uw = recurrentKernel.value();
+        for (int t = 0; t < steps; t++) {
+            int off3 = t * batch * w;
+            int off = t * stepLen;
+            int hzOff = resetAfter ? off3 : 0;
+            // recurrent z and r terms (and, with reset_after, the whole recurrent product plus its bias)
+            if (t > 0) {
+                kernels.gemm(batch, resetAfter ? w : 2 * u, u, h, off - stepLen, u, uw, 0, w, hz, hzOff, w, false);
+            } else {
+                java.util.Arrays.fill(hz, hzOff, hzOff + batch * w, 0f);
+            }
+            if (resetAfter && useBias) {
+                kernels.addRowVector(batch, w, bias.value(), w, hz, hzOff, w);
+            }
+            for (int b = 0; b < batch; b++) {
+                int row = off3 + b * w;
+                int hrow = hzOff + b * w;
+                for (int j = 0; j < 2 * u; j++) {
+                    pre[row + j] = xz[row + j] + hz[hrow + j];
+                }
+                recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
+                if (resetAfter) {
+                    for (int j = 0; j < u; j++) {
+                        pre[row + 2 * u + j] = xz[row + 2 * u + j] + act[row + u + j] * hz[hrow + 2 * u + j];
+                    }
+                } else {
+                    for (int j = 0; j < u; j++) {
+                        rh[off + b * u + j] = t > 0 ? act[row + u + j] * h[off - stepLen + b * u + j] : 0f;
+                    }
+                }
+            }
+            if (!resetAfter) {
+                // (r * h_{t-1}) . U_h, written next to x_h so the candidate's pre-activation is one add
+                if (t > 0) {
+                    kernels.gemm(batch, u, u, rh, off, u, uw, 2 * u, w, hz, 2 * u, w, false);
+                }
+                for (int b = 0; b < batch; b++) {
+                    int row = off3 + b * w + 2 * u;
+                    for (int j = 0; j < u; j++) {
+                        pre[row + j] = xz[row + j] + (t > 0 ? hz[b * w + 2 * u + j] : 0f);
+                    }
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                int row = off3 + b * w;
+                activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
+                int hr = off + b * u;
+                for (int j = 0; j < u; j++) {
+                    float z = act[row + j];
+                    float prev = t > 0 ? h[hr - stepLen + j] : 0f;
+                    h[hr + j] = z * prev + (1f - z) * act[row + 2 * u + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void runCellBackward(float[] dh) {
+        int u = units;
+        int w = 3 * u;
+        int stepLen = batch * u;
+        dxz = Buffers.atLeast(dxz, steps * batch * w);
+        if (resetAfter) {
+            dhz = Buffers.atLeast(dhz, steps * batch * w);
+        } else {
+            drh = Buffers.atLeast(drh, stepLen);
+        }
+        dhNext = Buffers.atLeast(dhNext, stepLen);
+        java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
+        float[] uw = recurrentKernel.value();
+        for (int t = steps - 1; t >= 0; t--) {
+            int off3 = t * batch * w;
+            int off = t * stepLen;
+            for (int b = 0; b < batch; b++) {
+                int row = off3 + b * w;
+                int hr = off + b * u;
+                for (int j = 0; j < u; j++) {
+                    float d = dh[hr + j] + dhNext[b * u + j];
+                    float z = act[row + j];
+                    float prev = t > 0 ? h[hr - stepLen + j] : 0f;
+                    dxz[row + j] = d * (prev - act[row + 2 * u + j]);  // d z (post-activation)
+                    dxz[row + 2 * u + j] = d * (1f - z);                // d hh (post-activation)
+                    dhNext[b * u + j] = d * z;
+                }
+                activation.backward(pre, row + 2 * u, act, row + 2 * u, dxz, row + 2 * u, dxz, row + 2 * u, 1, u);
+            }
+            if (resetAfter) {
+                for (int b = 0; b < batch; b++) {
+                    int row = off3 + b * w;
+                    for (int j = 0; j < u; j++) {
+                        float dcand = dxz[row + 2 * u + j];
+                        dxz[row + u + j] = dcand * hz[row + 2 * u + j];   // d r (post-activation)
+                        dhz[row + 2 * u + j] = dcand * act[row + u + j];
+                    }
+                    recurrentActivation.backward(pre, row, act, row, dxz, row, dxz, row, 1, 2 * u);
+                    System.arraycopy(dxz, row, dhz, row, 2 * u);
+                }
+                if (t > 0) {
+                    kernels.gemmTransB(batch, u, w, dhz, off3, w, uw, 0, w, dhNext, 0, u, true);
+                }
+            } else {
+                if (t > 0) {
+                    kernels.gemmTransB(batch, u, u, dxz, off3 + 2 * u, w, uw, 2 * u, w, drh, 0, u, false);
+                } else {
+                    java.util.Arrays.fill(drh, 0, stepLen, 0f);
+                }
+                for (int b = 0; b < batch; b++) {
+                    int row = off3 + b * w;
+                    int hr = off + b * u;
+                    for (int j = 0; j < u; j++) {
+                        float prev = t > 0 ? h[hr - stepLen + j] : 0f;
+                        dxz[row + u + j] = drh[b * u + j] * prev;                 // d r (post-activation)
+                        dhNext[b * u + j] += drh[b * u + j] * act[row + u + j];
+                    }
+                    recurrentActivation.backward(pre, row, act, row, dxz, row, dxz, row, 1, 2 * u);
+                }
+                if (t > 0) {
+                    kernels.gemmTransB(batch, u, 2 * u, dxz, off3, w, uw, 0, w, dhNext, 0, u, true);
+                }
+            }
+        }
+        kernelGradient(dxz, w);
+        if (resetAfter) {
+            recurrentGradient(dhz, w, w, 0, false);
+            if (useBias) {
+                kernels.sumRows(steps * batch, w, dxz, 0, w, bias.grad(), 0, false);
+                kernels.sumRows(steps * batch, w, dhz, 0, w, bias.grad(), w, false);
+            }
+        } else {
+            recurrentGradient(dxz, w, 2 * u, 0, false);
+            kernels.gemmTransA(u, u, steps * batch, rh, 0, u, dxz, 2 * u, w, recurrentKernel.grad(), 2 * u, w, false);
+            if (useBias) {
+                kernels.sumRows(steps * batch, w, dxz, 0, w, bias.grad(), 0, false);
+            }
+        }
+    }
+
+    @Override
+    protected void inputGradient(float[] out) {
+        projectInputGradient(dxz, 3 * units, out);
+    }
+
+    @Override
+    protected void extraConfig(Map<String, Object> c) {
+        c.put("recurrent_activation", recurrentActivation.kerasName());
+        c.put("reset_after", resetAfter);
+    }
+}

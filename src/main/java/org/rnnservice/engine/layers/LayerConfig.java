@@ -1,0 +1,137 @@
+package org.rnnservice.engine.layers;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A layer's arguments by their Keras names, read with typed accessors. Every read marks the key as known, so
+ * {@link #rejectUnknown} can name a misspelled argument instead of silently ignoring it.
+ */
+public final class LayerConfig {
+
+    private final Map<String, Object> values;
+    private final String path;
+    private final Set<String> read = new LinkedHashSet<>();
+
+    /** Wraps the arguments found at {@code path} (such as {@code layers[1]}), which error messages name. */
+    public LayerConfig(Map<String, ?> values, String path) {
+        this.values = new LinkedHashMap<>(values);
+        this.path = path;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public boolean has(String key) {
+        read.add(key);
+        return values.get(key) != null;
+    }
+
+    public String string(String key, String fallback) {
+        Object v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        throw invalid(key, "must be a string");
+    }
+
+    public int positiveInt(String key) {
+        Object v = get(key);
+        if (v == null) {
+            throw invalid(key, "is required");
+        }
+        int n = toInt(key, v);
+        if (n < 1) {
+            throw invalid(key, "must be a positive integer, got " + n);
+        }
+        return n;
+    }
+
+    public int intValue(String key, int fallback) {
+        Object v = get(key);
+        return v == null ? fallback : toInt(key, v);
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        Object v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw invalid(key, "must be true or false");
+    }
+
+    /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */
+    public float rate(String key) {
+        Object v = get(key);
+        if (v == null) {
+            return 0f;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() < 1)) {
+            throw invalid(key, "must be a number in [0, 1), got " + v);
+        }
+        return n.floatValue();
+    }
+
+    public Activation activation(String key, String fallback) {
+        String name = string(key, fallback);
+        try {
+            return Activation.of(name);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    /** An initializer given by name or as Keras' {@code {"class_name": ..., "config": ...}} object. */
+    public Initializer initializer(String key, String fallback) {
+        Object v = get(key);
+        String name = fallback;
+        if (v instanceof String s) {
+            name = s;
+        } else if (v instanceof Map<?, ?> m && m.get("class_name") instanceof String s) {
+            name = s.replaceAll("([a-z])([A-Z])", "$1_$2");
+        } else if (v != null) {
+            throw invalid(key, "must be an initializer name such as \"glorot_uniform\"");
+        }
+        try {
+            return Initializer.of(name);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    /** Fails naming the first argument that no accessor asked for, ignoring {@code ignorable} ones. */
+    public void rejectUnknown(List<String> ignorable) {
+        for (String key : values.keySet()) {
+            if (!read.contains(key) && !ignorable.contains(key)) {
+                throw new InvalidModelException(path + "." + key, "unknown argument '" + key + "' for this layer");
+            }
+        }
+    }
+
+    private Object get(String key) {
+        read.add(key);
+        return values.get(key);
+    }
+
+    private int toInt(String key, Object v) {
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw invalid(key, "must be an integer, got " + v);
+    }
+
+    public InvalidModelException invalid(String key, String message) {
+        return new InvalidModelException(path + "." + key, key + " " + message);
+    }
+}

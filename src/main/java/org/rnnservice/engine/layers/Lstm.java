@@ -1,0 +1,153 @@
+package org.rnnservice.engine.layers;
+
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Keras' {@code LSTM} with gate blocks {@code [i, f, c, o]}: {@code c_t = f*c_{t-1} + i*activation(z_c)},
+ * {@code h_t = o*activation(c_t)}. All four gates of a step come from one product with the recurrent kernel.
+ */
+public final class Lstm extends Recurrent {
+
+    private final Activation recurrentActivation;
+    private final boolean unitForgetBias;
+
+    private float[] pre;    // gate pre-activations [T, B, 4u]
+    private float[] act;    // gate activations [T, B, 4u]
+    private float[] cell;   // c_t [T, B, u]
+    private float[] cellAct; // activation(c_t) [T, B, u]
+    private float[] dPre;   // gradients of the pre-activations [T, B, 4u]
+    private float[] dhNext;
+    private float[] dcNext;
+    private float[] dcTmp;
+
+    public Lstm(String name, LayerConfig c) {
+        super(name, c, "tanh");
+        this.recurrentActivation = c.activation("recurrent_activation", "sigmoid");
+        this.unitForgetBias = c.bool("unit_forget_bias", true);
+    }
+
+    @Override
+    public String type() {
+        return "LSTM";
+    }
+
+    @Override
+    protected int gates() {
+        return 4;
+    }
+
+    @Override
+    protected Param createBias(Random rng) {
+        Param b = super.createBias(rng);
+        if (unitForgetBias) {
+            // Keras replaces the forget block of the initial bias with ones, whatever bias_initializer says.
+            java.util.Arrays.fill(b.value(), units, 2 * units, 1f);
+        }
+        return b;
+    }
+
+    @Override
+    protected void runCell() {
+        int u = units;
+        int w = 4 * u;
+        int stepLen = batch * u;
+        pre = Buffers.atLeast(pre, steps * batch * w);
+        act = Buffers.atLeast(act, steps * batch * w);
+        cell = Buffers.atLeast(cell, steps * stepLen);
+        cellAct = Buffers.atLeast(cellAct, steps * stepLen);
+        projectInputs(pre, w, useBias ? bias.value() : null, 0);
+        float[] uw = recurrentKernel.value();
+        for (int t = 0; t < steps; t++) {
+            int off4 = t * batch * w;
+            int off = t * stepLen;
+            if (t > 0) {
+                kernels.gemm(batch, w, u, h, off - stepLen, u, uw, 0, w, pre, off4, w, true);
+            }
+            for (int b = 0; b < batch; b++) {
+                int row = off4 + b * w;
+                recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
+                activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
+                recurrentActivation.apply(kernels, pre, row + 3 * u, act, row + 3 * u, 1, u);
+                int cr = off + b * u;
+                for (int j = 0; j < u; j++) {
+                    float prev = t > 0 ? cell[cr - stepLen + j] : 0f;
+                    cell[cr + j] = act[row + u + j] * prev + act[row + j] * act[row + 2 * u + j];
+                }
+            }
+            activation.apply(kernels, cell, off, cellAct, off, batch, u);
+            for (int b = 0; b < batch; b++) {
+                int row = off4 + b * w + 3 * u;
+                int cr = off + b * u;
+                for (int j = 0; j < u; j++) {
+                    h[cr + j] = act[row + j] * cellAct[cr + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void runCellBackward(float[] dh) {
+        int u = units;
+        int w = 4 * u;
+        int stepLen = batch * u;
+        dPre = Buffers.atLeast(dPre, steps * batch * w);
+        dhNext = Buffers.atLeast(dhNext, stepLen);
+        dcNext = Buffers.atLeast(dcNext, stepLen);
+        dcTmp = Buffers.atLeast(dcTmp, stepLen);
+        java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
+        java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
+        float[] uw = recurrentKernel.value();
+        for (int t = steps - 1; t >= 0; t--) {
+            int off4 = t * batch * w;
+            int off = t * stepLen;
+            // dcTmp = dh_total * o, then through activation(c)
+            for (int b = 0; b < batch; b++) {
+                int row = off4 + b * w + 3 * u;
+                int cr = b * u;
+                for (int j = 0; j < u; j++) {
+                    float dhv = dh[off + cr + j] + dhNext[cr + j];
+                    dhNext[cr + j] = dhv; // keep the total for the output gate below
+                    dcTmp[cr + j] = dhv * act[row + j];
+                }
+            }
+            activation.backward(cell, off, cellAct, off, dcTmp, 0, dcTmp, 0, batch, u);
+            for (int b = 0; b < batch; b++) {
+                int row = off4 + b * w;
+                int cr = b * u;
+                for (int j = 0; j < u; j++) {
+                    float dc = dcNext[cr + j] + dcTmp[cr + j];
+                    float prev = t > 0 ? cell[off - stepLen + cr + j] : 0f;
+                    dPre[row + j] = dc * act[row + 2 * u + j];                 // d i
+                    dPre[row + u + j] = dc * prev;                             // d f
+                    dPre[row + 2 * u + j] = dc * act[row + j];                 // d g
+                    dPre[row + 3 * u + j] = dhNext[cr + j] * cellAct[off + cr + j]; // d o
+                    dcNext[cr + j] = dc * act[row + u + j];
+                }
+                recurrentActivation.backward(pre, row, act, row, dPre, row, dPre, row, 1, 2 * u);
+                activation.backward(pre, row + 2 * u, act, row + 2 * u, dPre, row + 2 * u, dPre, row + 2 * u, 1, u);
+                recurrentActivation.backward(pre, row + 3 * u, act, row + 3 * u, dPre, row + 3 * u,
+                        dPre, row + 3 * u, 1, u);
+            }
+            if (t > 0) {
+                kernels.gemmTransB(batch, u, w, dPre, off4, w, uw, 0, w, dhNext, 0, u, false);
+            }
+        }
+        kernelGradient(dPre, w);
+        recurrentGradient(dPre, w, w, 0, false);
+        if (useBias) {
+            kernels.sumRows(steps * batch, w, dPre, 0, w, bias.grad(), 0, false);
+        }
+    }
+
+    @Override
+    protected void inputGradient(float[] out) {
+        projectInputGradient(dPre, 4 * units, out);
+    }
+
+    @Override
+    protected void extraConfig(Map<String, Object> c) {
+        c.put("recurrent_activation", recurrentActivation.kerasName());
+        c.put("unit_forget_bias", unitForgetBias);
+    }
+}

@@ -1,0 +1,55 @@
+package org.rnnservice.engine.layers;
+
+import java.util.Arrays;
+
+/** One trainable weight in Keras layout, with its gradient buffer of the same size. */
+public final class Param {
+
+    private final String name;
+    private final int[] shape;
+    private final float[] value;
+    private final float[] grad;
+
+    /** A zero-filled weight named like Keras' {@code layer/kernel}. */
+    public Param(String name, int... shape) {
+        this.name = name;
+        this.shape = shape.clone();
+        int size = 1;
+        for (int d : shape) {
+            size = Math.multiplyExact(size, d);
+        }
+        this.value = new float[size];
+        this.grad = new float[size];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int size() {
+        return value.length;
+    }
+
+    /** The live values; layers and optimizers update them in place. */
+    public float[] value() {
+        return value;
+    }
+
+    /** The gradient of the last backward pass. */
+    public float[] grad() {
+        return grad;
+    }
+
+    /** Replaces the values, checking the size. */
+    public void set(float[] values) {
+        if (values.length != value.length) {
+            throw new IllegalArgumentException(name + " expects " + value.length + " values for shape "
+                    + Arrays.toString(shape) + ", got " + values.length);
+        }
+        System.arraycopy(values, 0, value, 0, value.length);
+    }
+}

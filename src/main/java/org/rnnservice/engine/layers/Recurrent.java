@@ -1,0 +1,226 @@
+package org.rnnservice.engine.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What SimpleRNN, LSTM and GRU share: the Keras arguments, input dropout (one mask per sequence, as Keras draws it),
+ * returning the last state or all of them, and the weight gradients that are one product over all time steps.
+ * Subclasses implement the cell over a whole time-major sequence.
+ */
+abstract class Recurrent extends Layer {
+
+    protected final int units;
+    protected final Activation activation;
+    protected final boolean useBias;
+    protected final boolean returnSequences;
+    protected final float dropout;
+    protected final Initializer kernelInit;
+    protected final Initializer recurrentInit;
+    protected final Initializer biasInit;
+
+    protected int inputDim;
+    protected Param kernel;
+    protected Param recurrentKernel;
+    protected Param bias;
+
+    // state of the last forward pass
+    protected int steps;
+    protected int batch;
+    protected float[] x;      // the cell's input [T, B, I]: the layer input, or its dropped-out copy
+    protected float[] h;      // all states [T, B, u]
+    private float[] dropped;
+    private float[] mask;     // [B, I], null when no dropout was applied
+    private float[] last;     // h_T [B, u] when not returning sequences
+    private float[] dh;       // gradient of all states [T, B, u]
+    protected float[] dx;     // gradient of the cell input [T, B, I]
+
+    Recurrent(String name, LayerConfig c, String defaultActivation) {
+        super(name);
+        this.units = c.positiveInt("units");
+        this.activation = c.activation("activation", defaultActivation);
+        this.useBias = c.bool("use_bias", true);
+        this.returnSequences = c.bool("return_sequences", false);
+        this.dropout = c.rate("dropout");
+        this.kernelInit = c.initializer("kernel_initializer", "glorot_uniform");
+        this.recurrentInit = c.initializer("recurrent_initializer", "orthogonal");
+        this.biasInit = c.initializer("bias_initializer", "zeros");
+    }
+
+    /** Gate blocks per unit: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */
+    protected abstract int gates();
+
+    @Override
+    public LayerShape outputShape(LayerShape input) {
+        if (!input.sequence()) {
+            throw misfit(name(), type() + " expects sequences of shape (timesteps, features), got "
+                    + input.toKeras());
+        }
+        return returnSequences ? LayerShape.sequence(input.steps(), units) : LayerShape.flat(units);
+    }
+
+    @Override
+    public long countParams(LayerShape input) {
+        long width = (long) gates() * units;
+        return (input.features() + (long) units) * width + (useBias ? biasRows() * width : 0);
+    }
+
+    /** Rows of the bias: GRU with reset_after keeps an input and a recurrent bias. */
+    protected int biasRows() {
+        return 1;
+    }
+
+    @Override
+    public void build(LayerShape input, Random rng) {
+        inputDim = input.features();
+        int width = gates() * units;
+        kernel = new Param(name() + "/kernel", inputDim, width);
+        recurrentKernel = new Param(name() + "/recurrent_kernel", units, width);
+        kernelInit.fill(kernel.value(), 0, inputDim, width, rng);
+        recurrentInit.fill(recurrentKernel.value(), 0, units, width, rng);
+        if (useBias) {
+            bias = createBias(rng);
+        }
+    }
+
+    /** The bias weight; GRU's differs in shape. */
+    protected Param createBias(Random rng) {
+        Param b = new Param(name() + "/bias", gates() * units);
+        biasInit.fill(b.value(), 0, 1, gates() * units, rng);
+        return b;
+    }
+
+    @Override
+    public List<Param> params() {
+        return useBias ? List.of(kernel, recurrentKernel, bias) : List.of(kernel, recurrentKernel);
+    }
+
+    @Override
+    public Tensor forward(Tensor in, boolean training, Random rng) {
+        steps = in.steps();
+        batch = in.batch();
+        x = in.data();
+        mask = null;
+        if (training && dropout > 0) {
+            x = applyInputDropout(in.data(), rng);
+        }
+        h = Buffers.atLeast(h, steps * batch * units);
+        runCell();
+        if (returnSequences) {
+            return new Tensor(h, batch, steps, units);
+        }
+        last = Buffers.atLeast(last, batch * units);
+        System.arraycopy(h, (steps - 1) * batch * units, last, 0, batch * units);
+        return new Tensor(last, batch, 0, units);
+    }
+
+    private float[] applyInputDropout(float[] in, Random rng) {
+        int rowLen = batch * inputDim;
+        mask = new float[rowLen];
+        float scale = 1f / (1f - dropout);
+        for (int i = 0; i < rowLen; i++) {
+            mask[i] = rng.nextFloat() < dropout ? 0f : scale;
+        }
+        dropped = Buffers.atLeast(dropped, steps * rowLen);
+        for (int t = 0; t < steps; t++) {
+            int off = t * rowLen;
+            for (int i = 0; i < rowLen; i++) {
+                dropped[off + i] = in[off + i] * mask[i];
+            }
+        }
+        return dropped;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean needInputGrad) {
+        int stepLen = batch * units;
+        dh = Buffers.atLeast(dh, steps * stepLen);
+        if (returnSequences) {
+            System.arraycopy(dy.data(), 0, dh, 0, steps * stepLen);
+        } else {
+            java.util.Arrays.fill(dh, 0, (steps - 1) * stepLen, 0f);
+            System.arraycopy(dy.data(), 0, dh, (steps - 1) * stepLen, stepLen);
+        }
+        runCellBackward(dh);
+        if (!needInputGrad) {
+            return null;
+        }
+        dx = Buffers.atLeast(dx, steps * batch * inputDim);
+        inputGradient(dx);
+        if (mask != null) {
+            int rowLen = batch * inputDim;
+            for (int t = 0; t < steps; t++) {
+                for (int i = 0; i < rowLen; i++) {
+                    dx[t * rowLen + i] *= mask[i];
+                }
+            }
+        }
+        return new Tensor(dx, batch, steps, inputDim);
+    }
+
+    /** Fills {@link #h} for all steps from {@link #x}. */
+    protected abstract void runCell();
+
+    /** Back-propagates through time given the gradient of every state, filling the weight gradients. */
+    protected abstract void runCellBackward(float[] dh);
+
+    /** Writes the gradient of the cell input into {@code out} ({@code [T, B, I]}) after {@link #runCellBackward}. */
+    protected abstract void inputGradient(float[] out);
+
+    /** The input projection of every time step at once: {@code out[T*B, width] = x . kernel (+ bias)}. */
+    protected void projectInputs(float[] out, int width, float[] biasValues, int biasOff) {
+        int rows = steps * batch;
+        kernels.gemm(rows, width, inputDim, x, 0, inputDim, kernel.value(), 0, width, out, 0, width, false);
+        if (biasValues != null) {
+            kernels.addRowVector(rows, width, biasValues, biasOff, out, 0, width);
+        }
+    }
+
+    /** {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation gradients {@code dz}. */
+    protected void kernelGradient(float[] dz, int width) {
+        kernels.gemmTransA(inputDim, width, steps * batch, x, 0, inputDim, dz, 0, width,
+                kernel.grad(), 0, width, false);
+    }
+
+    /** {@code out = dz . kernel^T}: the gradient of the cell input. */
+    protected void projectInputGradient(float[] dz, int width, float[] out) {
+        kernels.gemmTransB(steps * batch, inputDim, width, dz, 0, width, kernel.value(), 0, width,
+                out, 0, inputDim, false);
+    }
+
+    /** {@code recurrent_kernel.grad[:, col..] (+)= h_{t-1}^T . dz_t} summed over t >= 1: one product. */
+    protected void recurrentGradient(float[] dz, int width, int cols, int col, boolean accumulate) {
+        float[] g = recurrentKernel.grad();
+        if (steps > 1) {
+            kernels.gemmTransA(units, cols, (steps - 1) * batch, h, 0, units, dz, batch * width + col, width,
+                    g, col, gates() * units, accumulate);
+        } else if (!accumulate) {
+            for (int r = 0; r < units; r++) {
+                java.util.Arrays.fill(g, r * gates() * units + col, r * gates() * units + col + cols, 0f);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", type());
+        c.put("name", name());
+        c.put("units", units);
+        c.put("activation", activation.kerasName());
+        extraConfig(c);
+        c.put("use_bias", useBias);
+        c.put("return_sequences", returnSequences);
+        c.put("dropout", (double) dropout);
+        c.put("kernel_initializer", kernelInit.kerasName());
+        c.put("recurrent_initializer", recurrentInit.kerasName());
+        c.put("bias_initializer", biasInit.kerasName());
+        return c;
+    }
+
+    /** Arguments only some recurrent layers have. */
+    protected void extraConfig(Map<String, Object> c) {
+    }
+}

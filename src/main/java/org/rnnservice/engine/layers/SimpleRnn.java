@@ -1,0 +1,72 @@
+package org.rnnservice.engine.layers;
+
+/** Keras' {@code SimpleRNN}: {@code h_t = activation(x_t . W + h_{t-1} . U + b)}, {@code h_0 = 0}. */
+public final class SimpleRnn extends Recurrent {
+
+    private float[] z;   // pre-activations [T, B, u]
+    private float[] dz;  // their gradients [T, B, u]
+    private float[] dhNext;
+
+    public SimpleRnn(String name, LayerConfig c) {
+        super(name, c, "tanh");
+    }
+
+    @Override
+    public String type() {
+        return "SimpleRNN";
+    }
+
+    @Override
+    protected int gates() {
+        return 1;
+    }
+
+    @Override
+    protected void runCell() {
+        int u = units;
+        int stepLen = batch * u;
+        z = Buffers.atLeast(z, steps * stepLen);
+        projectInputs(z, u, useBias ? bias.value() : null, 0);
+        float[] uw = recurrentKernel.value();
+        for (int t = 0; t < steps; t++) {
+            int off = t * stepLen;
+            if (t > 0) {
+                kernels.gemm(batch, u, u, h, off - stepLen, u, uw, 0, u, z, off, u, true);
+            }
+            activation.apply(kernels, z, off, h, off, batch, u);
+        }
+    }
+
+    @Override
+    protected void runCellBackward(float[] dh) {
+        int u = units;
+        int stepLen = batch * u;
+        dz = Buffers.atLeast(dz, steps * stepLen);
+        dhNext = Buffers.atLeast(dhNext, stepLen);
+        float[] uw = recurrentKernel.value();
+        for (int t = steps - 1; t >= 0; t--) {
+            int off = t * stepLen;
+            if (t < steps - 1) {
+                for (int i = 0; i < stepLen; i++) {
+                    dz[off + i] = dh[off + i] + dhNext[i];
+                }
+            } else {
+                System.arraycopy(dh, off, dz, off, stepLen);
+            }
+            activation.backward(z, off, h, off, dz, off, dz, off, batch, u);
+            if (t > 0) {
+                kernels.gemmTransB(batch, u, u, dz, off, u, uw, 0, u, dhNext, 0, u, false);
+            }
+        }
+        kernelGradient(dz, u);
+        recurrentGradient(dz, u, u, 0, false);
+        if (useBias) {
+            kernels.sumRows(steps * batch, u, dz, 0, u, bias.grad(), 0, false);
+        }
+    }
+
+    @Override
+    protected void inputGradient(float[] out) {
+        projectInputGradient(dz, units, out);
+    }
+}

@@ -1,0 +1,21 @@
+package org.rnnservice.engine.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras' {@code compile()} arguments: the optimizer by name with its arguments (Keras defaults for those left out),
+ * the loss name and the metric names.
+ */
+public record CompileSpec(String optimizer, Map<String, Object> optimizerArgs, String loss, List<String> metrics) {
+
+    public CompileSpec {
+        optimizerArgs = optimizerArgs == null ? Map.of() : Map.copyOf(optimizerArgs);
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    }
+
+    /** Adam with its defaults and mean squared error, the tutorial's {@code compile(optimizer='adam', loss='mse')}. */
+    public static CompileSpec defaults() {
+        return new CompileSpec("adam", Map.of(), "mean_squared_error", List.of());
+    }
+}

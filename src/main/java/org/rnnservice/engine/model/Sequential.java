@@ -1,0 +1,232 @@
+package org.rnnservice.engine.model;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.rnnservice.engine.layers.Embedding;
+import org.rnnservice.engine.layers.InvalidModelException;
+import org.rnnservice.engine.layers.Layer;
+import org.rnnservice.engine.layers.LayerShape;
+import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.layers.Tensor;
+import org.rnnservice.engine.simd.Kernels;
+
+/**
+ * Keras' {@code Sequential}: a stack of layers built from a {@link ModelSpec}, with Keras' shapes, names, parameter
+ * counts and summary. Inputs and outputs are batch-major {@code [batch, steps, features]}; inside, sequences are
+ * time-major. One instance serves one caller at a time (layers keep their buffers); {@link #copy} makes another.
+ */
+public final class Sequential {
+
+    /** Largest model built unless the caller says otherwise: 50 million weights, 200 MB of float32. */
+    public static final long DEFAULT_MAX_PARAMS = 50_000_000L;
+
+    private final ModelSpec spec;
+    private final LayerShape inputShape;
+    private final List<Layer> layers;
+    private final List<LayerShape> shapes;
+    private float[] input;
+    private Tensor lastOutput;
+
+    private Sequential(ModelSpec spec, LayerShape inputShape, List<Layer> layers, List<LayerShape> shapes) {
+        this.spec = spec;
+        this.inputShape = inputShape;
+        this.layers = layers;
+        this.shapes = shapes;
+    }
+
+    /** Builds and initializes the model with the spec's seed, failing with the field at fault for a bad definition. */
+    public static Sequential build(ModelSpec spec) {
+        return build(spec, DEFAULT_MAX_PARAMS);
+    }
+
+    /** As {@link #build(ModelSpec)}, refusing models with more than {@code maxParams} weights before allocating. */
+    public static Sequential build(ModelSpec spec, long maxParams) {
+        if (spec.layers().isEmpty()) {
+            throw new InvalidModelException("layers", "a model needs at least one layer");
+        }
+        Set<String> used = new HashSet<>();
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            layers.add(LayerFactory.create(spec.layers().get(i), i, used));
+        }
+        LayerShape in = inputShape(spec.inputShape(), layers.get(0));
+        List<LayerShape> shapes = new ArrayList<>();
+        LayerShape shape = in;
+        long total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Embedding && i > 0) {
+                throw new InvalidModelException("layers[" + i + "].type", "Embedding must be the first layer");
+            }
+            total += layer.countParams(shape);
+            if (total > maxParams) {
+                throw new InvalidModelException("layers[" + i + "]", "the model would have " + total
+                        + " weights by this layer, more than the limit of " + maxParams);
+            }
+            shape = layer.outputShape(shape);
+            shapes.add(shape);
+        }
+        Random rng = new Random(spec.seed());
+        LayerShape layerInput = in;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).build(layerInput, rng);
+            layerInput = shapes.get(i);
+        }
+        return new Sequential(spec, in, List.copyOf(layers), List.copyOf(shapes));
+    }
+
+    private static LayerShape inputShape(List<Integer> dims, Layer first) {
+        if (dims == null || dims.isEmpty() || dims.size() > 2) {
+            throw new InvalidModelException("input_shape",
+                    "input_shape is required: [timesteps, features] such as [null, 1] (null for any length)");
+        }
+        for (int i = 0; i < dims.size(); i++) {
+            Integer d = dims.get(i);
+            boolean lengthAxis = i == 0 && (dims.size() == 2 || first instanceof Embedding);
+            if (d == null ? !lengthAxis : d < 1) {
+                throw new InvalidModelException("input_shape[" + i + "]",
+                        "input_shape entries must be positive integers" + (lengthAxis ? " or null" : ""));
+            }
+        }
+        if (dims.size() == 2) {
+            return LayerShape.sequence(dims.get(0), dims.get(1));
+        }
+        return first instanceof Embedding ? LayerShape.sequence(dims.get(0), 1) : LayerShape.flat(dims.get(0));
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name() == null || spec.name().isBlank() ? "sequential" : spec.name();
+    }
+
+    public LayerShape inputShape() {
+        return inputShape;
+    }
+
+    public LayerShape outputShape() {
+        return shapes.get(shapes.size() - 1);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The normalized definition of every layer, in Keras' words. */
+    public List<Map<String, Object>> layerConfigs() {
+        return layers.stream().map(Layer::config).toList();
+    }
+
+    /** Every trainable weight in Keras' {@code get_weights()} order. */
+    public List<Param> params() {
+        List<Param> all = new ArrayList<>();
+        for (Layer l : layers) {
+            all.addAll(l.params());
+        }
+        return all;
+    }
+
+    /** A copy of every weight's values, in {@link #params()} order. */
+    public List<float[]> weights() {
+        return params().stream().map(p -> p.value().clone()).toList();
+    }
+
+    /** Replaces every weight, in {@link #params()} order; sizes must match. */
+    public void setWeights(List<float[]> values) {
+        List<Param> params = params();
+        if (values.size() != params.size()) {
+            throw new IllegalArgumentException("expected " + params.size() + " weight arrays, got " + values.size());
+        }
+        for (int i = 0; i < params.size(); i++) {
+            params.get(i).set(values.get(i));
+        }
+    }
+
+    /** An independent model with the same definition and current weights. */
+    public Sequential copy() {
+        Sequential other = build(spec, Long.MAX_VALUE);
+        other.setWeights(weights());
+        return other;
+    }
+
+    /** Runs every layer on the given kernels (for comparisons between implementations). */
+    public void useKernels(Kernels kernels) {
+        layers.forEach(l -> l.useKernels(kernels));
+    }
+
+    public Summary summary() {
+        List<Summary.Row> rows = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            long n = l.paramCount();
+            total += n;
+            rows.add(new Summary.Row(l.name(), l.type(), shapes.get(i).toList(), shapes.get(i).toKeras(), n));
+        }
+        return new Summary(name(), List.copyOf(rows), total, total, 0);
+    }
+
+    /** Values per sample of the output for inputs of {@code steps} time steps. */
+    public int outputSize(int steps) {
+        LayerShape out = outputShape();
+        return out.sequence() ? steps * out.features() : out.features();
+    }
+
+    /**
+     * Forward pass on a batch-major input of {@code batch} samples of {@code steps} steps; returns the last layer's
+     * output in the engine's layout (time-major for sequences), valid until the next call.
+     */
+    public Tensor forward(float[] x, int batch, int steps, boolean training, Random rng) {
+        int features = inputShape.features();
+        int stepsIn = inputShape.sequence() ? steps : 0;
+        int size = batch * Math.max(stepsIn, 1) * features;
+        if (input == null || input.length < size) {
+            input = new float[size];
+        }
+        Tensor t = Tensor.fromBatchMajor(x, 0, batch, stepsIn, features, input);
+        for (Layer layer : layers) {
+            t = layer.forward(t, training, rng);
+        }
+        lastOutput = t;
+        return t;
+    }
+
+    /** Back-propagates the gradient of the loss with respect to the last output, filling every weight's gradient. */
+    public void backward(Tensor dOut) {
+        Tensor g = dOut;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(g, i > 0);
+        }
+    }
+
+    /** The last forward output, batch-major, into {@code dst}. */
+    public float[] lastOutputBatchMajor(float[] dst) {
+        return lastOutput.toBatchMajor(dst);
+    }
+
+    /**
+     * Predicts {@code count} samples of {@code steps} steps in batches of {@code batchSize}; returns the outputs
+     * batch-major, {@link #outputSize} values per sample.
+     */
+    public float[] predict(float[] x, int count, int steps, int batchSize) {
+        int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
+        int outSize = outputSize(steps);
+        float[] out = new float[Math.multiplyExact(count, outSize)];
+        float[] chunk = new float[Math.min(count, batchSize) * inSize];
+        float[] chunkOut = new float[Math.min(count, batchSize) * outSize];
+        for (int from = 0; from < count; from += batchSize) {
+            int n = Math.min(batchSize, count - from);
+            System.arraycopy(x, from * inSize, chunk, 0, n * inSize);
+            Tensor y = forward(chunk, n, steps, false, null);
+            y.toBatchMajor(chunkOut);
+            System.arraycopy(chunkOut, 0, out, from * outSize, n * outSize);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package org.rnnservice.engine.simd;
+
+/**
+ * The numeric kernels every layer runs on: row-major matrix products in the three forms that forward and backward
+ * passes need, and the elementwise activations of the recurrent gates. Implementations agree within float32 rounding.
+ *
+ * <p>Matrices are addressed as (array, offset, leading dimension) so layers can hand over a time step's slice of a
+ * larger buffer without copying.
+ */
+public interface Kernels {
+
+    /** A short name for logs, such as {@code "scalar"} or {@code "vector-512"}. */
+    String name();
+
+    /** {@code C[m,n] (+)= A[m,k] . B[k,n]}; overwrites C unless {@code accumulate}. */
+    void gemm(int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** {@code C[m,n] (+)= A^T . B} where A is stored as {@code [k,m]}; the weight-gradient product. */
+    void gemmTransA(int m, int n, int k,
+                    float[] a, int aOff, int lda,
+                    float[] b, int bOff, int ldb,
+                    float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** {@code C[m,n] (+)= A . B^T} where B is stored as {@code [n,k]}; the input-gradient product. */
+    void gemmTransB(int m, int n, int k,
+                    float[] a, int aOff, int lda,
+                    float[] b, int bOff, int ldb,
+                    float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** {@code out[i] = tanh(x[i])} for {@code len} elements; in place when the ranges coincide. */
+    void tanh(float[] x, int xOff, float[] out, int outOff, int len);
+
+    /** {@code out[i] = 1 / (1 + exp(-x[i]))} for {@code len} elements; in place when the ranges coincide. */
+    void sigmoid(float[] x, int xOff, float[] out, int outOff, int len);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    void axpy(int len, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** Adds {@code bias[0..n)} to each of the {@code rows} rows of {@code c} (leading dimension {@code ldc}). */
+    default void addRowVector(int rows, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            axpy(n, 1f, bias, biasOff, c, cOff + r * ldc);
+        }
+    }
+
+    /** {@code out[0..n) (+)= sum over rows of a[r, 0..n)}; the bias-gradient reduction. */
+    default void sumRows(int rows, int n, float[] a, int aOff, int lda, float[] out, int outOff, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            axpy(n, 1f, a, aOff + r * lda, out, outOff);
+        }
+    }
+}

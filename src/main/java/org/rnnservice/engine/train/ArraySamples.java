@@ -1,0 +1,30 @@
+package org.rnnservice.engine.train;
+
+/** {@link Samples} backed by two flat float arrays. */
+record ArraySamples(float[] x, float[] y, int count, int steps, int features, int targetSize) implements Samples {
+
+    ArraySamples {
+        int perSample = Math.max(steps, 1) * features;
+        if ((long) perSample * count != x.length) {
+            throw new IllegalArgumentException("x holds " + x.length + " values, expected " + count + " x " + perSample);
+        }
+        if ((long) targetSize * count != y.length) {
+            throw new IllegalArgumentException("y holds " + y.length + " values, expected " + count + " x " + targetSize);
+        }
+    }
+
+    @Override
+    public void inputs(int[] order, int from, int n, float[] dst) {
+        int size = Math.max(steps, 1) * features;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, order[from + i] * size, dst, i * size, size);
+        }
+    }
+
+    @Override
+    public void targets(int[] order, int from, int n, float[] dst) {
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(y, order[from + i] * targetSize, dst, i * targetSize, targetSize);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.rnnservice.engine.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Keras' {@code History}: one list per log key ({@code loss}, metrics, {@code val_*}), one entry per epoch run. */
+public final class History {
+
+    private final Map<String, List<Double>> values = new LinkedHashMap<>();
+    private int stoppedEpoch = -1;
+
+    public void append(Map<String, Double> logs) {
+        logs.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
+    }
+
+    /** Per key, the value of every epoch run so far. */
+    public Map<String, List<Double>> values() {
+        Map<String, List<Double>> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return copy;
+    }
+
+    public List<Double> get(String key) {
+        return values.getOrDefault(key, List.of());
+    }
+
+    /** Number of epochs recorded. */
+    public int epochs() {
+        return values.isEmpty() ? 0 : values.values().iterator().next().size();
+    }
+
+    /** The epoch (from 0) at which early stopping ended training, or -1. */
+    public int stoppedEpoch() {
+        return stoppedEpoch;
+    }
+
+    void stoppedAt(int epoch) {
+        stoppedEpoch = epoch;
+    }
+}

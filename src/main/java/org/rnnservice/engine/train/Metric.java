@@ -1,0 +1,74 @@
+package org.rnnservice.engine.train;
+
+import java.util.Locale;
+
+/**
+ * A Keras metric, reported under the name the user asked for. {@code accuracy} becomes the binary, categorical or
+ * sparse variant as Keras picks it from the loss and the output width.
+ */
+public record Metric(String key, Kind kind) {
+
+    /** The computations behind the metric names. */
+    public enum Kind { MAE, MSE, BINARY_ACCURACY, CATEGORICAL_ACCURACY, SPARSE_CATEGORICAL_ACCURACY }
+
+    /** Resolves a metric name for a model trained with {@code loss} whose output rows are {@code width} wide. */
+    public static Metric of(String name, Loss loss, int width) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        Kind kind = switch (key) {
+            case "mae", "mean_absolute_error" -> Kind.MAE;
+            case "mse", "mean_squared_error" -> Kind.MSE;
+            case "binary_accuracy" -> Kind.BINARY_ACCURACY;
+            case "categorical_accuracy" -> Kind.CATEGORICAL_ACCURACY;
+            case "sparse_categorical_accuracy" -> Kind.SPARSE_CATEGORICAL_ACCURACY;
+            case "accuracy", "acc" -> switch (loss) {
+                case SPARSE_CATEGORICAL_CROSSENTROPY -> Kind.SPARSE_CATEGORICAL_ACCURACY;
+                case CATEGORICAL_CROSSENTROPY -> Kind.CATEGORICAL_ACCURACY;
+                case BINARY_CROSSENTROPY -> Kind.BINARY_ACCURACY;
+                default -> width == 1 ? Kind.BINARY_ACCURACY : Kind.CATEGORICAL_ACCURACY;
+            };
+            default -> throw new IllegalArgumentException("unknown metric '" + name
+                    + "'; expected mae, mse, accuracy, binary_accuracy, categorical_accuracy or "
+                    + "sparse_categorical_accuracy");
+        };
+        if (kind == Kind.SPARSE_CATEGORICAL_ACCURACY != loss.sparse()) {
+            throw new IllegalArgumentException("metric '" + name + "' needs "
+                    + (loss.sparse() ? "dense targets, but the loss takes class indices" : "class-index targets"));
+        }
+        return new Metric(key, kind);
+    }
+
+    /** The sum over {@code rows} output rows of the per-row metric (targets laid out as for the loss). */
+    public double sum(float[] pred, float[] target, int rows, int width) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int p = r * width;
+            switch (kind) {
+                case MAE, MSE, BINARY_ACCURACY -> {
+                    double s = 0;
+                    for (int j = 0; j < width; j++) {
+                        double e = (double) pred[p + j] - target[p + j];
+                        s += switch (kind) {
+                            case MAE -> Math.abs(e);
+                            case MSE -> e * e;
+                            default -> (pred[p + j] > 0.5f ? 1f : 0f) == target[p + j] ? 1 : 0;
+                        };
+                    }
+                    total += s / width;
+                }
+                case CATEGORICAL_ACCURACY -> total += argmax(pred, p, width) == argmax(target, p, width) ? 1 : 0;
+                case SPARSE_CATEGORICAL_ACCURACY -> total += argmax(pred, p, width) == (int) target[r] ? 1 : 0;
+            }
+        }
+        return total;
+    }
+
+    private static int argmax(float[] v, int off, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (v[off + j] > v[off + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}

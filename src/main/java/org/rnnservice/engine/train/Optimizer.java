@@ -1,0 +1,227 @@
+package org.rnnservice.engine.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.rnnservice.engine.layers.Param;
+
+/**
+ * Keras' optimizers with their defaults and update rules. Gradients are clipped first, as Keras does:
+ * {@code clipnorm} per weight, or {@code global_clipnorm} over all of them, then {@code clipvalue}.
+ */
+public abstract class Optimizer {
+
+    private static final Set<String> IGNORED = Set.of("name", "weight_decay", "use_ema", "ema_momentum",
+            "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer", "decay", "loss_scale_factor",
+            "gradient_accumulation_steps", "type");
+
+    protected final double learningRate;
+    private final Double clipnorm;
+    private final Double clipvalue;
+    private final Double globalClipnorm;
+    protected long iterations;
+    protected List<float[]> slots;
+
+    protected Optimizer(Args args, double defaultLearningRate) {
+        this.learningRate = args.positive("learning_rate", defaultLearningRate);
+        this.clipnorm = args.optionalPositive("clipnorm");
+        this.clipvalue = args.optionalPositive("clipvalue");
+        this.globalClipnorm = args.optionalPositive("global_clipnorm");
+        if (clipnorm != null && globalClipnorm != null) {
+            throw new IllegalArgumentException("clipnorm and global_clipnorm cannot both be set");
+        }
+    }
+
+    /** Creates an optimizer from its Keras name ({@code adam}, {@code sgd}, {@code rmsprop}, {@code adagrad}). */
+    public static Optimizer of(String name, Map<String, Object> args) {
+        Args a = new Args(args);
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        Optimizer opt = switch (key) {
+            case "adam" -> new Adam(a);
+            case "sgd" -> new Sgd(a);
+            case "rmsprop" -> new RmsProp(a);
+            case "adagrad" -> new Adagrad(a);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name
+                    + "'; expected adam, sgd, rmsprop or adagrad");
+        };
+        a.rejectUnknown();
+        return opt;
+    }
+
+    /** Keras' name of this optimizer. */
+    public abstract String kerasName();
+
+    /** The arguments with defaults filled in, in Keras' words. */
+    public abstract Map<String, Object> config();
+
+    /** Number of state arrays per weight. */
+    protected abstract int slotsPerParam();
+
+    /** Applies one update to {@code value} given {@code grad}; {@code t} counts updates from 1. */
+    protected abstract void update(float[] value, float[] grad, int paramIndex, long t);
+
+    /** One training step: clips the gradients, then updates every weight in place. */
+    public void step(List<Param> params) {
+        if (slots == null) {
+            slots = new ArrayList<>();
+            for (Param p : params) {
+                for (int s = 0; s < slotsPerParam(); s++) {
+                    slots.add(initialSlot(p.size(), s));
+                }
+            }
+        }
+        clip(params);
+        iterations++;
+        for (int i = 0; i < params.size(); i++) {
+            update(params.get(i).value(), params.get(i).grad(), i, iterations);
+        }
+    }
+
+    protected float[] initialSlot(int size, int slot) {
+        return new float[size];
+    }
+
+    protected final float[] slot(int paramIndex, int slot) {
+        return slots.get(paramIndex * slotsPerParam() + slot);
+    }
+
+    private void clip(List<Param> params) {
+        if (clipnorm != null) {
+            for (Param p : params) {
+                scaleToNorm(p.grad(), Math.sqrt(sumSquares(p.grad())), clipnorm);
+            }
+        }
+        if (globalClipnorm != null) {
+            double sq = 0;
+            for (Param p : params) {
+                sq += sumSquares(p.grad());
+            }
+            double norm = Math.sqrt(sq);
+            for (Param p : params) {
+                scaleToNorm(p.grad(), norm, globalClipnorm);
+            }
+        }
+        if (clipvalue != null) {
+            float c = clipvalue.floatValue();
+            for (Param p : params) {
+                float[] g = p.grad();
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = Math.max(-c, Math.min(c, g[i]));
+                }
+            }
+        }
+    }
+
+    private static double sumSquares(float[] g) {
+        double s = 0;
+        for (float v : g) {
+            s += (double) v * v;
+        }
+        return s;
+    }
+
+    private static void scaleToNorm(float[] g, double norm, double limit) {
+        if (norm > limit) {
+            float scale = (float) (limit / norm);
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= scale;
+            }
+        }
+    }
+
+    /** The state to checkpoint: update count and slot arrays (copies). */
+    public State state() {
+        return new State(iterations, slots == null ? List.of() : slots.stream().map(float[]::clone).toList());
+    }
+
+    /** Restores a state taken by {@link #state()} from an optimizer of the same kind and model. */
+    public void restore(State state) {
+        iterations = state.iterations();
+        slots = state.slots().isEmpty() ? null : new ArrayList<>(state.slots().stream().map(float[]::clone).toList());
+    }
+
+    /** An optimizer's progress: how many steps it took and its per-weight state arrays. */
+    public record State(long iterations, List<float[]> slots) {
+    }
+
+    protected Map<String, Object> baseConfig() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("type", kerasName());
+        c.put("learning_rate", learningRate);
+        if (clipnorm != null) {
+            c.put("clipnorm", clipnorm);
+        }
+        if (clipvalue != null) {
+            c.put("clipvalue", clipvalue);
+        }
+        if (globalClipnorm != null) {
+            c.put("global_clipnorm", globalClipnorm);
+        }
+        return c;
+    }
+
+    /** Optimizer arguments read by Keras name, remembering which were read to reject misspelled ones. */
+    protected static final class Args {
+        private final Map<String, Object> values;
+        private final Set<String> read = new java.util.HashSet<>();
+
+        Args(Map<String, Object> values) {
+            this.values = values == null ? Map.of() : values;
+        }
+
+        double number(String key, double fallback) {
+            read.add(key);
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                return n.doubleValue();
+            }
+            throw new IllegalArgumentException(key + " must be a number, got " + v);
+        }
+
+        double positive(String key, double fallback) {
+            double v = number(key, fallback);
+            if (!(v > 0)) {
+                throw new IllegalArgumentException(key + " must be positive, got " + v);
+            }
+            return v;
+        }
+
+        double fraction(String key, double fallback) {
+            double v = number(key, fallback);
+            if (!(v >= 0 && v < 1)) {
+                throw new IllegalArgumentException(key + " must be in [0, 1), got " + v);
+            }
+            return v;
+        }
+
+        Double optionalPositive(String key) {
+            read.add(key);
+            return values.get(key) == null ? null : positive(key, 0);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            read.add(key);
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw new IllegalArgumentException(key + " must be true or false");
+        }
+
+        void rejectUnknown() {
+            for (String key : values.keySet()) {
+                if (!read.contains(key) && !IGNORED.contains(key)) {
+                    throw new IllegalArgumentException("unknown optimizer argument '" + key + "'");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package org.rnnservice.engine.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.rnnservice.engine.layers.Buffers;
+import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.layers.Tensor;
+import org.rnnservice.engine.model.CompileSpec;
+import org.rnnservice.engine.model.Sequential;
+
+/**
+ * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
+ * trainer owns the optimizer state; it updates the model it was given, so callers that must keep a published model
+ * intact train a {@link Sequential#copy()}.
+ */
+public final class Trainer {
+
+    private final Sequential model;
+    private final Loss loss;
+    private final List<Metric> metrics;
+    private final Optimizer optimizer;
+    private final int rowWidth;
+
+    // batch buffers, reused across batches
+    private float[] xb;
+    private float[] yb;
+    private float[] out;
+    private float[] grad;
+    private float[] gradEngine;
+
+    public Trainer(Sequential model, CompileSpec compile) {
+        this.model = model;
+        this.loss = Loss.of(compile.loss());
+        this.rowWidth = model.outputShape().features();
+        this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
+        this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The log keys of one epoch, in Keras' order: loss, metrics, then their {@code val_} forms when validating. */
+    public List<String> logKeys(boolean validation) {
+        List<String> keys = new ArrayList<>();
+        keys.add("loss");
+        metrics.forEach(m -> keys.add(m.key()));
+        if (validation) {
+            new ArrayList<>(keys).forEach(k -> keys.add("val_" + k));
+        }
+        return keys;
+    }
+
+    /** Trains from the first epoch; see {@link #fit(Samples, FitOptions, TrainingListener, int, History)}. */
+    public History fit(Samples data, FitOptions options, TrainingListener listener) {
+        return fit(data, options, listener, 0, new History());
+    }
+
+    /**
+     * Keras' {@code fit}: the last {@code validation_split} of the samples is held out before shuffling, the training
+     * part is shuffled each epoch (when asked), the last partial batch is kept, and each epoch's loss is the
+     * sample-weighted mean of its batch losses. Starts at {@code initialEpoch}, appending to {@code history}, so a
+     * run resumed from a checkpoint continues exactly: shuffling and dropout draw from per-epoch seeds.
+     */
+    public History fit(Samples data, FitOptions options, TrainingListener listener, int initialEpoch,
+                       History history) {
+        int n = data.count();
+        int trainCount = n;
+        Samples validation = null;
+        if (options.validationSplit() > 0) {
+            trainCount = (int) Math.floor(n * (1.0 - options.validationSplit()));
+            if (trainCount == 0 || trainCount == n) {
+                throw new IllegalArgumentException("validation_split " + options.validationSplit() + " of " + n
+                        + " samples leaves " + (trainCount == 0 ? "no training" : "no validation") + " samples");
+            }
+            validation = data.slice(trainCount, n);
+        } else if (n == 0) {
+            throw new IllegalArgumentException("no samples to train on");
+        }
+        EarlyStopping stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
+        if (stopper != null && !logKeys(validation != null).contains(stopper.config().monitor())) {
+            throw new IllegalArgumentException("early_stopping.monitor '" + stopper.config().monitor()
+                    + "' is not logged; available: " + logKeys(validation != null));
+        }
+        int batchSize = Math.min(options.batchSize(), trainCount);
+        int batches = (trainCount + batchSize - 1) / batchSize;
+        int[] order = new int[trainCount];
+        List<Param> params = model.params();
+        for (int epoch = initialEpoch; epoch < options.epochs(); epoch++) {
+            for (int i = 0; i < trainCount; i++) {
+                order[i] = i;
+            }
+            if (options.shuffle()) {
+                shuffle(order, new Random(mix(options.seed(), epoch, 0)));
+            }
+            Random dropoutRng = new Random(mix(options.seed(), epoch, 1));
+            listener.onEpochBegin(epoch, options.epochs(), batches);
+            double lossSum = 0;
+            double[] metricSums = new double[metrics.size()];
+            long rowsSeen = 0;
+            for (int b = 0; b < batches; b++) {
+                if (listener.isCancelled()) {
+                    throw new TrainingCancelledException(epoch, b);
+                }
+                int from = b * batchSize;
+                int count = Math.min(batchSize, trainCount - from);
+                double batchLoss = trainBatch(data, order, from, count, dropoutRng, metricSums);
+                if (!Double.isFinite(batchLoss)) {
+                    throw new TrainingDivergedException(batchLoss, epoch, b);
+                }
+                optimizer.step(params);
+                lossSum += batchLoss * count;
+                rowsSeen += rows(count, data.steps());
+                listener.onBatchEnd(epoch, b, batches, batchLoss);
+            }
+            Map<String, Double> logs = new LinkedHashMap<>();
+            logs.put("loss", lossSum / trainCount);
+            for (int m = 0; m < metrics.size(); m++) {
+                logs.put(metrics.get(m).key(), metricSums[m] / rowsSeen);
+            }
+            if (validation != null) {
+                evaluate(validation, options.batchSize()).forEach((k, v) -> logs.put("val_" + k, v));
+            }
+            history.append(logs);
+            listener.onEpochEnd(epoch, logs);
+            if (stopper != null && stopper.onEpochEnd(epoch, logs, model::weights, model::setWeights)) {
+                history.stoppedAt(epoch);
+                break;
+            }
+        }
+        return history;
+    }
+
+    private double trainBatch(Samples data, int[] order, int from, int count, Random rng, double[] metricSums) {
+        int steps = data.steps();
+        prepare(data, order, from, count);
+        Tensor y = model.forward(xb, count, steps, true, rng);
+        int rows = y.rows();
+        int size = rows * rowWidth;
+        grad = Buffers.atLeast(grad, size);
+        out = model.lastOutputBatchMajor(Buffers.atLeast(out, size));
+        double value = loss.compute(out, yb, rows, rowWidth, grad);
+        for (int m = 0; m < metrics.size(); m++) {
+            metricSums[m] += metrics.get(m).sum(out, yb, rows, rowWidth);
+        }
+        gradEngine = Buffers.atLeast(gradEngine, size);
+        model.backward(Tensor.fromBatchMajor(grad, 0, count, y.steps(), rowWidth, gradEngine));
+        return value;
+    }
+
+    /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
+    public double lossAndGradients(Samples data) {
+        int[] order = identity(data.count());
+        return trainBatch(data, order, 0, data.count(), new Random(0), new double[metrics.size()]);
+    }
+
+    /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */
+    public Map<String, Double> evaluate(Samples data, int batchSize) {
+        int n = data.count();
+        if (n == 0) {
+            throw new IllegalArgumentException("no samples to evaluate");
+        }
+        int[] order = identity(n);
+        double lossSum = 0;
+        double[] metricSums = new double[metrics.size()];
+        long rowsSeen = 0;
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            prepare(data, order, from, count);
+            Tensor y = model.forward(xb, count, data.steps(), false, null);
+            int rows = y.rows();
+            out = model.lastOutputBatchMajor(Buffers.atLeast(out, rows * rowWidth));
+            lossSum += loss.compute(out, yb, rows, rowWidth, null) * count;
+            for (int m = 0; m < metrics.size(); m++) {
+                metricSums[m] += metrics.get(m).sum(out, yb, rows, rowWidth);
+            }
+            rowsSeen += rows;
+        }
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("loss", lossSum / n);
+        for (int m = 0; m < metrics.size(); m++) {
+            result.put(metrics.get(m).key(), metricSums[m] / rowsSeen);
+        }
+        return result;
+    }
+
+    private void prepare(Samples data, int[] order, int from, int count) {
+        xb = Buffers.atLeast(xb, count * Math.max(data.steps(), 1) * data.features());
+        yb = Buffers.atLeast(yb, count * data.targetSize());
+        data.inputs(order, from, count, xb);
+        data.targets(order, from, count, yb);
+    }
+
+    private int rows(int count, int steps) {
+        return model.outputShape().sequence() ? count * steps : count;
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    private static void shuffle(int[] order, Random rng) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** A seed per (run seed, epoch, purpose), so any epoch can be replayed without replaying the ones before it. */
+    private static long mix(long seed, int epoch, int purpose) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + purpose * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
