@@ -197,6 +197,19 @@ public final class Sequential {
         return t;
     }
 
+    /** Every layer's output for a batch-major input, each batch-major: for inspecting a model layer by layer. */
+    public List<float[]> layerOutputs(float[] x, int batch, int steps) {
+        int stepsIn = inputShape.sequence() ? steps : 0;
+        float[] in = new float[batch * Math.max(stepsIn, 1) * inputShape.features()];
+        Tensor t = Tensor.fromBatchMajor(x, 0, batch, stepsIn, inputShape.features(), in);
+        List<float[]> outputs = new ArrayList<>();
+        for (Layer layer : layers) {
+            t = layer.forward(t, false, null);
+            outputs.add(t.toBatchMajor(new float[t.size()]));
+        }
+        return outputs;
+    }
+
     /** Back-propagates the gradient of the loss with respect to the last output, filling every weight's gradient. */
     public void backward(Tensor dOut) {
         Tensor g = dOut;

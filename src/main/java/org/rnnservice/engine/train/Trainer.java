@@ -116,7 +116,8 @@ public final class Trainer {
                 int from = b * batchSize;
                 int count = Math.min(batchSize, trainCount - from);
                 double batchLoss = trainBatch(data, order, from, count, dropoutRng, metricSums);
-                if (!Double.isFinite(batchLoss)) {
+                // the model computes in float32, so a loss beyond float range has diverged even if a double holds it
+                if (!Float.isFinite((float) batchLoss)) {
                     throw new TrainingDivergedException(batchLoss, epoch, b);
                 }
                 optimizer.step(params);

@@ -1,0 +1,146 @@
+package org.rnnservice.engine;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnnservice.engine.Models.layer;
+import static org.rnnservice.engine.Models.shape;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.model.CompileSpec;
+import org.rnnservice.engine.model.ModelSpec;
+import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.simd.KernelsProvider;
+import org.rnnservice.engine.train.Samples;
+import org.rnnservice.engine.train.Trainer;
+
+/**
+ * Back-propagation through time against central finite differences, for every layer type, activation and loss,
+ * including return_sequences and stacked layers. The engine is float32, so the step is 1e-2 and the comparison
+ * tolerant of rounding; wrong gates or missing terms are off by far more.
+ */
+class GradientCheckTest {
+
+    private static final int BATCH = 3;
+    private static final int STEPS = 4;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("SimpleRNN tanh", "mse", 2, List.of(layer("SimpleRNN", "units", 3), layer("Dense", "units", 2))),
+                Arguments.of("SimpleRNN relu no bias", "mse", 2,
+                        List.of(layer("SimpleRNN", "units", 3, "activation", "relu", "use_bias", false),
+                                layer("Dense", "units", 1))),
+                Arguments.of("LSTM", "mse", 2, List.of(layer("LSTM", "units", 3), layer("Dense", "units", 1))),
+                Arguments.of("LSTM other activations", "mse", 2,
+                        List.of(layer("LSTM", "units", 3, "activation", "softsign", "recurrent_activation", "swish"),
+                                layer("Dense", "units", 1))),
+                Arguments.of("GRU reset_after", "mse", 2, List.of(layer("GRU", "units", 3), layer("Dense", "units", 1))),
+                Arguments.of("GRU reset_before", "mse", 2,
+                        List.of(layer("GRU", "units", 3, "reset_after", false), layer("Dense", "units", 1))),
+                Arguments.of("GRU elu/sigmoid", "mse", 2,
+                        List.of(layer("GRU", "units", 3, "activation", "elu"), layer("Dense", "units", 1))),
+                Arguments.of("stacked LSTM->GRU->SimpleRNN", "mse", 2,
+                        List.of(layer("LSTM", "units", 3, "return_sequences", true),
+                                layer("GRU", "units", 3, "return_sequences", true),
+                                layer("SimpleRNN", "units", 2), layer("Dense", "units", 1))),
+                Arguments.of("return_sequences + time-distributed Dense", "mse", 2,
+                        List.of(layer("LSTM", "units", 3, "return_sequences", true), layer("Dense", "units", 2))),
+                Arguments.of("mae", "mae", 2, List.of(layer("GRU", "units", 3), layer("Dense", "units", 2))),
+                Arguments.of("huber", "huber", 2, List.of(layer("GRU", "units", 3), layer("Dense", "units", 2))),
+                Arguments.of("binary crossentropy", "binary_crossentropy", 2,
+                        List.of(layer("SimpleRNN", "units", 3), layer("Dense", "units", 2, "activation", "sigmoid"))),
+                Arguments.of("categorical crossentropy", "categorical_crossentropy", 2,
+                        List.of(layer("LSTM", "units", 3), layer("Dense", "units", 4, "activation", "softmax"))),
+                Arguments.of("sparse categorical crossentropy", "sparse_categorical_crossentropy", 2,
+                        List.of(layer("LSTM", "units", 3), layer("Dense", "units", 4, "activation", "softmax"))),
+                Arguments.of("sparse CE on sequences", "sparse_categorical_crossentropy", 2,
+                        List.of(layer("GRU", "units", 3, "return_sequences", true),
+                                layer("Dense", "units", 4, "activation", "softmax"))),
+                Arguments.of("embedding", "sparse_categorical_crossentropy", 0,
+                        List.of(layer("Embedding", "input_dim", 5, "output_dim", 3), layer("LSTM", "units", 3),
+                                layer("Dense", "units", 5, "activation", "softmax"))));
+    }
+
+    static Stream<Arguments> denseActivations() {
+        return Stream.of("linear", "relu", "tanh", "sigmoid", "hard_sigmoid", "elu", "selu", "softplus", "softsign",
+                "swish", "gelu", "exponential").map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void gradientsMatchFiniteDifferences(String label, String loss, int features, List<Map<String, Object>> layers) {
+        check(loss, features, layers);
+    }
+
+    @ParameterizedTest(name = "Dense {0}")
+    @MethodSource("denseActivations")
+    void everyActivationBackPropagates(String activation) {
+        check("mse", 2, List.of(layer("SimpleRNN", "units", 3),
+                layer("Dense", "units", 3, "activation", activation), layer("Dense", "units", 1)));
+    }
+
+    private static void check(String lossName, int features, List<Map<String, Object>> layers) {
+        boolean tokens = features == 0;
+        ModelSpec spec = new ModelSpec(null, tokens ? shape((Integer) null) : shape(null, features), layers,
+                new CompileSpec("sgd", Map.of(), lossName, List.of()), 7);
+        Sequential model = Sequential.build(spec);
+        model.useKernels(KernelsProvider.scalar());
+        Random rng = new Random(11);
+        // larger weights than the initializers give, so every gate is away from its linear regime
+        for (Param p : model.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                p.value()[i] = (float) (rng.nextDouble() - 0.5);
+            }
+        }
+        Samples data = randomData(model, lossName, tokens ? 1 : features, tokens, rng);
+        Trainer trainer = new Trainer(model, spec.compile());
+        trainer.lossAndGradients(data);
+        List<float[]> analytic = model.params().stream().map(p -> p.grad().clone()).toList();
+        double h = 1e-2;
+        for (int pi = 0; pi < model.params().size(); pi++) {
+            Param p = model.params().get(pi);
+            for (int i = 0; i < p.size(); i++) {
+                float saved = p.value()[i];
+                p.value()[i] = (float) (saved + h);
+                double up = trainer.evaluate(data, BATCH).get("loss");
+                p.value()[i] = (float) (saved - h);
+                double down = trainer.evaluate(data, BATCH).get("loss");
+                p.value()[i] = saved;
+                double numeric = (up - down) / (2 * h);
+                double a = analytic.get(pi)[i];
+                assertTrue(Math.abs(numeric - a) <= 2e-3 + 2e-2 * Math.abs(numeric),
+                        p.name() + "[" + i + "]: analytic " + a + ", numeric " + numeric);
+            }
+        }
+    }
+
+    private static Samples randomData(Sequential model, String loss, int features, boolean tokens, Random rng) {
+        float[] x = new float[BATCH * STEPS * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = tokens ? rng.nextInt(5) : (float) (rng.nextDouble() * 2 - 1);
+        }
+        int width = model.outputShape().features();
+        int rowsPerSample = model.outputShape().sequence() ? STEPS : 1;
+        boolean sparse = loss.startsWith("sparse");
+        float[] y = new float[BATCH * rowsPerSample * (sparse ? 1 : width)];
+        for (int r = 0; r < BATCH * rowsPerSample; r++) {
+            if (sparse) {
+                y[r] = rng.nextInt(width);
+            } else if (loss.equals("categorical_crossentropy")) {
+                y[r * width + rng.nextInt(width)] = 1f;
+            } else {
+                for (int j = 0; j < width; j++) {
+                    // binary targets for BCE; for MAE/Huber values far from typical outputs keep |e| off the kinks
+                    y[r * width + j] = loss.equals("binary_crossentropy") ? rng.nextInt(2)
+                            : (float) (loss.equals("mse") ? rng.nextDouble() * 2 - 1 : 3 + rng.nextDouble());
+                }
+            }
+        }
+        return Samples.of(x, y, BATCH, STEPS, features, y.length / BATCH);
+    }
+}

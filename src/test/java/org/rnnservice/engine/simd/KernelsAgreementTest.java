@@ -1,0 +1,119 @@
+package org.rnnservice.engine.simd;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernels agree with the scalar ones within float32 rounding on awkward sizes (tails shorter than a
+ * vector, single rows, sizes just past a block), for every product form, with offsets and leading dimensions.
+ */
+class KernelsAgreementTest {
+
+    private static final int[] SIZES = {1, 3, 17, 255, 1000};
+    private static Kernels vector;
+    private static final Kernels SCALAR = KernelsProvider.scalar();
+
+    @BeforeAll
+    static void loadVector() {
+        vector = KernelsProvider.vector().orElse(null);
+    }
+
+    @Test
+    void theVectorApiIsAvailableInTheTestJvm() {
+        // surefire adds the module; without it this whole class would silently test nothing
+        assertTrue(vector != null, "run with --add-modules jdk.incubator.vector");
+    }
+
+    @Test
+    void productsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(1);
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    if ((long) m * n * k > 5_000_000L) {
+                        continue;
+                    }
+                    for (boolean acc : new boolean[] {false, true}) {
+                        compare("gemm", m, n, k, acc, rng);
+                        compare("gemmTransA", m, n, k, acc, rng);
+                        compare("gemmTransB", m, n, k, acc, rng);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void compare(String form, int m, int n, int k, boolean acc, Random rng) {
+        int pad = 3; // leading dimensions wider than the matrices, and offsets, as layers use them
+        int lda = (form.equals("gemmTransA") ? m : k) + pad;
+        int aRows = form.equals("gemmTransA") ? k : m;
+        int ldb = (form.equals("gemmTransB") ? k : n) + pad;
+        int bRows = form.equals("gemmTransB") ? n : k;
+        int ldc = n + pad;
+        float[] a = random(5 + aRows * lda, rng);
+        float[] b = random(7 + bRows * ldb, rng);
+        float[] c1 = random(2 + m * ldc, rng);
+        float[] c2 = c1.clone();
+        run(SCALAR, form, m, n, k, a, lda, b, ldb, c1, ldc, acc);
+        run(vector, form, m, n, k, a, lda, b, ldb, c2, ldc, acc);
+        for (int i = 0; i < c1.length; i++) {
+            // each entry sums k products of values in [-1, 1]: rounding grows with k
+            double bound = 1e-6 * (k + 1) * 4;
+            assertTrue(Math.abs(c1[i] - c2[i]) <= bound,
+                    form + " " + m + "x" + n + "x" + k + " acc=" + acc + " at " + i + ": " + c1[i] + " vs " + c2[i]);
+        }
+    }
+
+    private static void run(Kernels kn, String form, int m, int n, int k, float[] a, int lda, float[] b, int ldb,
+                            float[] c, int ldc, boolean acc) {
+        switch (form) {
+            case "gemm" -> kn.gemm(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
+            case "gemmTransA" -> kn.gemmTransA(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
+            default -> kn.gemmTransB(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
+        }
+    }
+
+    @Test
+    void activationsAndAxpyAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(2);
+        for (int len : SIZES) {
+            float[] x = new float[len + 4];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rng.nextGaussian() * 6);
+            }
+            float[] s1 = new float[len + 4];
+            float[] s2 = new float[len + 4];
+            SCALAR.tanh(x, 2, s1, 1, len);
+            vector.tanh(x, 2, s2, 1, len);
+            assertNear(s1, s2, 2e-7, "tanh");
+            SCALAR.sigmoid(x, 2, s1, 1, len);
+            vector.sigmoid(x, 2, s2, 1, len);
+            assertNear(s1, s2, 2e-7, "sigmoid");
+            float[] y1 = random(len + 4, rng);
+            float[] y2 = y1.clone();
+            SCALAR.axpy(len, 0.3f, x, 2, y1, 1);
+            vector.axpy(len, 0.3f, x, 2, y2, 1);
+            assertNear(y1, y2, 1e-6, "axpy");
+        }
+    }
+
+    private static void assertNear(float[] a, float[] b, double tol, String what) {
+        for (int i = 0; i < a.length; i++) {
+            assertTrue(Math.abs(a[i] - b[i]) <= tol, what + " at " + i + ": " + a[i] + " vs " + b[i]);
+        }
+    }
+
+    private static float[] random(int n, Random rng) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+}
