@@ -92,6 +92,21 @@ public final class EarlyStopping {
         return false;
     }
 
+    /** The callback's progress, for checkpoints. */
+    public record State(int epochsWaited, double best, int bestEpoch, List<float[]> bestWeights) {
+    }
+
+    State state() {
+        return new State(wait, best, bestEpoch, bestWeights);
+    }
+
+    void restore(State s) {
+        wait = s.epochsWaited();
+        best = s.best();
+        bestEpoch = s.bestEpoch();
+        bestWeights = s.bestWeights();
+    }
+
     /** The epoch (from 0) at which training stopped, or -1. */
     public int stoppedEpoch() {
         return stoppedEpoch;

@@ -11,6 +11,14 @@ public final class History {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private int stoppedEpoch = -1;
 
+    public History() {
+    }
+
+    /** A history continuing the given one (from a checkpoint). */
+    public History(Map<String, List<Double>> values) {
+        values.forEach((k, v) -> this.values.put(k, new ArrayList<>(v)));
+    }
+
     public void append(Map<String, Double> logs) {
         logs.forEach((k, v) -> values.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
     }

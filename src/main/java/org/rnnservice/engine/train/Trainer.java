@@ -62,19 +62,18 @@ public final class Trainer {
         return keys;
     }
 
-    /** Trains from the first epoch; see {@link #fit(Samples, FitOptions, TrainingListener, int, History)}. */
+    /** Trains from the first epoch; see {@link #fit(Samples, FitOptions, TrainingListener, Checkpoint)}. */
     public History fit(Samples data, FitOptions options, TrainingListener listener) {
-        return fit(data, options, listener, 0, new History());
+        return fit(data, options, listener, null);
     }
 
     /**
      * Keras' {@code fit}: the last {@code validation_split} of the samples is held out before shuffling, the training
      * part is shuffled each epoch (when asked), the last partial batch is kept, and each epoch's loss is the
-     * sample-weighted mean of its batch losses. Starts at {@code initialEpoch}, appending to {@code history}, so a
-     * run resumed from a checkpoint continues exactly: shuffling and dropout draw from per-epoch seeds.
+     * sample-weighted mean of its batch losses. With a {@code resume} checkpoint it continues after that checkpoint's
+     * epochs and ends with the same weights an uninterrupted run would have.
      */
-    public History fit(Samples data, FitOptions options, TrainingListener listener, int initialEpoch,
-                       History history) {
+    public History fit(Samples data, FitOptions options, TrainingListener listener, Checkpoint resume) {
         int n = data.count();
         int trainCount = n;
         Samples validation = null;
@@ -92,6 +91,17 @@ public final class Trainer {
         if (stopper != null && !logKeys(validation != null).contains(stopper.config().monitor())) {
             throw new IllegalArgumentException("early_stopping.monitor '" + stopper.config().monitor()
                     + "' is not logged; available: " + logKeys(validation != null));
+        }
+        History history = new History();
+        int initialEpoch = 0;
+        if (resume != null) {
+            model.setWeights(resume.weights());
+            optimizer.restore(resume.optimizer());
+            history = new History(resume.history());
+            initialEpoch = resume.epochs();
+            if (stopper != null && resume.earlyStopping() != null) {
+                stopper.restore(resume.earlyStopping());
+            }
         }
         int batchSize = Math.min(options.batchSize(), trainCount);
         int batches = (trainCount + batchSize - 1) / batchSize;
@@ -134,10 +144,15 @@ public final class Trainer {
                 evaluate(validation, options.batchSize()).forEach((k, v) -> logs.put("val_" + k, v));
             }
             history.append(logs);
+            boolean stop = stopper != null && stopper.onEpochEnd(epoch, logs, model::weights, model::setWeights);
             listener.onEpochEnd(epoch, logs);
-            if (stopper != null && stopper.onEpochEnd(epoch, logs, model::weights, model::setWeights)) {
+            if (stop) {
                 history.stoppedAt(epoch);
                 break;
+            }
+            if (epoch + 1 < options.epochs()) {
+                listener.onCheckpoint(new Checkpoint(epoch + 1, model.weights(), optimizer.state(), history.values(),
+                        stopper == null ? null : stopper.state()));
             }
         }
         return history;

@@ -18,6 +18,13 @@ public interface TrainingListener {
     default void onEpochEnd(int epoch, Map<String, Double> logs) {
     }
 
+    /**
+     * Called at the end of every epoch that training continues after (not after the last one), with the state to
+     * resume from; a job system stores it to survive a restart.
+     */
+    default void onCheckpoint(Checkpoint checkpoint) {
+    }
+
     /** Checked between batches: returning true stops training with {@link TrainingCancelledException}. */
     default boolean isCancelled() {
         return false;

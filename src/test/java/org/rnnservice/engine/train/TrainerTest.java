@@ -65,6 +65,39 @@ class TrainerTest {
     }
 
     @Test
+    void resumingFromACheckpointEndsWithTheSameWeightsBitForBit() {
+        ModelSpec spec = new ModelSpec(null, Arrays.asList(null, 2), spec("adam", Map.of()).layers(),
+                spec("adam", Map.of()).compile(), 3);
+        FitOptions options = new FitOptions(4, 8, true, 0.25, 4,
+                new EarlyStopping.Config("val_loss", 0, 10, "auto", true, 0, null));
+        Sequential straight = Sequential.build(spec);
+        History full = new Trainer(straight, spec.compile()).fit(data(40), options, TrainingListener.NONE);
+
+        List<Checkpoint> saved = new ArrayList<>();
+        Sequential first = Sequential.build(spec);
+        TrainingListener stopAfterTwo = new TrainingListener() {
+            @Override
+            public void onCheckpoint(Checkpoint c) {
+                saved.add(c);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return saved.size() == 2;
+            }
+        };
+        assertThrows(TrainingCancelledException.class,
+                () -> new Trainer(first, spec.compile()).fit(data(40), options, stopAfterTwo));
+        Sequential resumed = Sequential.build(spec); // a fresh process: new model, new optimizer
+        History rest = new Trainer(resumed, spec.compile()).fit(data(40), options, TrainingListener.NONE,
+                saved.get(1));
+        for (int i = 0; i < straight.weights().size(); i++) {
+            assertArrayEquals(straight.weights().get(i), resumed.weights().get(i));
+        }
+        assertEquals(full.values(), rest.values());
+    }
+
+    @Test
     void validationIsTheLastFractionAndThePartialBatchIsKept() {
         ModelSpec spec = spec("sgd", Map.of());
         Sequential m = Sequential.build(spec);

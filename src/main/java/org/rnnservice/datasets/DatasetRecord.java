@@ -1,0 +1,38 @@
+package org.rnnservice.datasets;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A stored dataset's metadata. {@code kind} is {@code sequences} (JSON arrays), {@code csv} (a windowed series) or
+ * {@code text} (next-character windows kept as token ids); {@code x_shape} is the logical input shape
+ * {@code [samples, timesteps, features]} (one-hot width for text), {@code y_shape} the targets'.
+ *
+ * @param integerTargets whether every target is a whole number (class labels for sparse losses)
+ * @param windowing how a CSV or text was cut into samples, in words
+ */
+public record DatasetRecord(String id, String name, String kind, int samples, List<Integer> xShape,
+                            List<Integer> yShape, boolean integerTargets, List<String> vocab, Integer seqLen,
+                            Integer step, String windowing, long bytes, Instant createdAt) {
+
+    public int steps() {
+        return xShape.get(1);
+    }
+
+    public int features() {
+        return xShape.get(2);
+    }
+
+    /** Target values per sample. */
+    public int targetSize() {
+        int n = 1;
+        for (int i = 1; i < yShape.size(); i++) {
+            n *= yShape.get(i);
+        }
+        return n;
+    }
+
+    public boolean isText() {
+        return "text".equals(kind);
+    }
+}

@@ -1,0 +1,97 @@
+package org.rnnservice.datasets;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.rnnservice.engine.train.Samples;
+import org.rnnservice.engine.train.TokenWindows;
+import org.rnnservice.storage.Store;
+import org.rnnservice.storage.TensorFile;
+import org.rnnservice.storage.UsageTracker;
+import org.rnnservice.web.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Stores uploaded datasets and turns them into the engine's {@link Samples} for training and evaluation. */
+@Service
+public class DatasetService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetService.class);
+
+    private final Store store;
+    private final UsageTracker usage;
+
+    public DatasetService(Store store, UsageTracker usage) {
+        this.store = store;
+        this.usage = usage;
+    }
+
+    DatasetRecord create(String name, ParsedData data, long bytes) throws IOException {
+        String id = UUID.randomUUID().toString();
+        List<TensorFile.Entry> tensors = new ArrayList<>();
+        if (data.tokens() != null) {
+            tensors.add(TensorFile.Entry.of("tokens", data.tokens(), data.tokens().length));
+        } else {
+            tensors.add(TensorFile.Entry.of("x", data.x(), toArray(data.xShape())));
+            tensors.add(TensorFile.Entry.of("y", data.y(), toArray(data.yShape())));
+        }
+        DatasetRecord record = new DatasetRecord(id, name == null || name.isBlank() ? id : name, data.kind(),
+                data.samples(), data.xShape(), data.yShape(), data.integerTargets(), data.vocab(), data.seqLen(),
+                data.step(), data.windowing(), bytes, Instant.now());
+        // arrays first, metadata last: the dataset exists once its metadata does, and then whole
+        store.putTensors(Store.Collection.DATASETS, id, "data", tensors);
+        store.put(Store.Collection.DATASETS, id, record);
+        LOG.info("Dataset {} stored: {} {} samples, x {}", id, data.kind(), data.samples(), data.xShape());
+        return record;
+    }
+
+    private static int[] toArray(List<Integer> shape) {
+        return shape.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public DatasetRecord get(String id) throws IOException {
+        return store.get(Store.Collection.DATASETS, id, DatasetRecord.class)
+                .orElseThrow(() -> ApiException.notFound("dataset", id));
+    }
+
+    public boolean exists(String id) {
+        try {
+            return store.get(Store.Collection.DATASETS, id, DatasetRecord.class).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    List<DatasetRecord> list() throws IOException {
+        List<DatasetRecord> all = new ArrayList<>(store.list(Store.Collection.DATASETS, DatasetRecord.class));
+        all.sort(Comparator.comparing(DatasetRecord::createdAt).reversed());
+        return all;
+    }
+
+    void delete(String id) throws IOException {
+        get(id);
+        if (!usage.deleteIfUnused(Store.Collection.DATASETS, id, () -> store.delete(Store.Collection.DATASETS, id))) {
+            throw ApiException.conflict("dataset " + id + " is used by a queued or running job; cancel it first");
+        }
+        LOG.info("Dataset {} deleted", id);
+    }
+
+    /**
+     * The dataset as training samples. Text becomes one-hot rows of the vocabulary, or token ids when
+     * {@code tokenIds} (a model that starts with an Embedding).
+     */
+    public Samples samples(DatasetRecord record, boolean tokenIds) throws IOException {
+        Map<String, TensorFile.Entry> t = store.getTensors(Store.Collection.DATASETS, record.id(), "data");
+        if (record.isText()) {
+            return new TokenWindows(t.get("tokens").ints(), record.vocab().size(), record.seqLen(), record.step(),
+                    !tokenIds);
+        }
+        return Samples.of(t.get("x").floats(), t.get("y").floats(), record.samples(), record.steps(),
+                record.features(), record.targetSize());
+    }
+}

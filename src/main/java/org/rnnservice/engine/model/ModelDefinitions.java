@@ -1,0 +1,245 @@
+package org.rnnservice.engine.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnnservice.engine.layers.InvalidModelException;
+import org.rnnservice.engine.train.Loss;
+import org.rnnservice.engine.train.Metric;
+import org.rnnservice.engine.train.Optimizer;
+
+/**
+ * Reads model definitions from parsed JSON (maps, lists, strings, numbers, booleans): our own form
+ * ({@code input_shape}, {@code layers}, {@code compile}, {@code seed}), and Keras' {@code model.to_json()} of Keras 2
+ * ({@code class_name}/{@code config}/{@code batch_input_shape}) or Keras 3 ({@code module}/{@code registered_name}/
+ * {@code batch_shape}), taken as is. Errors name the field at fault.
+ */
+public final class ModelDefinitions {
+
+    private ModelDefinitions() {
+    }
+
+    /** Parses a definition; {@code defaultSeed} is used when the definition has none. */
+    public static ModelSpec parse(Map<String, Object> body, long defaultSeed) {
+        if (body.get("class_name") instanceof String && body.get("config") instanceof Map) {
+            return parseKeras(body, defaultSeed);
+        }
+        List<Map<String, Object>> layers = layers(body.get("layers"), "layers");
+        List<Integer> inputShape = body.containsKey("input_shape")
+                ? shape(body.get("input_shape"), "input_shape")
+                : firstLayerShape(layers);
+        return new ModelSpec(string(body.get("name"), "name"), inputShape, layers,
+                compile(body.get("compile")), seed(body.get("seed"), defaultSeed));
+    }
+
+    private static ModelSpec parseKeras(Map<String, Object> body, long defaultSeed) {
+        if (!"Sequential".equals(body.get("class_name"))) {
+            throw new InvalidModelException("class_name", "only Sequential models are supported, got "
+                    + body.get("class_name"));
+        }
+        Map<String, Object> config = map(body.get("config"), "config");
+        List<Integer> inputShape = null;
+        List<Map<String, Object>> layers = new ArrayList<>();
+        Object rawLayers = config.get("layers");
+        if (!(rawLayers instanceof List<?> list)) {
+            throw new InvalidModelException("config.layers", "config.layers must be a list");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String path = "config.layers[" + i + "]";
+            Map<String, Object> entry = map(list.get(i), path);
+            String type = string(entry.get("class_name"), path + ".class_name");
+            Map<String, Object> args = new LinkedHashMap<>(map(entry.get("config"), path + ".config"));
+            List<Integer> batchShape = batchShape(args, path + ".config");
+            if (type.equals("InputLayer")) {
+                inputShape = batchShape;
+                continue;
+            }
+            if (inputShape == null && batchShape != null) {
+                inputShape = batchShape;
+            }
+            if (inputShape == null && entry.get("build_config") instanceof Map<?, ?> build
+                    && build.get("input_shape") instanceof List<?> s && !s.isEmpty()) {
+                inputShape = shape(s.subList(1, s.size()), path + ".build_config.input_shape");
+            }
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("type", type);
+            layer.putAll(args);
+            layer.remove("batch_input_shape");
+            layer.remove("batch_shape");
+            layers.add(layer);
+        }
+        if (inputShape == null && config.get("build_input_shape") instanceof List<?> s && !s.isEmpty()) {
+            inputShape = shape(s.subList(1, s.size()), "config.build_input_shape");
+        }
+        CompileSpec compile = CompileSpec.defaults();
+        if (body.get("compile_config") instanceof Map<?, ?> cc) {
+            compile = compile(cc);
+        } else if (body.get("compile") != null) {
+            compile = compile(body.get("compile"));
+        }
+        return new ModelSpec(string(config.get("name"), "config.name"), inputShape, layers, compile,
+                seed(body.get("seed"), defaultSeed));
+    }
+
+    private static List<Integer> batchShape(Map<String, Object> args, String path) {
+        for (String key : List.of("batch_input_shape", "batch_shape")) {
+            if (args.get(key) instanceof List<?> s && !s.isEmpty()) {
+                return shape(s.subList(1, s.size()), path + "." + key);
+            }
+        }
+        return null;
+    }
+
+    private static List<Integer> firstLayerShape(List<Map<String, Object>> layers) {
+        Object s = layers.get(0).get("input_shape");
+        if (s == null) {
+            throw new InvalidModelException("input_shape",
+                    "input_shape is required, at the top level or on the first layer, e.g. [null, 1]");
+        }
+        return shape(s, "layers[0].input_shape");
+    }
+
+    /** The normalized definition of a built model, in our own form; {@link #parse} reads it back to the same model. */
+    public static Map<String, Object> normalized(Sequential model) {
+        ModelSpec spec = model.spec();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", model.name());
+        d.put("input_shape", spec.inputShape());
+        d.put("layers", model.layerConfigs());
+        Map<String, Object> compile = new LinkedHashMap<>();
+        CompileSpec c = spec.compile();
+        compile.put("optimizer", Optimizer.of(c.optimizer(), c.optimizerArgs()).config());
+        compile.put("loss", Loss.of(c.loss()).kerasName());
+        compile.put("metrics", c.metrics());
+        d.put("compile", compile);
+        d.put("seed", spec.seed());
+        return d;
+    }
+
+    /** Checks the compile settings against the built model (loss and metrics known, optimizer arguments valid). */
+    public static void validateCompile(Sequential model) {
+        CompileSpec c = model.spec().compile();
+        Loss loss;
+        try {
+            loss = Loss.of(c.loss());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("compile.loss", e.getMessage());
+        }
+        for (int i = 0; i < c.metrics().size(); i++) {
+            try {
+                Metric.of(c.metrics().get(i), loss, model.outputShape().features());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("compile.metrics[" + i + "]", e.getMessage());
+            }
+        }
+        try {
+            Optimizer.of(c.optimizer(), c.optimizerArgs());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("compile.optimizer", e.getMessage());
+        }
+    }
+
+    private static CompileSpec compile(Object value) {
+        if (value == null) {
+            return CompileSpec.defaults();
+        }
+        Map<String, Object> c = map(value, "compile");
+        String optimizer = "adam";
+        Map<String, Object> args = Map.of();
+        Object opt = c.get("optimizer");
+        if (opt instanceof String s) {
+            optimizer = s;
+        } else if (opt instanceof Map<?, ?> m) {
+            Map<String, Object> o = map(m, "compile.optimizer");
+            if (o.get("class_name") instanceof String cls && o.get("config") instanceof Map<?, ?> cfg) {
+                optimizer = cls;
+                args = map(cfg, "compile.optimizer.config");
+            } else {
+                optimizer = string(o.getOrDefault("type", o.get("name")), "compile.optimizer.type");
+                args = new LinkedHashMap<>(o);
+                args.remove("type");
+            }
+        } else if (opt != null) {
+            throw new InvalidModelException("compile.optimizer", "optimizer must be a name or an object");
+        }
+        String loss = kerasName(c.getOrDefault("loss", "mean_squared_error"), "compile.loss");
+        List<String> metrics = new ArrayList<>();
+        if (c.get("metrics") instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                metrics.add(kerasName(list.get(i), "compile.metrics[" + i + "]"));
+            }
+        } else if (c.get("metrics") != null) {
+            throw new InvalidModelException("compile.metrics", "metrics must be a list of names");
+        }
+        return new CompileSpec(optimizer, args, loss, metrics);
+    }
+
+    /** A Keras name given as a string or as a serialized object ({@code MeanSquaredError} -> mean_squared_error). */
+    private static String kerasName(Object value, String path) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
+            if (m.get("config") instanceof Map<?, ?> cfg && cfg.get("name") instanceof String n) {
+                return n;
+            }
+            return cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        }
+        throw new InvalidModelException(path, path + " must be a name");
+    }
+
+    private static List<Map<String, Object>> layers(Object value, String path) {
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw new InvalidModelException(path, "layers must be a non-empty list of layer objects");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            out.add(map(list.get(i), path + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    private static List<Integer> shape(Object value, String path) {
+        if (!(value instanceof List<?> list)) {
+            throw new InvalidModelException(path, path + " must be a list such as [null, 1]");
+        }
+        List<Integer> dims = new ArrayList<>();
+        for (Object d : list) {
+            if (d == null) {
+                dims.add(null);
+            } else if (d instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                    && n.doubleValue() >= 1 && n.doubleValue() <= Integer.MAX_VALUE) {
+                dims.add(n.intValue());
+            } else {
+                throw new InvalidModelException(path, path + " entries must be positive integers or null");
+            }
+        }
+        return dims;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String path) {
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new InvalidModelException(path, path + " must be an object");
+    }
+
+    private static String string(Object value, String path) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new InvalidModelException(path, path + " must be a string");
+    }
+
+    private static long seed(Object value, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        throw new InvalidModelException("seed", "seed must be an integer");
+    }
+}

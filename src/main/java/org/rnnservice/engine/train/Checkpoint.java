@@ -1,0 +1,13 @@
+package org.rnnservice.engine.train;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to continue a {@code fit} after {@code epochs} epochs exactly as if it had never stopped:
+ * weights, optimizer state, history and early-stopping state. Shuffling and dropout draw from per-epoch seeds, so no
+ * random generator state is needed.
+ */
+public record Checkpoint(int epochs, List<float[]> weights, Optimizer.State optimizer,
+                         Map<String, List<Double>> history, EarlyStopping.State earlyStopping) {
+}

@@ -1,0 +1,146 @@
+package org.rnnservice.models;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Models: creation from a Keras-style definition, summaries, predictions, evaluation, weights and generation. */
+@RestController
+@RequestMapping("/api/v1/models")
+@Tag(name = "models")
+public class ModelController {
+
+    private final ModelService service;
+
+    public ModelController(ModelService service) {
+        this.service = service;
+    }
+
+    @Operation(summary = "Create a model from our definition or a Keras model.to_json() document")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<ModelView> create(@RequestBody Map<String, Object> body) throws IOException {
+        ModelView view = service.create(body);
+        return ResponseEntity.created(URI.create("/api/v1/models/" + view.id())).body(view);
+    }
+
+    /** One page of a listing, newest first. */
+    public record Page<T>(List<T> items, int page, int size, int total) {
+    }
+
+    @Operation(summary = "All models, newest first, paged")
+    @GetMapping
+    public Page<ModelView> list(@RequestParam(defaultValue = "0") @Min(0) int page,
+                                @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
+        List<ModelRecord> all = service.list();
+        int from = (int) Math.min((long) page * size, all.size());
+        int to = Math.min(from + size, all.size());
+        List<ModelView> items = new java.util.ArrayList<>();
+        for (ModelRecord r : all.subList(from, to)) {
+            items.add(service.view(r));
+        }
+        return new Page<>(items, page, size, all.size());
+    }
+
+    @Operation(summary = "One model")
+    @GetMapping("/{id}")
+    public ModelView get(@PathVariable String id) throws IOException {
+        return service.view(service.record(id));
+    }
+
+    @Operation(summary = "Delete a model and its weights (409 while a job trains it)")
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void delete(@PathVariable String id) throws IOException {
+        service.delete(id);
+    }
+
+    @Operation(summary = "The model summary as JSON")
+    @GetMapping(value = "/{id}/summary", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ModelView.SummaryView summary(@PathVariable String id) throws IOException {
+        return service.view(service.record(id)).summary();
+    }
+
+    @Operation(summary = "The model summary as Keras prints it")
+    @GetMapping(value = "/{id}/summary", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String summaryText(@PathVariable String id) throws IOException {
+        return service.summaryText(id);
+    }
+
+    @Operation(summary = "Predict: {\"instances\": [[[...]], ...]} (each [timesteps][features]) or {\"inputs\": ...}")
+    @PostMapping(value = "/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> predict(@PathVariable String id, @RequestParam(required = false) Integer version,
+                                       InputStream body) throws IOException {
+        ModelService.Prediction p = service.predict(service.record(id), version, body);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("predictions", p.outputs());
+        out.put("model_version", p.version());
+        return out;
+    }
+
+    /** What to evaluate on. */
+    public record EvaluateRequest(@NotBlank String datasetId, @Min(1) Integer batchSize) {
+    }
+
+    @Operation(summary = "Loss and metrics of the current version on a dataset")
+    @PostMapping(value = "/{id}/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> evaluate(@PathVariable String id, @Valid @RequestBody EvaluateRequest request)
+            throws IOException {
+        return service.evaluate(id, request.datasetId(), request.batchSize() == null ? 32 : request.batchSize());
+    }
+
+    @Operation(summary = "Weights in Keras get_weights() order")
+    @GetMapping("/{id}/weights")
+    public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version)
+            throws IOException {
+        return service.weights(id, version);
+    }
+
+    @Operation(summary = "Upload weights (same body as GET); makes a new version")
+    @PutMapping(value = "/{id}/weights", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> putWeights(@PathVariable String id, InputStream body) throws IOException {
+        return Map.of("model_version", service.putWeights(id, body));
+    }
+
+    /** A text continuation request. */
+    public record GenerateRequest(@NotNull String prompt, @Min(1) @Max(10_000) Integer length,
+                                  @DecimalMin("0.0") Double temperature, Long seed) {
+    }
+
+    @Operation(summary = "Continue a text with a model trained on a text dataset")
+    @PostMapping(value = "/{id}/generate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> generate(@PathVariable String id, @Valid @RequestBody GenerateRequest request)
+            throws IOException {
+        String text = service.generate(id, request.prompt(), request.length() == null ? 100 : request.length(),
+                request.temperature() == null ? 1.0 : request.temperature(),
+                request.seed() == null ? System.nanoTime() : request.seed());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("prompt", request.prompt());
+        out.put("generated", text);
+        out.put("text", request.prompt() + text);
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package org.rnnservice.models;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.rnnservice.engine.model.Summary;
+
+/** A model as the API shows it: the stored record plus its Keras summary. */
+public record ModelView(String id, String name, Instant createdAt, int version, Map<String, Object> definition,
+                        SummaryView summary, List<ModelRecord.VersionInfo> versions, List<String> vocab) {
+
+    /** {@code model.summary()} as JSON. */
+    public record SummaryView(List<LayerRow> layers, long totalParams, long trainableParams,
+                              long nonTrainableParams) {
+
+        static SummaryView of(Summary s) {
+            return new SummaryView(s.layers().stream()
+                    .map(r -> new LayerRow(r.name(), r.type(), r.outputShape(), r.params())).toList(),
+                    s.totalParams(), s.trainableParams(), s.nonTrainableParams());
+        }
+    }
+
+    /** One summary row; {@code output_shape} has {@code null} for unknown sizes, as Keras' {@code None}. */
+    public record LayerRow(String name, String type, List<Integer> outputShape, long params) {
+    }
+}

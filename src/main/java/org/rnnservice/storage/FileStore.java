@@ -1,0 +1,186 @@
+package org.rnnservice.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The embedded {@link Store}: plain files a person can read, under one data directory.
+ * <pre>
+ * format.json                      which layout version wrote this directory
+ * models/{id}/model.json           definition and metadata; models/{id}/weights/v{n}.bin weight versions
+ * datasets/{id}/dataset.json       metadata; datasets/{id}/data.bin the arrays
+ * jobs/{id}.json                   a job with its progress and history; jobs/{id}.checkpoint.bin its last checkpoint
+ * </pre>
+ */
+public final class FileStore implements Store {
+
+    /** The layout version this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern SAFE_BLOB = Pattern.compile("[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64})?");
+
+    private final Path root;
+    private final JsonMapper mapper;
+
+    /**
+     * Opens (creating if new) the data directory. Refuses, without touching anything, a directory it cannot read
+     * or write, or one written by a newer format; removes temp files a crash left behind.
+     */
+    public FileStore(Path root, JsonMapper mapper) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.mapper = mapper;
+        Files.createDirectories(this.root);
+        if (!Files.isReadable(this.root) || !Files.isWritable(this.root)) {
+            throw new IOException("data directory " + this.root + " is not readable and writable");
+        }
+        Path format = this.root.resolve("format.json");
+        if (Files.exists(format)) {
+            int version;
+            try {
+                version = mapper.readTree(format.toFile()).path("version").asInt(-1);
+            } catch (JacksonException e) {
+                throw new IOException("cannot read " + format + ": " + e.getOriginalMessage(), e);
+            }
+            if (version < 1 || version > FORMAT_VERSION) {
+                throw new IOException("data directory " + this.root + " has format version " + version
+                        + "; this build reads version " + FORMAT_VERSION + ". Use a newer rnn-service");
+            }
+        } else {
+            AtomicFiles.write(format, mapper.writeValueAsBytes(
+                    Map.of("format", "rnn-service-data", "version", FORMAT_VERSION)));
+        }
+        int cleaned = AtomicFiles.cleanLeftovers(this.root);
+        if (cleaned > 0) {
+            LOG.info("Removed {} unfinished temp files from {}", cleaned, this.root);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path collectionDir(Collection c) {
+        return root.resolve(c.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static String checkId(String id) {
+        if (id == null || !SAFE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("invalid id");
+        }
+        return id;
+    }
+
+    private Path documentPath(Collection c, String id) {
+        checkId(id);
+        return switch (c) {
+            case MODELS -> collectionDir(c).resolve(id).resolve("model.json");
+            case DATASETS -> collectionDir(c).resolve(id).resolve("dataset.json");
+            case JOBS -> collectionDir(c).resolve(id + ".json");
+        };
+    }
+
+    private Path blobPath(Collection c, String id, String blob) {
+        checkId(id);
+        if (!SAFE_BLOB.matcher(blob).matches()) {
+            throw new IllegalArgumentException("invalid blob name " + blob);
+        }
+        return c == Collection.JOBS
+                ? collectionDir(c).resolve(id + "." + blob + ".bin")
+                : collectionDir(c).resolve(id).resolve(blob + ".bin");
+    }
+
+    @Override
+    public void put(Collection c, String id, Object document) throws IOException {
+        AtomicFiles.write(documentPath(c, id), out -> mapper.writerWithDefaultPrettyPrinter().writeValue(out, document));
+    }
+
+    @Override
+    public <T> Optional<T> get(Collection c, String id, Class<T> type) throws IOException {
+        if (id == null || !SAFE_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Path path = documentPath(c, id);
+        try {
+            return Optional.of(mapper.readValue(path.toFile(), type));
+        } catch (JacksonException e) {
+            if (!Files.exists(path)) {
+                return Optional.empty();
+            }
+            throw new CorruptFileException(path, e.getOriginalMessage());
+        }
+    }
+
+    @Override
+    public <T> List<T> list(Collection c, Class<T> type) throws IOException {
+        Path dir = collectionDir(c);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.sorted().toList()) {
+                String name = p.getFileName().toString();
+                String id = c == Collection.JOBS
+                        ? (name.endsWith(".json") ? name.substring(0, name.length() - 5) : null)
+                        : (Files.isDirectory(p) ? name : null);
+                if (id == null || !SAFE_ID.matcher(id).matches()) {
+                    continue;
+                }
+                try {
+                    get(c, id, type).ifPresent(out::add);
+                } catch (CorruptFileException e) {
+                    LOG.error("Skipping damaged document: {}", e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(Collection c, String id) throws IOException {
+        if (c == Collection.JOBS) {
+            // the document goes first: without it the job no longer exists, whatever blobs remain
+            AtomicFiles.delete(documentPath(c, id));
+            try (Stream<Path> entries = Files.list(collectionDir(c))) {
+                for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(id + ".")).toList()) {
+                    AtomicFiles.delete(p);
+                }
+            }
+        } else {
+            AtomicFiles.deleteTree(collectionDir(c).resolve(checkId(id)));
+        }
+    }
+
+    @Override
+    public void putTensors(Collection c, String id, String blob, List<TensorFile.Entry> tensors) throws IOException {
+        TensorFile.write(blobPath(c, id, blob), tensors);
+    }
+
+    @Override
+    public Map<String, TensorFile.Entry> getTensors(Collection c, String id, String blob) throws IOException {
+        Path path = blobPath(c, id, blob);
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        return TensorFile.read(path);
+    }
+
+    @Override
+    public void deleteTensors(Collection c, String id, String blob) throws IOException {
+        AtomicFiles.delete(blobPath(c, id, blob));
+    }
+}

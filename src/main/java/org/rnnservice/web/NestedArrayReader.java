@@ -1,0 +1,95 @@
+package org.rnnservice.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * Streams a nested JSON array of numbers (up to four levels) into a flat float32 array, checking that it is
+ * rectangular, without building a tree: a large upload costs four bytes a number, not an object per number.
+ */
+public final class NestedArrayReader {
+
+    private static final int MAX_DEPTH = 3;
+
+    private float[] data = new float[64];
+    private int size;
+    private final int[] dims = {-1, -1, -1, -1};
+    private int leafDepth = -1;
+    private boolean integers = true;
+
+    /** Reads the array whose START_ARRAY is the current token; {@code field} names it in errors. */
+    public static NestedArrayReader read(JsonParser p, String field) {
+        NestedArrayReader r = new NestedArrayReader();
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw ApiException.badRequest(field, field + " must be an array");
+        }
+        r.level(p, 0, field);
+        return r;
+    }
+
+    private void level(JsonParser p, int depth, String path) {
+        if (depth > MAX_DEPTH) {
+            throw ApiException.badRequest(path, path + " is nested deeper than " + (MAX_DEPTH + 1) + " levels");
+        }
+        int count = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            String at = path + "[" + count + "]";
+            if (t == JsonToken.START_ARRAY) {
+                if (leafDepth >= 0 && leafDepth <= depth) {
+                    throw ApiException.badRequest(at, at + " is an array where a number was expected");
+                }
+                level(p, depth + 1, at);
+            } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                if (leafDepth < 0) {
+                    leafDepth = depth;
+                } else if (leafDepth != depth) {
+                    throw ApiException.badRequest(at, at + " is a number where an array was expected");
+                }
+                float v = p.getFloatValue();
+                if (!Float.isFinite(v)) {
+                    throw ApiException.badRequest(at, at + " is not a finite float32 number");
+                }
+                integers &= v == Math.rint(v);
+                add(v);
+            } else {
+                throw ApiException.badRequest(at, at + " must be a number or an array, got " + t);
+            }
+            count++;
+        }
+        if (count == 0) {
+            throw ApiException.badRequest(path, path + " is an empty array");
+        }
+        if (dims[depth] < 0) {
+            dims[depth] = count;
+        } else if (dims[depth] != count) {
+            throw ApiException.badRequest(path, path + " has " + count + " entries where its siblings have "
+                    + dims[depth] + "; arrays must be rectangular");
+        }
+    }
+
+    private void add(float v) {
+        if (size == data.length) {
+            data = java.util.Arrays.copyOf(data, data.length * 2);
+        }
+        data[size++] = v;
+    }
+
+    public float[] values() {
+        return java.util.Arrays.copyOf(data, size);
+    }
+
+    public List<Integer> shape() {
+        List<Integer> s = new ArrayList<>();
+        for (int d = 0; d <= leafDepth; d++) {
+            s.add(dims[d]);
+        }
+        return s;
+    }
+
+    public boolean integers() {
+        return integers;
+    }
+}

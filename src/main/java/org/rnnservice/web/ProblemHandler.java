@@ -1,0 +1,121 @@
+package org.rnnservice.web;
+
+import java.util.List;
+import java.util.Map;
+import org.rnnservice.engine.layers.InvalidModelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Every error of the {@code /api} endpoints as RFC 9457 {@code application/problem+json}: a status, a title, a detail
+ * a user can act on, and {@code errors[]} naming the offending fields. Spring's own errors (415, 405, malformed JSON)
+ * go through the same shape.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e) {
+        ProblemDetail p = problem(e.status(), e.getMessage(), e.errors());
+        HttpHeaders headers = new HttpHeaders();
+        if (e.retryAfterSeconds() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        return ResponseEntity.status(e.status()).headers(headers).body(p);
+    }
+
+    @ExceptionHandler(InvalidModelException.class)
+    ResponseEntity<Object> invalidModel(InvalidModelException e) {
+        return api(ApiException.badRequest(e.field(), e.getMessage()));
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<Object> payloadTooLarge(PayloadTooLargeException e) {
+        return api(ApiException.tooLarge(e.getMessage()));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return api(ApiException.badRequest(e.getName(), e.getName() + " has an invalid value '" + e.getValue() + "'"));
+    }
+
+    @ExceptionHandler(JacksonException.class)
+    ResponseEntity<Object> malformedJson(JacksonException e) {
+        PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(e);
+        if (tooLarge != null) {
+            return api(ApiException.tooLarge(tooLarge.getMessage()));
+        }
+        return api(new ApiException(HttpStatus.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage(), List.of(),
+                null));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(e);
+        if (tooLarge != null) {
+            return api(ApiException.tooLarge(tooLarge.getMessage()));
+        }
+        LOG.error("Unexpected error", e);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "an internal error occurred; it has been logged",
+                        List.of()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(ex);
+        if (tooLarge != null) {
+            return api(ApiException.tooLarge(tooLarge.getMessage()));
+        }
+        return api(new ApiException(HttpStatus.BAD_REQUEST, "malformed request body: " + rootMessage(ex), List.of(),
+                null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        List<ApiException.FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(f -> new ApiException.FieldError(f.getField(), f.getField() + " " + f.getDefaultMessage()))
+                .toList();
+        String detail = errors.isEmpty() ? "invalid request" : errors.get(0).message();
+        return api(new ApiException(HttpStatus.BAD_REQUEST, detail, errors, null));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        // Jackson appends the source location on a new line; the first line is what the user needs
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
+    }
+
+    static ProblemDetail problem(HttpStatusCode status, String detail, List<ApiException.FieldError> errors) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        if (!errors.isEmpty()) {
+            p.setProperty("errors", errors.stream().map(e -> Map.of("field", e.field(), "message", e.message()))
+                    .toList());
+        }
+        return p;
+    }
+}
