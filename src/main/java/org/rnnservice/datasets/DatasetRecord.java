@@ -1,5 +1,6 @@
 package org.rnnservice.datasets;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,6 +33,7 @@ public record DatasetRecord(String id, String name, String kind, int samples, Li
         return n;
     }
 
+    @JsonIgnore
     public boolean isText() {
         return "text".equals(kind);
     }

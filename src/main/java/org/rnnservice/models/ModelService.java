@@ -22,6 +22,7 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.ModelDefinitions;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
@@ -53,8 +54,9 @@ public class ModelService {
     private final Map<String, Sequential> loaded = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+    /** {@code kernels} is taken so the engine's kernels are chosen, from {@code rnn.simd}, before any model exists. */
     public ModelService(Store store, DatasetService datasets, UsageTracker usage, RnnProperties properties,
-                        JsonMapper mapper, MeterRegistry meters) {
+                        JsonMapper mapper, MeterRegistry meters, Kernels kernels) {
         this.store = store;
         this.datasets = datasets;
         this.usage = usage;

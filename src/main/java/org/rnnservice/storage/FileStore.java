@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,7 +43,8 @@ public final class FileStore implements Store {
      */
     public FileStore(Path root, JsonMapper mapper) throws IOException {
         this.root = root.toAbsolutePath().normalize();
-        this.mapper = mapper;
+        // documents written by an older build of the same format may lack or carry fields: read them leniently
+        this.mapper = mapper.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         Files.createDirectories(this.root);
         if (!Files.isReadable(this.root) || !Files.isWritable(this.root)) {
             throw new IOException("data directory " + this.root + " is not readable and writable");

@@ -1,0 +1,64 @@
+package org.rnnservice.jobs;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** Training jobs: submit, poll, stream events, cancel. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+@Tag(name = "jobs")
+public class JobController {
+
+    private final JobService service;
+
+    public JobController(JobService service) {
+        this.service = service;
+    }
+
+    @Operation(summary = "Queue a training job (Keras fit arguments); 202 with the job")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<JobRecord> submit(@Valid @RequestBody JobRequest request) throws IOException {
+        JobRecord job = service.submit(request);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "Jobs, newest first, optionally filtered by state and model")
+    @GetMapping
+    public List<JobRecord> list(@RequestParam(required = false) JobState state,
+                                @RequestParam(name = "model_id", required = false) String modelId) {
+        return service.list(state, modelId);
+    }
+
+    @Operation(summary = "One job: state, progress, history")
+    @GetMapping("/{id}")
+    public JobRecord get(@PathVariable String id) {
+        return service.get(id);
+    }
+
+    @Operation(summary = "Server-Sent Events: state, epoch and progress; ends with the job")
+    @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(@PathVariable String id) {
+        return service.subscribe(id);
+    }
+
+    @Operation(summary = "Cancel a queued or running job (409 if it already ended)")
+    @PostMapping("/{id}/cancel")
+    public ResponseEntity<JobRecord> cancel(@PathVariable String id) throws IOException {
+        JobRecord job = service.cancel(id);
+        return job.state().isFinal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
+    }
+}

@@ -1,0 +1,52 @@
+package org.rnnservice.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training job as stored and shown: its parameters (defaults filled in), state, times, progress, per-epoch history,
+ * the error of a failed job in words, and the model version a successful one produced.
+ */
+public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
+                        boolean shuffle, double validationSplit, JobRequest.EarlyStoppingRequest earlyStopping,
+                        long seed, Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
+                        Map<String, List<Double>> history, String error, Integer modelVersion,
+                        Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch) {
+
+    /**
+     * Where training stands: epoch and batch count from 1 ({@code epoch} 3 of {@code epochs} 10 is running or done),
+     * {@code fraction} of all batches done, throughput and the estimated seconds left.
+     */
+    public record Progress(int epoch, int epochs, int batch, int batches, double fraction, Double samplesPerSecond,
+                           Double etaSeconds) {
+
+        static Progress notStarted(int epochs) {
+            return new Progress(0, epochs, 0, 0, 0, null, null);
+        }
+    }
+
+    JobRecord with(JobState newState) {
+        return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
+                earlyStopping, seed, submittedAt, startedAt, finishedAt, progress, history, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch);
+    }
+
+    JobRecord started(Instant at, Integer resumedFrom) {
+        return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
+                earlyStopping, seed, submittedAt, startedAt == null ? at : startedAt, null, progress, history, error,
+                modelVersion, resumedFrom, stoppedEarlyAtEpoch);
+    }
+
+    JobRecord progressed(Progress p, Map<String, List<Double>> h) {
+        return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
+                earlyStopping, seed, submittedAt, startedAt, finishedAt, p, h, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch);
+    }
+
+    JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt) {
+        return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
+                earlyStopping, seed, submittedAt, startedAt, at, progress, history, why, version,
+                resumedFromEpoch, stoppedAt);
+    }
+}

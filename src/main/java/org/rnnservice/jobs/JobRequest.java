@@ -1,0 +1,25 @@
+package org.rnnservice.jobs;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * {@code POST /api/v1/jobs}: Keras' {@code fit()} arguments; omitted ones take Keras' defaults (epochs 1, batch 32,
+ * shuffle true, no validation).
+ */
+public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
+                         @Min(1) @Max(100_000) Integer epochs, @Min(1) @Max(1_000_000) Integer batchSize,
+                         Boolean shuffle,
+                         @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
+                         @Valid EarlyStoppingRequest earlyStopping, Long seed) {
+
+    /** Keras' {@code EarlyStopping} arguments. */
+    public record EarlyStoppingRequest(String monitor, @DecimalMin("0.0") Double minDelta, @Min(0) Integer patience,
+                                       String mode, Boolean restoreBestWeights, @Min(0) Integer startFromEpoch,
+                                       Double baseline) {
+    }
+}
