@@ -10,7 +10,9 @@ import java.util.Map;
 public record CompileSpec(String optimizer, Map<String, Object> optimizerArgs, String loss, List<String> metrics) {
 
     public CompileSpec {
-        optimizerArgs = optimizerArgs == null ? Map.of() : Map.copyOf(optimizerArgs);
+        // Keras writes null for unset optimizer arguments, which Map.copyOf would refuse
+        optimizerArgs = optimizerArgs == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizerArgs));
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
     }
 

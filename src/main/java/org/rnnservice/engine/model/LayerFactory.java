@@ -35,7 +35,8 @@ final class LayerFactory {
             "recurrent_dropout", "stateful", "go_backwards", "return_state", "time_major", "mask_zero",
             "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
             "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_regularizer",
-            "embeddings_constraint", "noise_shape", "lora_rank");
+            "embeddings_constraint", "noise_shape", "lora_rank", "zero_output_for_mask", "use_cudnn", "sparse",
+            "quantization_config");
 
     /**
      * Keras arguments this engine does not implement, accepted (Keras' own JSON always writes them) only at the value
@@ -48,7 +49,8 @@ final class LayerFactory {
             Map.entry("bias_regularizer", "null"), Map.entry("activity_regularizer", "null"),
             Map.entry("kernel_constraint", "null"), Map.entry("recurrent_constraint", "null"),
             Map.entry("bias_constraint", "null"), Map.entry("noise_shape", "null"),
-            Map.entry("lora_rank", "null"));
+            Map.entry("lora_rank", "null"), Map.entry("sparse", false),
+            Map.entry("quantization_config", "null"));
 
     private static boolean isDefault(Object given, Object off) {
         if (off instanceof Double d) {

@@ -1,0 +1,142 @@
+package org.rnnservice.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The job system over HTTP: concurrency, cancellation, events, shape checks and deletion rules. */
+class JobsApiTest extends ApiTestSupport {
+
+    @Test
+    void fourJobsSubmittedAtOnceAllFinish() throws Exception {
+        String data = createSineData(128, 8);
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 8),
+                    layer("Dense", "units", 1)), "mse"));
+            jobs.add(submit(model, data, 3, 16));
+        }
+        for (String job : jobs) {
+            JsonNode done = http.awaitJob(job, Duration.ofSeconds(90));
+            assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
+            assertEquals(1, done.get("model_version").asInt());
+        }
+        JsonNode listed = http.get("/api/v1/jobs?state=SUCCEEDED").json();
+        for (String job : jobs) {
+            assertTrue(listed.toString().contains(job));
+        }
+    }
+
+    @Test
+    void aCancelledJobEndsCancelledAndPublishesNothing() throws Exception {
+        String data = createSineData(512, 20);
+        String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 64),
+                layer("Dense", "units", 1)), "mse"));
+        String job = submit(model, data, 10_000, 4);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!http.get("/api/v1/jobs/" + job).json().get("state").asString().equals("RUNNING")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Http.Response cancel = http.post("/api/v1/jobs/" + job + "/cancel", "{}");
+        assertTrue(cancel.status() == 202 || cancel.status() == 200, cancel.body());
+        JsonNode done = http.awaitJob(job, Duration.ofSeconds(30));
+        assertEquals("CANCELLED", done.get("state").asString());
+        assertEquals(0, http.get("/api/v1/models/" + model).json().get("version").asInt());
+        Http.Response again = http.post("/api/v1/jobs/" + job + "/cancel", "{}");
+        assertEquals(409, again.status());
+        assertTrue(again.contentType().startsWith("application/problem+json"));
+    }
+
+    @Test
+    void eventStreamDeliversStateAndEpochEventsThenEnds() throws Exception {
+        String data = createSineData(64, 5);
+        String model = createModel(model(shape(null, 1), List.of(layer("GRU", "units", 8),
+                layer("Dense", "units", 1)), "mse"));
+        String job = submit(model, data, 3, 8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/jobs/" + job + "/events"))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET().build();
+        HttpResponse<java.io.InputStream> response = http.client().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<String> events = new ArrayList<>();
+        List<String> data2 = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) { // the server ends the stream when the job ends
+                if (line.startsWith("event:")) {
+                    events.add(line.substring(6).trim());
+                } else if (line.startsWith("data:")) {
+                    data2.add(line.substring(5));
+                }
+            }
+        }
+        assertEquals("state", events.get(0), events.toString());
+        assertEquals(3, events.stream().filter("epoch"::equals).count(), events.toString());
+        assertEquals("state", events.get(events.size() - 1));
+        assertTrue(data2.get(data2.size() - 1).contains("\"SUCCEEDED\""), data2.get(data2.size() - 1));
+        // a late subscriber gets the final state at once, and the stream ends
+        Http.Response late = http.get("/api/v1/jobs/" + job + "/events", "text/event-stream");
+        assertTrue(late.body().contains("SUCCEEDED"), late.body());
+    }
+
+    @Test
+    void aDatasetThatDoesNotFitTheModelIs422() {
+        String data = createSineData(16, 5);
+        String twoFeatures = createModel(model(shape(null, 2), List.of(layer("LSTM", "units", 4),
+                layer("Dense", "units", 1)), "mse"));
+        Http.Response r = http.post("/api/v1/jobs", Map.of("model_id", twoFeatures, "dataset_id", data));
+        assertEquals(422, r.status(), r.body());
+        assertTrue(r.contentType().startsWith("application/problem+json"));
+        assertEquals("dataset_id", r.json().get("errors").get(0).get("field").asString());
+        assertTrue(r.json().get("detail").asString().contains("1 features"), r.body());
+
+        String threeOutputs = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 4),
+                layer("Dense", "units", 3)), "mse"));
+        Http.Response outputs = http.post("/api/v1/jobs", Map.of("model_id", threeOutputs, "dataset_id", data));
+        assertEquals(422, outputs.status(), outputs.body());
+        assertTrue(outputs.json().get("detail").asString().contains("needs 3"), outputs.body());
+    }
+
+    @Test
+    void modelsAndDatasetsInUseCannotBeDeleted() throws Exception {
+        String data = createSineData(512, 20);
+        String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 64),
+                layer("Dense", "units", 1)), "mse"));
+        String job = submit(model, data, 10_000, 4);
+        assertEquals(409, http.delete("/api/v1/models/" + model).status());
+        assertEquals(409, http.delete("/api/v1/datasets/" + data).status());
+        http.post("/api/v1/jobs/" + job + "/cancel", "{}");
+        http.awaitJob(job, Duration.ofSeconds(30));
+        assertEquals(204, http.delete("/api/v1/models/" + model).status());
+        assertEquals(404, http.get("/api/v1/models/" + model).status());
+        assertEquals(204, http.delete("/api/v1/datasets/" + data).status());
+        assertEquals(404, http.get("/api/v1/datasets/" + data).status());
+    }
+
+    @Test
+    void badJobParametersNameTheField() {
+        String data = createSineData(16, 5);
+        String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 4),
+                layer("Dense", "units", 1)), "mse"));
+        Http.Response r = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", data, "epochs", 0));
+        assertEquals(400, r.status(), r.body());
+        assertEquals("epochs", r.json().get("errors").get(0).get("field").asString());
+        Http.Response monitor = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", data,
+                "early_stopping", Map.of("monitor", "val_loss")));
+        assertEquals(400, monitor.status(), monitor.body());
+        assertEquals("early_stopping.monitor", monitor.json().get("errors").get(0).get("field").asString());
+    }
+}
