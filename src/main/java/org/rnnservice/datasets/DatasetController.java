@@ -1,12 +1,18 @@
 package org.rnnservice.datasets;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.rnnservice.web.ApiException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -14,6 +20,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -26,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "datasets")
 public class DatasetController {
 
+    private static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
+
     private final DatasetService service;
     private final JsonDatasetParser json;
     private final CsvDatasetParser csv = new CsvDatasetParser();
@@ -36,36 +45,47 @@ public class DatasetController {
         this.json = new JsonDatasetParser(mapper);
     }
 
-    @Operation(summary = "Upload arrays: x [samples][timesteps][features], y per sample")
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<DatasetRecord> uploadJson(InputStream body) throws IOException {
+    @Operation(operationId = "createDataset", summary = "Upload a dataset: JSON arrays, a CSV time series cut into windows, or a text for a"
+            + " next-character model")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object",
+                    description = "{\"name\", \"x\": [samples][timesteps][features], \"y\": [samples] |"
+                            + " [samples][outputs] | [samples][timesteps][outputs]}")),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string",
+                    description = "an optional header row, then one row per time step; needs seq_len")),
+            @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
+                    description = "UTF-8 text"))})
+    @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, "text/csv", MediaType.TEXT_PLAIN_VALUE})
+    public ResponseEntity<DatasetRecord> upload(
+            InputStream body, @Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+            @Parameter(description = "CSV and text: the window length in time steps (text default 40)")
+            @RequestParam(name = "seq_len", required = false) Integer seqLen,
+            @Parameter(description = "text: characters between window starts") @RequestParam(defaultValue = "3")
+            int step,
+            @Parameter(description = "CSV: the target column, by name or index (default: the last)")
+            @RequestParam(required = false) String target,
+            @Parameter(description = "CSV: comma-separated feature columns (default: the target)")
+            @RequestParam(required = false) String features,
+            @Parameter(description = "CSV: how many rows after the window the target is") @RequestParam(
+                    defaultValue = "1") int horizon,
+            @Parameter(description = "CSV: whether the first row is a header (default: detected)")
+            @RequestParam(required = false) Boolean header,
+            @Parameter(description = "CSV and text: the dataset's name (JSON: in the body)")
+            @RequestParam(required = false) String name) throws IOException {
         CountingInput in = new CountingInput(body);
-        JsonDatasetParser.Result parsed = json.parse(in);
-        return created(service.create(parsed.name(), parsed.data(), in.count()));
-    }
-
-    @Operation(summary = "Upload a CSV time series, cut into windows of seq_len rows")
-    @PostMapping(consumes = "text/csv")
-    public ResponseEntity<DatasetRecord> uploadCsv(InputStream body,
-                                                   @RequestParam(name = "seq_len") int seqLen,
-                                                   @RequestParam(required = false) String target,
-                                                   @RequestParam(required = false) String features,
-                                                   @RequestParam(defaultValue = "1") int horizon,
-                                                   @RequestParam(required = false) Boolean header,
-                                                   @RequestParam(required = false) String name) throws IOException {
-        CountingInput in = new CountingInput(body);
-        ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header));
-        return created(service.create(name, data, in.count()));
-    }
-
-    @Operation(summary = "Upload a text for a next-character model")
-    @PostMapping(consumes = MediaType.TEXT_PLAIN_VALUE)
-    public ResponseEntity<DatasetRecord> uploadText(InputStream body,
-                                                    @RequestParam(name = "seq_len", defaultValue = "40") int seqLen,
-                                                    @RequestParam(defaultValue = "3") int step,
-                                                    @RequestParam(required = false) String name) throws IOException {
-        byte[] bytes = body.readAllBytes();
-        ParsedData data = text.parse(new String(bytes, StandardCharsets.UTF_8), seqLen, step);
+        if (contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            JsonDatasetParser.Result parsed = json.parse(in);
+            return created(service.create(parsed.name(), parsed.data(), in.count()));
+        }
+        if (contentType.isCompatibleWith(TEXT_CSV)) {
+            if (seqLen == null) {
+                throw ApiException.badRequest("seq_len", "seq_len is required for a CSV: the window length in rows");
+            }
+            ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header));
+            return created(service.create(name, data, in.count()));
+        }
+        byte[] bytes = in.readAllBytes();
+        ParsedData data = text.parse(new String(bytes, StandardCharsets.UTF_8), seqLen == null ? 40 : seqLen, step);
         return created(service.create(name, data, bytes.length));
     }
 
@@ -73,19 +93,19 @@ public class DatasetController {
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + record.id())).body(record);
     }
 
-    @Operation(summary = "All datasets, newest first")
+    @Operation(operationId = "listDatasets", summary = "All datasets, newest first")
     @GetMapping
     public List<DatasetRecord> list() throws IOException {
         return service.list();
     }
 
-    @Operation(summary = "One dataset's metadata")
+    @Operation(operationId = "getDataset", summary = "One dataset's metadata")
     @GetMapping("/{id}")
     public DatasetRecord get(@PathVariable String id) throws IOException {
         return service.get(id);
     }
 
-    @Operation(summary = "Delete a dataset (409 while a job uses it)")
+    @Operation(operationId = "deleteDataset", summary = "Delete a dataset (409 while a job uses it)")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@PathVariable String id) throws IOException {

@@ -29,33 +29,33 @@ public class JobController {
         this.service = service;
     }
 
-    @Operation(summary = "Queue a training job (Keras fit arguments); 202 with the job")
+    @Operation(operationId = "submitJob", summary = "Queue a training job (Keras fit arguments); 202 with the job")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobRecord> submit(@Valid @RequestBody JobRequest request) throws IOException {
         JobRecord job = service.submit(request);
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
-    @Operation(summary = "Jobs, newest first, optionally filtered by state and model")
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by state and model")
     @GetMapping
     public List<JobRecord> list(@RequestParam(required = false) JobState state,
                                 @RequestParam(name = "model_id", required = false) String modelId) {
         return service.list(state, modelId);
     }
 
-    @Operation(summary = "One job: state, progress, history")
+    @Operation(operationId = "getJob", summary = "One job: state, progress, history")
     @GetMapping("/{id}")
     public JobRecord get(@PathVariable String id) {
         return service.get(id);
     }
 
-    @Operation(summary = "Server-Sent Events: state, epoch and progress; ends with the job")
+    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events: state, epoch and progress; ends with the job")
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events(@PathVariable String id) {
         return service.subscribe(id);
     }
 
-    @Operation(summary = "Cancel a queued or running job (409 if it already ended)")
+    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job (409 if it already ended)")
     @PostMapping("/{id}/cancel")
     public ResponseEntity<JobRecord> cancel(@PathVariable String id) throws IOException {
         JobRecord job = service.cancel(id);

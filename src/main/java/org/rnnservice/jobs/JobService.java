@@ -57,7 +57,7 @@ public class JobService implements SmartLifecycle {
     private final JobEvents events;
     private final RnnProperties properties;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor executor;
+    private volatile ThreadPoolExecutor executor;
     private final AtomicInteger running = new AtomicInteger();
     private final Counter samplesTrained;
     private volatile boolean accepting;
@@ -72,26 +72,30 @@ public class JobService implements SmartLifecycle {
         this.checkpoints = checkpoints;
         this.events = events;
         this.properties = properties;
-        AtomicInteger threadCount = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(properties.workers(), properties.workers(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "training-worker-" + threadCount.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.executor = newExecutor();
         this.samplesTrained = Counter.builder("rnn.training.samples").description("samples trained on")
                 .register(meters);
         for (JobState s : JobState.values()) {
             Gauge.builder("rnn.jobs", jobs, m -> m.values().stream().filter(j -> j.record().state() == s).count())
                     .tag("state", s.name()).description("jobs by state").register(meters);
         }
-        Gauge.builder("rnn.jobs.queue", executor, e -> e.getQueue().size()).description("jobs waiting for a worker")
-                .register(meters);
+        Gauge.builder("rnn.jobs.queue", this, j -> j.executor.getQueue().size())
+                .description("jobs waiting for a worker").register(meters);
         Gauge.builder("rnn.training.samples.per.second", jobs, m -> m.values().stream()
                         .filter(j -> j.record().state() == JobState.RUNNING && j.record().progress() != null
                                 && j.record().progress().samplesPerSecond() != null)
                         .mapToDouble(j -> j.record().progress().samplesPerSecond()).sum())
                 .description("training throughput of the running jobs").register(meters);
+    }
+
+    private ThreadPoolExecutor newExecutor() {
+        AtomicInteger threadCount = new AtomicInteger();
+        return new ThreadPoolExecutor(properties.workers(), properties.workers(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "training-worker-" + threadCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Workers, jobs running and jobs waiting, for the health endpoint. */
@@ -389,8 +393,14 @@ public class JobService implements SmartLifecycle {
 
     // ---- lifecycle: recovery at start, pause at shutdown
 
+    /** Starts the workers and takes up stored jobs; after a {@link #stop} it starts afresh, as after a restart. */
     @Override
     public void start() {
+        if (executor.isShutdown()) {
+            executor = newExecutor();
+        }
+        shuttingDown = false;
+        jobs.clear();
         try {
             recover();
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package org.rnnservice.models;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -40,7 +42,7 @@ public class ModelController {
         this.service = service;
     }
 
-    @Operation(summary = "Create a model from our definition or a Keras model.to_json() document")
+    @Operation(operationId = "createModel", summary = "Create a model from our definition or a Keras model.to_json() document")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelView> create(@RequestBody Map<String, Object> body) throws IOException {
         ModelView view = service.create(body);
@@ -51,7 +53,7 @@ public class ModelController {
     public record Page<T>(List<T> items, int page, int size, int total) {
     }
 
-    @Operation(summary = "All models, newest first, paged")
+    @Operation(operationId = "listModels", summary = "All models, newest first, paged")
     @GetMapping
     public Page<ModelView> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
@@ -65,33 +67,35 @@ public class ModelController {
         return new Page<>(items, page, size, all.size());
     }
 
-    @Operation(summary = "One model")
+    @Operation(operationId = "getModel", summary = "One model")
     @GetMapping("/{id}")
     public ModelView get(@PathVariable String id) throws IOException {
         return service.view(service.record(id));
     }
 
-    @Operation(summary = "Delete a model and its weights (409 while a job trains it)")
+    @Operation(operationId = "deleteModel", summary = "Delete a model and its weights (409 while a job trains it)")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@PathVariable String id) throws IOException {
         service.delete(id);
     }
 
-    @Operation(summary = "The model summary as JSON")
+    @Operation(operationId = "getModelSummary", summary = "The model summary as JSON")
     @GetMapping(value = "/{id}/summary", produces = MediaType.APPLICATION_JSON_VALUE)
     public ModelView.SummaryView summary(@PathVariable String id) throws IOException {
         return service.view(service.record(id)).summary();
     }
 
-    @Operation(summary = "The model summary as Keras prints it")
+    @Operation(operationId = "getModelSummaryText", summary = "The model summary as Keras prints it")
     @GetMapping(value = "/{id}/summary", produces = MediaType.TEXT_PLAIN_VALUE)
     public String summaryText(@PathVariable String id) throws IOException {
         return service.summaryText(id);
     }
 
-    @Operation(summary = "Predict: {\"instances\": [[[...]], ...]} (each [timesteps][features]) or {\"inputs\": ...}")
+    @Operation(operationId = "predict", summary = "Predict: {\"instances\": [[[...]], ...]} (each [timesteps][features]) or {\"inputs\": ...}")
     @PostMapping(value = "/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"instances\": [...]} (each [timesteps][features], or a string for a text model) or {\"inputs\": ...}")))
     public Map<String, Object> predict(@PathVariable String id, @RequestParam(required = false) Integer version,
                                        InputStream body) throws IOException {
         ModelService.Prediction p = service.predict(service.record(id), version, body);
@@ -105,22 +109,24 @@ public class ModelController {
     public record EvaluateRequest(@NotBlank String datasetId, @Min(1) Integer batchSize) {
     }
 
-    @Operation(summary = "Loss and metrics of the current version on a dataset")
+    @Operation(operationId = "evaluate", summary = "Loss and metrics of the current version on a dataset")
     @PostMapping(value = "/{id}/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> evaluate(@PathVariable String id, @Valid @RequestBody EvaluateRequest request)
             throws IOException {
         return service.evaluate(id, request.datasetId(), request.batchSize() == null ? 32 : request.batchSize());
     }
 
-    @Operation(summary = "Weights in Keras get_weights() order")
+    @Operation(operationId = "getWeights", summary = "Weights in Keras get_weights() order")
     @GetMapping("/{id}/weights")
     public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version)
             throws IOException {
         return service.weights(id, version);
     }
 
-    @Operation(summary = "Upload weights (same body as GET); makes a new version")
+    @Operation(operationId = "putWeights", summary = "Upload weights (same body as GET); makes a new version")
     @PutMapping(value = "/{id}/weights", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"weights\": [{\"name\", \"shape\", \"values\"}, ...]} in Keras get_weights() order")))
     public Map<String, Object> putWeights(@PathVariable String id, InputStream body) throws IOException {
         return Map.of("model_version", service.putWeights(id, body));
     }
@@ -130,7 +136,7 @@ public class ModelController {
                                   @DecimalMin("0.0") Double temperature, Long seed) {
     }
 
-    @Operation(summary = "Continue a text with a model trained on a text dataset")
+    @Operation(operationId = "generate", summary = "Continue a text with a model trained on a text dataset")
     @PostMapping(value = "/{id}/generate", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> generate(@PathVariable String id, @Valid @RequestBody GenerateRequest request)
             throws IOException {

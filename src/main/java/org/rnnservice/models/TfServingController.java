@@ -1,6 +1,8 @@
 package org.rnnservice.models;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,14 +39,18 @@ public class TfServingController {
         this.service = service;
     }
 
-    @Operation(summary = "TF Serving predict: instances -> predictions, inputs -> outputs")
+    @Operation(operationId = "tfServingPredict", summary = "TF Serving predict: instances -> predictions, inputs -> outputs")
     @PostMapping(value = "/v1/models/{name}:predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": ...}")))
     public Map<String, Object> predict(@PathVariable String name, InputStream body) throws IOException {
         return predict(service.byIdOrName(name), null, body);
     }
 
-    @Operation(summary = "TF Serving predict on a given version")
+    @Operation(operationId = "tfServingPredictVersion", summary = "TF Serving predict on a given version")
     @PostMapping(value = "/v1/models/{name}/versions/{version}:predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": ...}")))
     public Map<String, Object> predictVersion(@PathVariable String name, @PathVariable int version, InputStream body)
             throws IOException {
         return predict(service.byIdOrName(name), version, body);
@@ -55,7 +61,7 @@ public class TfServingController {
         return Map.of(p.columnar() ? "outputs" : "predictions", p.outputs());
     }
 
-    @Operation(summary = "TF Serving model status")
+    @Operation(operationId = "tfServingModelStatus", summary = "TF Serving model status")
     @GetMapping("/v1/models/{name}")
     public Map<String, Object> status(@PathVariable String name) throws IOException {
         ModelRecord r = service.byIdOrName(name);
