@@ -98,6 +98,12 @@ public class JobService implements SmartLifecycle {
                 });
     }
 
+    /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
+    private int threadsPerJob() {
+        return properties.threadsPerJob() > 0 ? properties.threadsPerJob()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / properties.workers());
+    }
+
     /** Workers, jobs running and jobs waiting, for the health endpoint. */
     record PoolStatus(int workers, int running, int queued) {
     }
@@ -266,7 +272,7 @@ public class JobService implements SmartLifecycle {
             persist(job, r.started(Instant.now(), resume == null ? null : resume.epochs()));
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
-            Trainer trainer = new Trainer(copy, copy.spec().compile());
+            Trainer trainer = new Trainer(copy, copy.spec().compile(), threadsPerJob());
             History history = trainer.fit(datasets.samples(ds, ids), options(job.record()),
                     new JobListener(job, ds.samples()), resume);
             int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,

@@ -65,6 +65,13 @@ public final class Dense extends Layer {
     }
 
     @Override
+    public void shareWeightsWith(Layer source) {
+        Dense d = (Dense) source;
+        kernel = d.kernel.sharedView();
+        bias = d.bias == null ? null : d.bias.sharedView();
+    }
+
+    @Override
     public List<Param> params() {
         return useBias ? List.of(kernel, bias) : List.of(kernel);
     }

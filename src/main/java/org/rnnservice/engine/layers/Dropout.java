@@ -43,6 +43,11 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    public void shareWeightsWith(Layer source) {
+        // no weights
+    }
+
+    @Override
     public List<Param> params() {
         return List.of();
     }

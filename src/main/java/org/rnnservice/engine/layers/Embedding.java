@@ -55,6 +55,11 @@ public final class Embedding extends Layer {
     }
 
     @Override
+    public void shareWeightsWith(Layer source) {
+        embeddings = ((Embedding) source).embeddings.sharedView();
+    }
+
+    @Override
     public List<Param> params() {
         return List.of(embeddings);
     }

@@ -136,7 +136,6 @@ public final class Gru extends Recurrent {
         }
         dhNext = Buffers.atLeast(dhNext, stepLen);
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
-        float[] uw = recurrentKernel.value();
         for (int t = steps - 1; t >= 0; t--) {
             int off3 = t * batch * w;
             int off = t * stepLen;
@@ -165,11 +164,11 @@ public final class Gru extends Recurrent {
                     System.arraycopy(dxz, row, dhz, row, 2 * u);
                 }
                 if (t > 0) {
-                    kernels.gemmTransB(batch, u, w, dhz, off3, w, uw, 0, w, dhNext, 0, u, true);
+                    kernels.gemm(batch, u, w, dhz, off3, w, recurrentT, 0, u, dhNext, 0, u, true);
                 }
             } else {
                 if (t > 0) {
-                    kernels.gemmTransB(batch, u, u, dxz, off3 + 2 * u, w, uw, 2 * u, w, drh, 0, u, false);
+                    kernels.gemm(batch, u, u, dxz, off3 + 2 * u, w, recurrentT, 2 * u * u, u, drh, 0, u, false);
                 } else {
                     java.util.Arrays.fill(drh, 0, stepLen, 0f);
                 }
@@ -184,7 +183,7 @@ public final class Gru extends Recurrent {
                     recurrentActivation.backward(pre, row, act, row, dxz, row, dxz, row, 1, 2 * u);
                 }
                 if (t > 0) {
-                    kernels.gemmTransB(batch, u, 2 * u, dxz, off3, w, uw, 0, w, dhNext, 0, u, true);
+                    kernels.gemm(batch, u, 2 * u, dxz, off3, w, recurrentT, 0, u, dhNext, 0, u, true);
                 }
             }
         }

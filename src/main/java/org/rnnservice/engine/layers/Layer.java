@@ -29,6 +29,11 @@ public abstract class Layer {
         return name;
     }
 
+    /** The kernels this layer computes with. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
     /** Runs this layer on the given kernels from now on (the scalar ones in comparisons, say). */
     public void useKernels(Kernels k) {
         this.kernels = k;
@@ -54,6 +59,12 @@ public abstract class Layer {
      * returns the gradient with respect to the input (or {@code null} when {@code needInputGrad} is false).
      */
     public abstract Tensor backward(Tensor dy, boolean needInputGrad);
+
+    /**
+     * Makes this (built) layer use {@code source}'s weight values, keeping its own gradients and buffers, so that two
+     * threads can run forward and backward passes on different parts of a batch.
+     */
+    public abstract void shareWeightsWith(Layer source);
 
     /** The layer's arguments in Keras' words, enough to rebuild it; includes {@code name} and {@code type}. */
     public abstract Map<String, Object> config();

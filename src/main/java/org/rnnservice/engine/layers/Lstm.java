@@ -97,7 +97,6 @@ public final class Lstm extends Recurrent {
         dcTmp = Buffers.atLeast(dcTmp, stepLen);
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
         java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
-        float[] uw = recurrentKernel.value();
         for (int t = steps - 1; t >= 0; t--) {
             int off4 = t * batch * w;
             int off = t * stepLen;
@@ -130,7 +129,7 @@ public final class Lstm extends Recurrent {
                         dPre, row + 3 * u, 1, u);
             }
             if (t > 0) {
-                kernels.gemmTransB(batch, u, w, dPre, off4, w, uw, 0, w, dhNext, 0, u, false);
+                kernels.gemm(batch, u, w, dPre, off4, w, recurrentT, 0, u, dhNext, 0, u, false);
             }
         }
         kernelGradient(dPre, w);

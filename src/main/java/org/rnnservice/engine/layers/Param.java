@@ -22,6 +22,18 @@ public final class Param {
         this.grad = new float[size];
     }
 
+    private Param(String name, int[] shape, float[] value) {
+        this.name = name;
+        this.shape = shape;
+        this.value = value;
+        this.grad = new float[value.length];
+    }
+
+    /** A parameter that shares this one's values but has its own gradient: for a replica training on another shard. */
+    public Param sharedView() {
+        return new Param(name, shape, value);
+    }
+
     public String name() {
         return name;
     }

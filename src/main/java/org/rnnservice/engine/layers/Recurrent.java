@@ -36,6 +36,7 @@ abstract class Recurrent extends Layer {
     private float[] last;     // h_T [B, u] when not returning sequences
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
+    protected float[] recurrentT; // recurrent kernel transposed [gates*u, u], so each step's dh is a plain product
 
     Recurrent(String name, LayerConfig c, String defaultActivation) {
         super(name);
@@ -93,6 +94,14 @@ abstract class Recurrent extends Layer {
     }
 
     @Override
+    public void shareWeightsWith(Layer source) {
+        Recurrent r = (Recurrent) source;
+        kernel = r.kernel.sharedView();
+        recurrentKernel = r.recurrentKernel.sharedView();
+        bias = r.bias == null ? null : r.bias.sharedView();
+    }
+
+    @Override
     public List<Param> params() {
         return useBias ? List.of(kernel, recurrentKernel, bias) : List.of(kernel, recurrentKernel);
     }
@@ -143,6 +152,9 @@ abstract class Recurrent extends Layer {
             java.util.Arrays.fill(dh, 0, (steps - 1) * stepLen, 0f);
             System.arraycopy(dy.data(), 0, dh, (steps - 1) * stepLen, stepLen);
         }
+        int width = gates() * units;
+        recurrentT = Buffers.atLeast(recurrentT, width * units);
+        kernels.transpose(units, width, recurrentKernel.value(), 0, width, recurrentT, 0, units);
         runCellBackward(dh);
         if (!needInputGrad) {
             return null;

@@ -43,7 +43,6 @@ public final class SimpleRnn extends Recurrent {
         int stepLen = batch * u;
         dz = Buffers.atLeast(dz, steps * stepLen);
         dhNext = Buffers.atLeast(dhNext, stepLen);
-        float[] uw = recurrentKernel.value();
         for (int t = steps - 1; t >= 0; t--) {
             int off = t * stepLen;
             if (t < steps - 1) {
@@ -55,7 +54,7 @@ public final class SimpleRnn extends Recurrent {
             }
             activation.backward(z, off, h, off, dz, off, dz, off, batch, u);
             if (t > 0) {
-                kernels.gemmTransB(batch, u, u, dz, off, u, uw, 0, u, dhNext, 0, u, false);
+                kernels.gemm(batch, u, u, dz, off, u, recurrentT, 0, u, dhNext, 0, u, false);
             }
         }
         kernelGradient(dz, u);

@@ -155,6 +155,19 @@ public final class Sequential {
         return other;
     }
 
+    /**
+     * A model that computes with this one's weights (changes to them show in both) but keeps its own gradients and
+     * buffers: a second thread trains a shard of each batch on it.
+     */
+    public Sequential replica() {
+        Sequential other = build(spec, Long.MAX_VALUE);
+        for (int i = 0; i < layers.size(); i++) {
+            other.layers.get(i).shareWeightsWith(layers.get(i));
+            other.layers.get(i).useKernels(layers.get(i).kernels());
+        }
+        return other;
+    }
+
     /** Runs every layer on the given kernels (for comparisons between implementations). */
     public void useKernels(Kernels kernels) {
         layers.forEach(l -> l.useKernels(kernels));

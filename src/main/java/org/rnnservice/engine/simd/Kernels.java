@@ -46,6 +46,22 @@ public interface Kernels {
         }
     }
 
+    /** {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in cache-sized tiles. */
+    default void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
+        final int tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int r1 = Math.min(rows, r0 + tile);
+                int c1 = Math.min(cols, c0 + tile);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code out[0..n) (+)= sum over rows of a[r, 0..n)}; the bias-gradient reduction. */
     default void sumRows(int rows, int n, float[] a, int aOff, int lda, float[] out, int outOff, boolean accumulate) {
         if (!accumulate) {

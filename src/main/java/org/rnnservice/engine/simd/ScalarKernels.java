@@ -27,6 +27,25 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    /** C (+)= A.B with element (i, p) of A at {@code aOff + i*ars + p*acs}: A or A^T alike. */
+    void broadcastGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
+            int ai = aOff + i * ars;
+            for (int p = 0; p < k; p++) {
+                float av = a[ai + p * acs];
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * b[bp + j];
+                }
+            }
+        }
+    }
+
     @Override
     public void gemmTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {

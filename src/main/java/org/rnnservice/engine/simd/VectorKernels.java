@@ -1,7 +1,6 @@
 package org.rnnservice.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +15,17 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Columns of C one micro-kernel computes: four vectors. */
+    private static final int WIDE = 4 * L;
+    /** Below this many multiply-adds (or one vector of columns) the scalar loop wins: no setup, no tails. */
+    private static final long SMALL = 4096;
+    private static final ScalarKernels SCALAR = new ScalarKernels();
+    /** Per-thread scratch for one transposed B in {@link #gemmTransB}. */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for one packed column panel of B; grows to the largest k seen, then is reused. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for the C block of a zero-padded last panel. */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public String name() {
@@ -35,149 +45,211 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * C += A.B where element (i, p) of A sits at {@code aOff + i*ars + p*acs}: one loop serves A and A^T because A is
-     * only ever broadcast, never loaded as a vector. Blocks of 4 rows by 2 vectors keep 8 accumulators in registers.
+     * C (+)= A.B where element (i, p) of A sits at {@code aOff + i*ars + p*acs}: one driver serves A and A^T because
+     * A is only ever broadcast, never loaded as a vector. The driver passes only scalars; each register-blocked
+     * micro-kernel is its own small method, so C2 inlines every vector operation inside it (one big method exhausts
+     * the inlining budget and boxes the vectors).
      */
     private static void broadcastGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
                                       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        int i = 0;
-        // main: 4 rows at a time
-        for (; i + 4 <= m; i += 4) {
-            int a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-            int c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
-                if (accumulate) {
-                    x00 = FloatVector.fromArray(S, c, c0 + j); x01 = FloatVector.fromArray(S, c, c0 + j + L);
-                    x10 = FloatVector.fromArray(S, c, c1 + j); x11 = FloatVector.fromArray(S, c, c1 + j + L);
-                    x20 = FloatVector.fromArray(S, c, c2 + j); x21 = FloatVector.fromArray(S, c, c2 + j + L);
-                    x30 = FloatVector.fromArray(S, c, c3 + j); x31 = FloatVector.fromArray(S, c, c3 + j + L);
-                } else {
-                    x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = FloatVector.zero(S);
-                }
-                for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * ldb + j;
-                    FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-                    int ap = p * acs;
-                    FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
-                    x00 = v.fma(b0, x00); x01 = v.fma(b1, x01);
-                    v = FloatVector.broadcast(S, a[a1 + ap]);
-                    x10 = v.fma(b0, x10); x11 = v.fma(b1, x11);
-                    v = FloatVector.broadcast(S, a[a2 + ap]);
-                    x20 = v.fma(b0, x20); x21 = v.fma(b1, x21);
-                    v = FloatVector.broadcast(S, a[a3 + ap]);
-                    x30 = v.fma(b0, x30); x31 = v.fma(b1, x31);
-                }
-                x00.intoArray(c, c0 + j); x01.intoArray(c, c0 + j + L);
-                x10.intoArray(c, c1 + j); x11.intoArray(c, c1 + j + L);
-                x20.intoArray(c, c2 + j); x21.intoArray(c, c2 + j + L);
-                x30.intoArray(c, c3 + j); x31.intoArray(c, c3 + j + L);
-            }
-            // column tail: one (possibly masked) vector at a time
-            for (; j < n; j += L) {
-                VectorMask<Float> mask = S.indexInRange(j, n);
-                FloatVector x0, x1, x2, x3;
-                if (accumulate) {
-                    x0 = FloatVector.fromArray(S, c, c0 + j, mask); x1 = FloatVector.fromArray(S, c, c1 + j, mask);
-                    x2 = FloatVector.fromArray(S, c, c2 + j, mask); x3 = FloatVector.fromArray(S, c, c3 + j, mask);
-                } else {
-                    x0 = x1 = x2 = x3 = FloatVector.zero(S);
-                }
-                for (int p = 0; p < k; p++) {
-                    FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb + j, mask);
-                    int ap = p * acs;
-                    x0 = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, x0);
-                    x1 = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, x1);
-                    x2 = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, x2);
-                    x3 = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, x3);
-                }
-                x0.intoArray(c, c0 + j, mask); x1.intoArray(c, c1 + j, mask);
-                x2.intoArray(c, c2 + j, mask); x3.intoArray(c, c3 + j, mask);
-            }
+        if (n < L || (long) m * n * k < SMALL) {
+            SCALAR.broadcastGemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
         }
-        // row tail: one row at a time
-        for (; i < m; i++) {
-            int ai = aOff + i * ars;
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j += L) {
-                VectorMask<Float> mask = S.indexInRange(j, n);
-                FloatVector x = accumulate ? FloatVector.fromArray(S, c, ci + j, mask) : FloatVector.zero(S);
-                for (int p = 0; p < k; p++) {
-                    FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb + j, mask);
-                    x = FloatVector.broadcast(S, a[ai + p * acs]).fma(bv, x);
+        for (int j = 0; j < n; j += WIDE) {
+            int w = Math.min(WIDE, n - j);
+            if (w == WIDE && m < 4) {
+                // a row or three: packing would cost as much as the product
+                rowBlocks(m, k, a, aOff, ars, acs, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
+                continue;
+            }
+            // copy the panel of B into a contiguous k x WIDE block, zero-padded when the panel is the narrower last
+            // one, so the micro-kernels stream it from cache and never need masks or scalar tails
+            float[] panel = scratch(PANEL, k * WIDE);
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + j, panel, p * WIDE, w);
+                if (w < WIDE) {
+                    java.util.Arrays.fill(panel, p * WIDE + w, (p + 1) * WIDE, 0f);
                 }
-                x.intoArray(c, ci + j, mask);
+            }
+            if (w == WIDE) {
+                rowBlocks(m, k, a, aOff, ars, acs, panel, 0, WIDE, c, cOff + j, ldc, accumulate);
+                continue;
+            }
+            float[] out = scratch(TAIL, m * WIDE);
+            if (accumulate) {
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
+                }
+            }
+            rowBlocks(m, k, a, aOff, ars, acs, panel, 0, WIDE, out, 0, WIDE, accumulate);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
             }
         }
     }
 
-    /** Dot products of rows of A with rows of B, two rows of C by four columns at a time. */
+    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+        float[] buf = holder.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            holder.set(buf);
+        }
+        return buf;
+    }
+
+    /** One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows. */
+    private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            k6x4(k, a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
+        }
+        for (; i + 4 <= m; i += 4) {
+            k4x4(k, a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
+        }
+        for (; i < m; i++) {
+            k1x4(k, a, aOff + i * ars, acs, b, bOff, ldb, c, cOff + i * ldc, accumulate);
+        }
+    }
+
+    /** 6 rows by 4 vectors of C: 24 accumulators, 4 loads of B and 6 broadcasts of A per step of k. */
+    private static void k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+                             float[] c, int c0, int ldc, boolean acc) {
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23;
+        FloatVector x30, x31, x32, x33, x40, x41, x42, x43, x50, x51, x52, x53;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L); x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            int r = c0 + ldc;
+            x10 = FloatVector.fromArray(S, c, r); x11 = FloatVector.fromArray(S, c, r + L);
+            x12 = FloatVector.fromArray(S, c, r + 2 * L); x13 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x20 = FloatVector.fromArray(S, c, r); x21 = FloatVector.fromArray(S, c, r + L);
+            x22 = FloatVector.fromArray(S, c, r + 2 * L); x23 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x30 = FloatVector.fromArray(S, c, r); x31 = FloatVector.fromArray(S, c, r + L);
+            x32 = FloatVector.fromArray(S, c, r + 2 * L); x33 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x40 = FloatVector.fromArray(S, c, r); x41 = FloatVector.fromArray(S, c, r + L);
+            x42 = FloatVector.fromArray(S, c, r + 2 * L); x43 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x50 = FloatVector.fromArray(S, c, r); x51 = FloatVector.fromArray(S, c, r + L);
+            x52 = FloatVector.fromArray(S, c, r + 2 * L); x53 = FloatVector.fromArray(S, c, r + 3 * L);
+        } else {
+            x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = x20 = x21 = x22 = x23 = FloatVector.zero(S);
+            x30 = x31 = x32 = x33 = x40 = x41 = x42 = x43 = x50 = x51 = x52 = x53 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = a0 + p * acs;
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(y0, x00); x01 = v.fma(y1, x01); x02 = v.fma(y2, x02); x03 = v.fma(y3, x03);
+            v = FloatVector.broadcast(S, a[ap + ars]);
+            x10 = v.fma(y0, x10); x11 = v.fma(y1, x11); x12 = v.fma(y2, x12); x13 = v.fma(y3, x13);
+            v = FloatVector.broadcast(S, a[ap + 2 * ars]);
+            x20 = v.fma(y0, x20); x21 = v.fma(y1, x21); x22 = v.fma(y2, x22); x23 = v.fma(y3, x23);
+            v = FloatVector.broadcast(S, a[ap + 3 * ars]);
+            x30 = v.fma(y0, x30); x31 = v.fma(y1, x31); x32 = v.fma(y2, x32); x33 = v.fma(y3, x33);
+            v = FloatVector.broadcast(S, a[ap + 4 * ars]);
+            x40 = v.fma(y0, x40); x41 = v.fma(y1, x41); x42 = v.fma(y2, x42); x43 = v.fma(y3, x43);
+            v = FloatVector.broadcast(S, a[ap + 5 * ars]);
+            x50 = v.fma(y0, x50); x51 = v.fma(y1, x51); x52 = v.fma(y2, x52); x53 = v.fma(y3, x53);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        int r = c0 + ldc;
+        x10.intoArray(c, r); x11.intoArray(c, r + L); x12.intoArray(c, r + 2 * L); x13.intoArray(c, r + 3 * L);
+        r += ldc;
+        x20.intoArray(c, r); x21.intoArray(c, r + L); x22.intoArray(c, r + 2 * L); x23.intoArray(c, r + 3 * L);
+        r += ldc;
+        x30.intoArray(c, r); x31.intoArray(c, r + L); x32.intoArray(c, r + 2 * L); x33.intoArray(c, r + 3 * L);
+        r += ldc;
+        x40.intoArray(c, r); x41.intoArray(c, r + L); x42.intoArray(c, r + 2 * L); x43.intoArray(c, r + 3 * L);
+        r += ldc;
+        x50.intoArray(c, r); x51.intoArray(c, r + L); x52.intoArray(c, r + 2 * L); x53.intoArray(c, r + 3 * L);
+    }
+
+    /** 4 rows by 4 vectors of C. */
+    private static void k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+                             float[] c, int c0, int ldc, boolean acc) {
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L); x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            int r = c0 + ldc;
+            x10 = FloatVector.fromArray(S, c, r); x11 = FloatVector.fromArray(S, c, r + L);
+            x12 = FloatVector.fromArray(S, c, r + 2 * L); x13 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x20 = FloatVector.fromArray(S, c, r); x21 = FloatVector.fromArray(S, c, r + L);
+            x22 = FloatVector.fromArray(S, c, r + 2 * L); x23 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x30 = FloatVector.fromArray(S, c, r); x31 = FloatVector.fromArray(S, c, r + L);
+            x32 = FloatVector.fromArray(S, c, r + 2 * L); x33 = FloatVector.fromArray(S, c, r + 3 * L);
+        } else {
+            x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = FloatVector.zero(S);
+            x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = a0 + p * acs;
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(y0, x00); x01 = v.fma(y1, x01); x02 = v.fma(y2, x02); x03 = v.fma(y3, x03);
+            v = FloatVector.broadcast(S, a[ap + ars]);
+            x10 = v.fma(y0, x10); x11 = v.fma(y1, x11); x12 = v.fma(y2, x12); x13 = v.fma(y3, x13);
+            v = FloatVector.broadcast(S, a[ap + 2 * ars]);
+            x20 = v.fma(y0, x20); x21 = v.fma(y1, x21); x22 = v.fma(y2, x22); x23 = v.fma(y3, x23);
+            v = FloatVector.broadcast(S, a[ap + 3 * ars]);
+            x30 = v.fma(y0, x30); x31 = v.fma(y1, x31); x32 = v.fma(y2, x32); x33 = v.fma(y3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        int r = c0 + ldc;
+        x10.intoArray(c, r); x11.intoArray(c, r + L); x12.intoArray(c, r + 2 * L); x13.intoArray(c, r + 3 * L);
+        r += ldc;
+        x20.intoArray(c, r); x21.intoArray(c, r + L); x22.intoArray(c, r + 2 * L); x23.intoArray(c, r + 3 * L);
+        r += ldc;
+        x30.intoArray(c, r); x31.intoArray(c, r + L); x32.intoArray(c, r + 2 * L); x33.intoArray(c, r + 3 * L);
+    }
+
+    /** One row by 4 vectors of C. */
+    private static void k1x4(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+                             boolean acc) {
+        FloatVector x0, x1, x2, x3;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        } else {
+            x0 = x1 = x2 = x3 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p * acs]);
+            x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, bp + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, bp + 3 * L), x3);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+    }
+
+    /** Transposes B into per-thread scratch once, then runs the broadcast product: no horizontal reductions. */
     @Override
     public void gemmTransB(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-        int i = 0;
-        for (; i + 2 <= m; i += 2) {
-            int a0 = aOff + i * lda, a1 = a0 + lda;
-            int c0 = cOff + i * ldc, c1 = c0 + ldc;
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
-                FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> mask = S.indexInRange(p, k);
-                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p, mask);
-                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p, mask);
-                    FloatVector y = FloatVector.fromArray(S, b, b0 + p, mask);
-                    s00 = x0.fma(y, s00); s10 = x1.fma(y, s10);
-                    y = FloatVector.fromArray(S, b, b1 + p, mask);
-                    s01 = x0.fma(y, s01); s11 = x1.fma(y, s11);
-                    y = FloatVector.fromArray(S, b, b2 + p, mask);
-                    s02 = x0.fma(y, s02); s12 = x1.fma(y, s12);
-                    y = FloatVector.fromArray(S, b, b3 + p, mask);
-                    s03 = x0.fma(y, s03); s13 = x1.fma(y, s13);
-                }
-                float base00 = accumulate ? c[c0 + j] : 0f, base01 = accumulate ? c[c0 + j + 1] : 0f;
-                float base02 = accumulate ? c[c0 + j + 2] : 0f, base03 = accumulate ? c[c0 + j + 3] : 0f;
-                float base10 = accumulate ? c[c1 + j] : 0f, base11 = accumulate ? c[c1 + j + 1] : 0f;
-                float base12 = accumulate ? c[c1 + j + 2] : 0f, base13 = accumulate ? c[c1 + j + 3] : 0f;
-                c[c0 + j] = base00 + s00.reduceLanes(VectorOperators.ADD);
-                c[c0 + j + 1] = base01 + s01.reduceLanes(VectorOperators.ADD);
-                c[c0 + j + 2] = base02 + s02.reduceLanes(VectorOperators.ADD);
-                c[c0 + j + 3] = base03 + s03.reduceLanes(VectorOperators.ADD);
-                c[c1 + j] = base10 + s10.reduceLanes(VectorOperators.ADD);
-                c[c1 + j + 1] = base11 + s11.reduceLanes(VectorOperators.ADD);
-                c[c1 + j + 2] = base12 + s12.reduceLanes(VectorOperators.ADD);
-                c[c1 + j + 3] = base13 + s13.reduceLanes(VectorOperators.ADD);
-            }
-            for (; j < n; j++) {
-                int bj = bOff + j * ldb;
-                FloatVector s0 = FloatVector.zero(S), s1 = s0;
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> mask = S.indexInRange(p, k);
-                    FloatVector y = FloatVector.fromArray(S, b, bj + p, mask);
-                    s0 = FloatVector.fromArray(S, a, a0 + p, mask).fma(y, s0);
-                    s1 = FloatVector.fromArray(S, a, a1 + p, mask).fma(y, s1);
-                }
-                c[c0 + j] = (accumulate ? c[c0 + j] : 0f) + s0.reduceLanes(VectorOperators.ADD);
-                c[c1 + j] = (accumulate ? c[c1 + j] : 0f) + s1.reduceLanes(VectorOperators.ADD);
-            }
+        if (n < L || (long) m * n * k < SMALL) {
+            SCALAR.gemmTransB(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
         }
-        for (; i < m; i++) {
-            int ai = aOff + i * lda;
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                int bj = bOff + j * ldb;
-                FloatVector s = FloatVector.zero(S);
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> mask = S.indexInRange(p, k);
-                    s = FloatVector.fromArray(S, a, ai + p, mask).fma(FloatVector.fromArray(S, b, bj + p, mask), s);
-                }
-                c[ci + j] = (accumulate ? c[ci + j] : 0f) + s.reduceLanes(VectorOperators.ADD);
-            }
-        }
+        float[] bt = scratch(TRANSPOSED, k * n);
+        transpose(n, k, b, bOff, ldb, bt, 0, n);
+        broadcastGemm(m, n, k, a, aOff, lda, 1, bt, 0, n, c, cOff, ldc, accumulate);
     }
 
     @Override

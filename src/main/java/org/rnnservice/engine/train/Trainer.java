@@ -24,19 +24,77 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final int rowWidth;
 
-    // batch buffers, reused across batches
-    private float[] xb;
-    private float[] yb;
-    private float[] out;
-    private float[] grad;
-    private float[] gradEngine;
+    /** Fewer samples than this per thread are not worth a hand-off: the batch then runs on fewer threads. */
+    private static final int MIN_SHARD = 4;
 
+    private final int threads;
+    private final List<Shard> shards = new ArrayList<>();
+    private java.util.concurrent.ExecutorService pool;
+
+    /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
+        this(model, compile, 1);
+    }
+
+    /**
+     * A trainer that splits each batch over {@code threads} threads, each running forward and backward on its part
+     * with its own replica of the model; gradients are summed in a fixed order, so a fixed thread count gives the same
+     * weights bit for bit.
+     */
+    public Trainer(Sequential model, CompileSpec compile, int threads) {
         this.model = model;
         this.loss = Loss.of(compile.loss());
         this.rowWidth = model.outputShape().features();
         this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
         this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
+        this.threads = Math.max(1, threads);
+        shards.add(new Shard(model));
+    }
+
+    /** One thread's part of a batch: a model (the trainer's own, or a replica sharing its weights) and buffers. */
+    private final class Shard {
+        final Sequential net;
+        float[] xb;
+        float[] yb;
+        float[] out;
+        float[] grad;
+        float[] gradEngine;
+        double loss;
+        double[] metricSums;
+        int samples;
+
+        Shard(Sequential net) {
+            this.net = net;
+        }
+
+        /** Forward, loss and backward on samples {@code order[from, from+n)}; the loss is scaled by n / batch. */
+        void run(Samples data, int[] order, int from, int n, int batch, Random rng) {
+            samples = n;
+            metricSums = new double[metrics.size()];
+            int steps = data.steps();
+            xb = Buffers.atLeast(xb, n * Math.max(steps, 1) * data.features());
+            yb = Buffers.atLeast(yb, n * data.targetSize());
+            data.inputs(order, from, n, xb);
+            data.targets(order, from, n, yb);
+            Tensor y = net.forward(xb, n, steps, true, rng);
+            int rows = y.rows();
+            int size = rows * rowWidth;
+            grad = Buffers.atLeast(grad, size);
+            out = net.lastOutputBatchMajor(Buffers.atLeast(out, size));
+            double share = (double) n / batch;
+            loss = loss().compute(out, yb, rows, rowWidth, grad) * share;
+            if (n != batch) {
+                float f = (float) share;
+                for (int i = 0; i < size; i++) {
+                    grad[i] *= f;
+                }
+            }
+            for (int m = 0; m < metrics.size(); m++) {
+                metricSums[m] = metrics.get(m).sum(out, yb, rows, rowWidth);
+            }
+            gradEngine = Buffers.atLeast(gradEngine, size);
+            net.backward(Tensor.fromBatchMajor(grad, 0, n, y.steps(), rowWidth, gradEngine));
+        }
     }
 
     public Sequential model() {
@@ -103,6 +161,18 @@ public final class Trainer {
                 stopper.restore(resume.earlyStopping());
             }
         }
+        try {
+            return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+                pool = null;
+            }
+        }
+    }
+
+    private History run(Samples data, FitOptions options, TrainingListener listener, History history,
+                        int initialEpoch, int trainCount, Samples validation, EarlyStopping stopper) {
         int batchSize = Math.min(options.batchSize(), trainCount);
         int batches = (trainCount + batchSize - 1) / batchSize;
         int[] order = new int[trainCount];
@@ -114,7 +184,6 @@ public final class Trainer {
             if (options.shuffle()) {
                 shuffle(order, new Random(mix(options.seed(), epoch, 0)));
             }
-            Random dropoutRng = new Random(mix(options.seed(), epoch, 1));
             listener.onEpochBegin(epoch, options.epochs(), batches);
             double lossSum = 0;
             double[] metricSums = new double[metrics.size()];
@@ -125,7 +194,7 @@ public final class Trainer {
                 }
                 int from = b * batchSize;
                 int count = Math.min(batchSize, trainCount - from);
-                double batchLoss = trainBatch(data, order, from, count, dropoutRng, metricSums);
+                double batchLoss = trainBatch(data, order, from, count, options.seed(), epoch, b, metricSums);
                 // the model computes in float32, so a loss beyond float range has diverged even if a double holds it
                 if (!Float.isFinite((float) batchLoss)) {
                     throw new TrainingDivergedException(batchLoss, epoch, b);
@@ -158,27 +227,74 @@ public final class Trainer {
         return history;
     }
 
-    private double trainBatch(Samples data, int[] order, int from, int count, Random rng, double[] metricSums) {
-        int steps = data.steps();
-        prepare(data, order, from, count);
-        Tensor y = model.forward(xb, count, steps, true, rng);
-        int rows = y.rows();
-        int size = rows * rowWidth;
-        grad = Buffers.atLeast(grad, size);
-        out = model.lastOutputBatchMajor(Buffers.atLeast(out, size));
-        double value = loss.compute(out, yb, rows, rowWidth, grad);
-        for (int m = 0; m < metrics.size(); m++) {
-            metricSums[m] += metrics.get(m).sum(out, yb, rows, rowWidth);
+    private double trainBatch(Samples data, int[] order, int from, int count, long seed, int epoch, int batch,
+                              double[] metricSums) {
+        int parts = Math.max(1, Math.min(threads, count / MIN_SHARD));
+        while (shards.size() < parts) {
+            shards.add(new Shard(model.replica()));
         }
-        gradEngine = Buffers.atLeast(gradEngine, size);
-        model.backward(Tensor.fromBatchMajor(grad, 0, count, y.steps(), rowWidth, gradEngine));
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        int start = from;
+        int[] offsets = new int[parts + 1];
+        for (int s = 0; s < parts; s++) {
+            offsets[s] = start;
+            start += count / parts + (s < count % parts ? 1 : 0);
+        }
+        offsets[parts] = start;
+        for (int s = 1; s < parts; s++) {
+            Shard shard = shards.get(s);
+            int lo = offsets[s];
+            int n = offsets[s + 1] - lo;
+            Random rng = new Random(mix(seed, epoch, 2 + batch * 64L + s));
+            pending.add(pool().submit(() -> shard.run(data, order, lo, n, count, rng)));
+        }
+        shards.get(0).run(data, order, offsets[0], offsets[1] - offsets[0], count,
+                new Random(mix(seed, epoch, 2 + batch * 64L)));
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrainingCancelledException(epoch, batch);
+            }
+        }
+        double value = 0;
+        List<Param> params = model.params();
+        for (int s = 0; s < parts; s++) {
+            Shard shard = shards.get(s);
+            value += shard.loss;
+            for (int m = 0; m < metrics.size(); m++) {
+                metricSums[m] += shard.metricSums[m];
+            }
+            if (s > 0) {
+                // a fixed order of summation: the same thread count gives the same weights, bit for bit
+                List<Param> theirs = shard.net.params();
+                for (int i = 0; i < params.size(); i++) {
+                    float[] g = theirs.get(i).grad();
+                    model.layers().get(0).kernels().axpy(g.length, 1f, g, 0, params.get(i).grad(), 0);
+                }
+            }
+        }
         return value;
+    }
+
+    private java.util.concurrent.ExecutorService pool() {
+        if (pool == null) {
+            pool = java.util.concurrent.Executors.newFixedThreadPool(threads - 1, r -> {
+                Thread t = new Thread(r, "trainer-shard");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
     }
 
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
     public double lossAndGradients(Samples data) {
         int[] order = identity(data.count());
-        return trainBatch(data, order, 0, data.count(), new Random(0), new double[metrics.size()]);
+        return trainBatch(data, order, 0, data.count(), 0, 0, 0, new double[metrics.size()]);
     }
 
     /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */
@@ -193,13 +309,17 @@ public final class Trainer {
         long rowsSeen = 0;
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            prepare(data, order, from, count);
-            Tensor y = model.forward(xb, count, data.steps(), false, null);
+            Shard s = shards.get(0);
+            s.xb = Buffers.atLeast(s.xb, count * Math.max(data.steps(), 1) * data.features());
+            s.yb = Buffers.atLeast(s.yb, count * data.targetSize());
+            data.inputs(order, from, count, s.xb);
+            data.targets(order, from, count, s.yb);
+            Tensor y = model.forward(s.xb, count, data.steps(), false, null);
             int rows = y.rows();
-            out = model.lastOutputBatchMajor(Buffers.atLeast(out, rows * rowWidth));
-            lossSum += loss.compute(out, yb, rows, rowWidth, null) * count;
+            s.out = model.lastOutputBatchMajor(Buffers.atLeast(s.out, rows * rowWidth));
+            lossSum += loss.compute(s.out, s.yb, rows, rowWidth, null) * count;
             for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] += metrics.get(m).sum(out, yb, rows, rowWidth);
+                metricSums[m] += metrics.get(m).sum(s.out, s.yb, rows, rowWidth);
             }
             rowsSeen += rows;
         }
@@ -211,12 +331,6 @@ public final class Trainer {
         return result;
     }
 
-    private void prepare(Samples data, int[] order, int from, int count) {
-        xb = Buffers.atLeast(xb, count * Math.max(data.steps(), 1) * data.features());
-        yb = Buffers.atLeast(yb, count * data.targetSize());
-        data.inputs(order, from, count, xb);
-        data.targets(order, from, count, yb);
-    }
 
     private int rows(int count, int steps) {
         return model.outputShape().sequence() ? count * steps : count;
@@ -240,7 +354,7 @@ public final class Trainer {
     }
 
     /** A seed per (run seed, epoch, purpose), so any epoch can be replayed without replaying the ones before it. */
-    private static long mix(long seed, int epoch, int purpose) {
+    private static long mix(long seed, int epoch, long purpose) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + purpose * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
