@@ -74,7 +74,11 @@ public final class Gru extends Recurrent {
             int hzOff = resetAfter ? off3 : 0;
             // recurrent z and r terms (and, with reset_after, the whole recurrent product plus its bias)
             if (t > 0) {
-                kernels.gemm(batch, resetAfter ? w : 2 * u, u, h, off - stepLen, u, uw, 0, w, hz, hzOff, w, false);
+                if (resetAfter) {
+                    kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, hz, hzOff, w, false);
+                } else {
+                    kernels.gemm(batch, 2 * u, u, h, off - stepLen, u, uw, 0, w, hz, hzOff, w, false);
+                }
             } else {
                 java.util.Arrays.fill(hz, hzOff, hzOff + batch * w, 0f);
             }
@@ -164,7 +168,7 @@ public final class Gru extends Recurrent {
                     System.arraycopy(dxz, row, dhz, row, 2 * u);
                 }
                 if (t > 0) {
-                    kernels.gemm(batch, u, w, dhz, off3, w, recurrentT, 0, u, dhNext, 0, u, true);
+                    kernels.gemmPacked(batch, u, w, dhz, off3, w, packedUT, dhNext, 0, u, true);
                 }
             } else {
                 if (t > 0) {

@@ -57,12 +57,11 @@ public final class Lstm extends Recurrent {
         cell = Buffers.atLeast(cell, steps * stepLen);
         cellAct = Buffers.atLeast(cellAct, steps * stepLen);
         projectInputs(pre, w, useBias ? bias.value() : null, 0);
-        float[] uw = recurrentKernel.value();
         for (int t = 0; t < steps; t++) {
             int off4 = t * batch * w;
             int off = t * stepLen;
             if (t > 0) {
-                kernels.gemm(batch, w, u, h, off - stepLen, u, uw, 0, w, pre, off4, w, true);
+                kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, pre, off4, w, true);
             }
             for (int b = 0; b < batch; b++) {
                 int row = off4 + b * w;
@@ -129,7 +128,7 @@ public final class Lstm extends Recurrent {
                         dPre, row + 3 * u, 1, u);
             }
             if (t > 0) {
-                kernels.gemm(batch, u, w, dPre, off4, w, recurrentT, 0, u, dhNext, 0, u, false);
+                kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);
             }
         }
         kernelGradient(dPre, w);

@@ -37,6 +37,8 @@ abstract class Recurrent extends Layer {
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
     protected float[] recurrentT; // recurrent kernel transposed [gates*u, u], so each step's dh is a plain product
+    protected float[] packedU;    // the recurrent kernel laid out once per pass for the per-step products
+    protected float[] packedUT;   // and its transpose, for the backward pass
 
     Recurrent(String name, LayerConfig c, String defaultActivation) {
         super(name);
@@ -116,6 +118,7 @@ abstract class Recurrent extends Layer {
             x = applyInputDropout(in.data(), rng);
         }
         h = Buffers.atLeast(h, steps * batch * units);
+        packedU = kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, packedU);
         runCell();
         if (returnSequences) {
             return new Tensor(h, batch, steps, units);
@@ -155,6 +158,7 @@ abstract class Recurrent extends Layer {
         int width = gates() * units;
         recurrentT = Buffers.atLeast(recurrentT, width * units);
         kernels.transpose(units, width, recurrentKernel.value(), 0, width, recurrentT, 0, units);
+        packedUT = kernels.packB(width, units, recurrentT, 0, units, packedUT);
         runCellBackward(dh);
         if (!needInputGrad) {
             return null;

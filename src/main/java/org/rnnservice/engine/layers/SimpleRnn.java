@@ -27,11 +27,10 @@ public final class SimpleRnn extends Recurrent {
         int stepLen = batch * u;
         z = Buffers.atLeast(z, steps * stepLen);
         projectInputs(z, u, useBias ? bias.value() : null, 0);
-        float[] uw = recurrentKernel.value();
         for (int t = 0; t < steps; t++) {
             int off = t * stepLen;
             if (t > 0) {
-                kernels.gemm(batch, u, u, h, off - stepLen, u, uw, 0, u, z, off, u, true);
+                kernels.gemmPacked(batch, u, u, h, off - stepLen, u, packedU, z, off, u, true);
             }
             activation.apply(kernels, z, off, h, off, batch, u);
         }
@@ -54,7 +53,7 @@ public final class SimpleRnn extends Recurrent {
             }
             activation.backward(z, off, h, off, dz, off, dz, off, batch, u);
             if (t > 0) {
-                kernels.gemm(batch, u, u, dz, off, u, recurrentT, 0, u, dhNext, 0, u, false);
+                kernels.gemmPacked(batch, u, u, dz, off, u, packedUT, dhNext, 0, u, false);
             }
         }
         kernelGradient(dz, u);

@@ -18,6 +18,24 @@ public interface Kernels {
               float[] b, int bOff, int ldb,
               float[] c, int cOff, int ldc, boolean accumulate);
 
+    /**
+     * Lays out {@code B[k,n]} for repeated {@link #gemmPacked} calls (a recurrent kernel used at every time step):
+     * the copying that a product would otherwise do on every call happens once. The layout is the implementation's.
+     */
+    default float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse) {
+        float[] out = reuse != null && reuse.length >= k * n ? reuse : new float[k * n];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * ldb, out, p * n, n);
+        }
+        return out;
+    }
+
+    /** {@code C[m,n] (+)= A[m,k] . B} with B as {@link #packB} laid it out. */
+    default void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, a, aOff, lda, packedB, 0, n, c, cOff, ldc, accumulate);
+    }
+
     /** {@code C[m,n] (+)= A^T . B} where A is stored as {@code [k,m]}; the weight-gradient product. */
     void gemmTransA(int m, int n, int k,
                     float[] a, int aOff, int lda,

@@ -89,6 +89,49 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** Panels of {@link #WIDE} columns, each {@code k x WIDE} contiguous and zero-padded: what the kernels stream. */
+    @Override
+    public float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse) {
+        int panels = (n + WIDE - 1) / WIDE;
+        int size = panels * k * WIDE;
+        float[] out = reuse != null && reuse.length >= size ? reuse : new float[size];
+        for (int jp = 0; jp < panels; jp++) {
+            int j = jp * WIDE;
+            int w = Math.min(WIDE, n - j);
+            int base = jp * k * WIDE;
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + j, out, base + p * WIDE, w);
+                if (w < WIDE) {
+                    java.util.Arrays.fill(out, base + p * WIDE + w, base + (p + 1) * WIDE, 0f);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int j = 0; j < n; j += WIDE) {
+            int w = Math.min(WIDE, n - j);
+            int panel = (j / WIDE) * k * WIDE;
+            if (w == WIDE) {
+                rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, WIDE, c, cOff + j, ldc, accumulate);
+                continue;
+            }
+            float[] out = scratch(TAIL, m * WIDE);
+            if (accumulate) {
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
+                }
+            }
+            rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, WIDE, out, 0, WIDE, accumulate);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
+            }
+        }
+    }
+
     private static float[] scratch(ThreadLocal<float[]> holder, int size) {
         float[] buf = holder.get();
         if (buf.length < size) {
