@@ -145,7 +145,7 @@ class CrashRecoveryTest {
 
             // the same job uninterrupted, on a new model with the same definition and seed
             String twin = api.post("/api/v1/models", lstmModel()).get("id").asString();
-            Map<String, Object> same = Map.of("model_id", twin, "dataset_id", dataset, "epochs", 8, "batch_size", 8,
+            Map<String, Object> same = Map.of("model_id", twin, "dataset_id", dataset, "epochs", 12, "batch_size", 8,
                     "seed", 5);
             String straight = api.post("/api/v1/jobs", same).get("id").asString();
             JsonNode end = api.awaitJob(straight, CrashRecoveryTest::ended, Duration.ofSeconds(180));
