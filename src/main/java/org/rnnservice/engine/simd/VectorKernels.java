@@ -295,28 +295,76 @@ final class VectorKernels implements Kernels {
         broadcastGemm(m, n, k, a, aOff, lda, 1, bt, 0, n, c, cOff, ldc, accumulate);
     }
 
+    /*
+     * tanh as a rational function, p(x)/q(x) of odd degree 13 over even degree 6 on x clamped to +-7.9053 (the
+     * approximation Eigen and XLA use; max abs error ~3e-7). Only adds, multiplies, fmas and one division: exact IEEE
+     * operations that give the same bits interpreted, JIT-compiled or vectorized, so training stays deterministic
+     * (lanewise TANH and EXP fall back to Math in the interpreter and use other code once compiled).
+     */
+    private static final float CLAMP = 7.90531110763549805f;
+    private static final float A1 = 4.89352455891786e-03f;
+    private static final float A3 = 6.37261928875436e-04f;
+    private static final float A5 = 1.48572235717979e-05f;
+    private static final float A7 = 5.12229709037114e-08f;
+    private static final float A9 = -8.60467152213735e-11f;
+    private static final float A11 = 2.00018790482477e-13f;
+    private static final float A13 = -2.76076847742355e-16f;
+    private static final float B0 = 4.89352518554385e-03f;
+    private static final float B2 = 2.26843463243900e-03f;
+    private static final float B4 = 1.18534705686654e-04f;
+    private static final float B6 = 1.19825839466702e-06f;
+
     @Override
     public void tanh(float[] x, int xOff, float[] out, int outOff, int len) {
+        activate(x, xOff, out, outOff, len, false);
+    }
+
+    /** sigmoid(x) = 0.5 + 0.5 * tanh(x / 2), with the same rational tanh. */
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
+        activate(x, xOff, out, outOff, len, true);
+    }
+
+    private static void activate(float[] x, int xOff, float[] out, int outOff, int len, boolean sigmoid) {
+        float scale = sigmoid ? 0.5f : 1f;
         int i = 0;
+        // vector body
         for (; i + L <= len; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).mul(scale).max(-CLAMP).min(CLAMP);
+            FloatVector v2 = v.mul(v);
+            FloatVector p = v2.fma(A13, A11);
+            p = v2.fma(p, FloatVector.broadcast(S, A9));
+            p = v2.fma(p, FloatVector.broadcast(S, A7));
+            p = v2.fma(p, FloatVector.broadcast(S, A5));
+            p = v2.fma(p, FloatVector.broadcast(S, A3));
+            p = v2.fma(p, FloatVector.broadcast(S, A1)).mul(v);
+            FloatVector q = v2.fma(B6, B4);
+            q = v2.fma(q, FloatVector.broadcast(S, B2));
+            q = v2.fma(q, FloatVector.broadcast(S, B0));
+            FloatVector t = p.div(q);
+            (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i);
         }
+        // scalar tail: the same operations, so every element gets the same bits wherever it falls
         for (; i < len; i++) {
-            out[outOff + i] = (float) Math.tanh(x[xOff + i]);
+            out[outOff + i] = rationalActivation(x[xOff + i], sigmoid);
         }
     }
 
-    @Override
-    public void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
-        int i = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (; i + L <= len; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-            one.div(one.add(e)).intoArray(out, outOff + i);
-        }
-        for (; i < len; i++) {
-            out[outOff + i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
-        }
+    /** One element of {@link #activate}, in scalar code with the identical sequence of IEEE operations. */
+    static float rationalActivation(float in, boolean sigmoid) {
+        float v = Math.min(Math.max(in * (sigmoid ? 0.5f : 1f), -CLAMP), CLAMP);
+        float v2 = v * v;
+        float p = Math.fma(v2, A13, A11);
+        p = Math.fma(v2, p, A9);
+        p = Math.fma(v2, p, A7);
+        p = Math.fma(v2, p, A5);
+        p = Math.fma(v2, p, A3);
+        p = Math.fma(v2, p, A1) * v;
+        float q = Math.fma(v2, B6, B4);
+        q = Math.fma(v2, q, B2);
+        q = Math.fma(v2, q, B0);
+        float t = p / q;
+        return sigmoid ? Math.fma(t, 0.5f, 0.5f) : t;
     }
 
     @Override
