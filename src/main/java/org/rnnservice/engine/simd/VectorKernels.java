@@ -58,11 +58,6 @@ final class VectorKernels implements Kernels {
         }
         for (int j = 0; j < n; j += WIDE) {
             int w = Math.min(WIDE, n - j);
-            if (w == WIDE && m < 4) {
-                // a row or three: packing would cost as much as the product
-                rowBlocks(m, k, a, aOff, ars, acs, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
-                continue;
-            }
             // copy the panel of B into a contiguous k x WIDE block, zero-padded when the panel is the narrower last
             // one, so the micro-kernels stream it from cache and never need masks or scalar tails
             float[] panel = scratch(PANEL, k * WIDE);
@@ -73,7 +68,7 @@ final class VectorKernels implements Kernels {
                 }
             }
             if (w == WIDE) {
-                rowBlocks(m, k, a, aOff, ars, acs, panel, 0, WIDE, c, cOff + j, ldc, accumulate);
+                rowBlocks(m, k, a, aOff, ars, acs, panel, 0, c, cOff + j, ldc, accumulate);
                 continue;
             }
             float[] out = scratch(TAIL, m * WIDE);
@@ -82,7 +77,7 @@ final class VectorKernels implements Kernels {
                     System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
                 }
             }
-            rowBlocks(m, k, a, aOff, ars, acs, panel, 0, WIDE, out, 0, WIDE, accumulate);
+            rowBlocks(m, k, a, aOff, ars, acs, panel, 0, out, 0, WIDE, accumulate);
             for (int i = 0; i < m; i++) {
                 System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
             }
@@ -116,7 +111,7 @@ final class VectorKernels implements Kernels {
             int w = Math.min(WIDE, n - j);
             int panel = (j / WIDE) * k * WIDE;
             if (w == WIDE) {
-                rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, WIDE, c, cOff + j, ldc, accumulate);
+                rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, c, cOff + j, ldc, accumulate);
                 continue;
             }
             float[] out = scratch(TAIL, m * WIDE);
@@ -125,7 +120,7 @@ final class VectorKernels implements Kernels {
                     System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
                 }
             }
-            rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, WIDE, out, 0, WIDE, accumulate);
+            rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, out, 0, WIDE, accumulate);
             for (int i = 0; i < m; i++) {
                 System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
             }
@@ -141,23 +136,35 @@ final class VectorKernels implements Kernels {
         return buf;
     }
 
-    /** One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows. */
-    private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+    /** Depth of one pass over a panel: 128 x WIDE floats (32 KB) stay in L1 while every row block reuses them. */
+    private static final int KC = 128;
+
+    /**
+     * One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows, {@link #KC} steps of k at a time
+     * so the slice of the panel being read stays in L1.
+     */
+    private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
                                   float[] c, int cOff, int ldc, boolean accumulate) {
-        int i = 0;
-        for (; i + 6 <= m; i += 6) {
-            k6x4(k, a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
-        }
-        for (; i + 4 <= m; i += 4) {
-            k4x4(k, a, aOff + i * ars, ars, acs, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
-        }
-        for (; i < m; i++) {
-            k1x4(k, a, aOff + i * ars, acs, b, bOff, ldb, c, cOff + i * ldc, accumulate);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int ap = aOff + p0 * acs;
+            int bp = bOff + p0 * WIDE;
+            int i = 0;
+            for (; i + 6 <= m; i += 6) {
+                k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+            }
+            for (; i + 4 <= m; i += 4) {
+                k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+            }
+            for (; i < m; i++) {
+                k1x4(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+            }
         }
     }
 
     /** 6 rows by 4 vectors of C: 24 accumulators, 4 loads of B and 6 broadcasts of A per step of k. */
-    private static void k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+    private static void k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
                              float[] c, int c0, int ldc, boolean acc) {
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23;
         FloatVector x30, x31, x32, x33, x40, x41, x42, x43, x50, x51, x52, x53;
@@ -184,7 +191,7 @@ final class VectorKernels implements Kernels {
             x30 = x31 = x32 = x33 = x40 = x41 = x42 = x43 = x50 = x51 = x52 = x53 = FloatVector.zero(S);
         }
         for (int p = 0; p < k; p++) {
-            int bp = b0 + p * ldb;
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
             FloatVector y0 = FloatVector.fromArray(S, b, bp);
             FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
@@ -217,7 +224,7 @@ final class VectorKernels implements Kernels {
     }
 
     /** 4 rows by 4 vectors of C. */
-    private static void k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
+    private static void k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
                              float[] c, int c0, int ldc, boolean acc) {
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
         if (acc) {
@@ -237,7 +244,7 @@ final class VectorKernels implements Kernels {
             x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
         }
         for (int p = 0; p < k; p++) {
-            int bp = b0 + p * ldb;
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
             FloatVector y0 = FloatVector.fromArray(S, b, bp);
             FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
@@ -262,7 +269,7 @@ final class VectorKernels implements Kernels {
     }
 
     /** One row by 4 vectors of C. */
-    private static void k1x4(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+    private static void k1x4(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0,
                              boolean acc) {
         FloatVector x0, x1, x2, x3;
         if (acc) {
@@ -272,7 +279,7 @@ final class VectorKernels implements Kernels {
             x0 = x1 = x2 = x3 = FloatVector.zero(S);
         }
         for (int p = 0; p < k; p++) {
-            int bp = b0 + p * ldb;
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
             FloatVector v = FloatVector.broadcast(S, a[a0 + p * acs]);
             x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
             x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
