@@ -158,11 +158,11 @@ public final class WorkloadRunner {
             System.err.printf("%-20s median %.1f us, p99 %.1f us%n", id, median, ns[(int) (ns.length * 0.99)] / 1e3);
         } else {
             for (int i = 0; i < 3; i++) {
-                model.predict(x, batch, w.seqLen(), batch);
+                model.predictParallel(x, batch, w.seqLen(), batch);
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < 20; i++) {
-                model.predict(x, batch, w.seqLen(), batch);
+                model.predictParallel(x, batch, w.seqLen(), batch);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             r.put("seconds", seconds);

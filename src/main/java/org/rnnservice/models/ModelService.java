@@ -254,7 +254,7 @@ public class ModelService {
             }
             float[] y;
             synchronized (model) {
-                y = model.predict(x, members.size(), steps, 256);
+                y = model.predictParallel(x, members.size(), steps, 1024);
             }
             int outSize = model.outputSize(steps);
             int width = model.outputShape().features();

@@ -63,11 +63,19 @@ public final class Lstm extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, pre, off4, w, true);
             }
+            boolean wholeBlock = recurrentActivation != Activation.SOFTMAX;
+            if (wholeBlock) {
+                // one call over the step's whole [B, 4u] block beats 3B short calls; the candidate block is
+                // overwritten with its own activation below
+                recurrentActivation.apply(kernels, pre, off4, act, off4, batch, w);
+            }
             for (int b = 0; b < batch; b++) {
                 int row = off4 + b * w;
-                recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
+                if (!wholeBlock) {
+                    recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
+                    recurrentActivation.apply(kernels, pre, row + 3 * u, act, row + 3 * u, 1, u);
+                }
                 activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
-                recurrentActivation.apply(kernels, pre, row + 3 * u, act, row + 3 * u, 1, u);
                 int cr = off + b * u;
                 for (int j = 0; j < u; j++) {
                     float prev = t > 0 ? cell[cr - stepLen + j] : 0f;

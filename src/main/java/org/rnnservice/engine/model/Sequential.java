@@ -236,6 +236,47 @@ public final class Sequential {
         return lastOutput.toBatchMajor(dst);
     }
 
+    /** Samples per thread below which splitting a prediction over threads costs more than it saves. */
+    private static final int MIN_SAMPLES_PER_THREAD = 64;
+    private Sequential predictReplica;
+    private java.util.concurrent.ExecutorService predictPool;
+
+    /**
+     * Predicts on two threads when the input is large enough: the second half runs on a replica that shares these
+     * weights. Each output depends only on its own input row, so the result is the same as on one thread.
+     */
+    public float[] predictParallel(float[] x, int count, int steps, int batchSize) {
+        if (count < 2 * MIN_SAMPLES_PER_THREAD) {
+            return predict(x, count, steps, batchSize);
+        }
+        if (predictReplica == null) {
+            predictReplica = replica();
+            predictPool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "predict-shard");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        int half = count / 2;
+        int inSize = (inputShape.sequence() ? steps : 1) * inputShape.features();
+        float[] second = java.util.Arrays.copyOfRange(x, half * inSize, count * inSize);
+        java.util.concurrent.Future<float[]> other = predictPool.submit(
+                () -> predictReplica.predict(second, count - half, steps, batchSize));
+        float[] first = predict(x, half, steps, batchSize);
+        float[] rest;
+        try {
+            rest = other.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while predicting", e);
+        }
+        float[] out = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, out, first.length, rest.length);
+        return out;
+    }
+
     /**
      * Predicts {@code count} samples of {@code steps} steps in batches of {@code batchSize}; returns the outputs
      * batch-major, {@link #outputSize} values per sample.
