@@ -128,6 +128,44 @@ class GradientCheckTest {
         assertTrue(Math.abs(base - trainer.evaluate(data, BATCH).get("loss")) > 1e-6, "dropout changed nothing");
     }
 
+    @org.junit.jupiter.api.Test
+    void oneHotInputsTakeTheGatherPathWithTheSameNumbers() {
+        int vocab = 10;
+        ModelSpec spec = new ModelSpec(null, shape(null, vocab), List.of(layer("LSTM", "units", 4),
+                layer("Dense", "units", vocab, "activation", "softmax")),
+                new CompileSpec("sgd", Map.of(), "sparse_categorical_crossentropy", List.of()), 3);
+        Random rng = new Random(9);
+        int[] tokens = new int[40];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = rng.nextInt(vocab);
+        }
+        Samples oneHot = new org.rnnservice.engine.train.TokenWindows(tokens, vocab, 5, 7, true);
+        // the same inputs, each row scaled by one float ulp above 1: no longer one-hot, so the product path runs
+        float[] x = new float[oneHot.count() * 5 * vocab];
+        float[] y = new float[oneHot.count()];
+        int[] order = java.util.stream.IntStream.range(0, oneHot.count()).toArray();
+        oneHot.inputs(order, 0, oneHot.count(), x);
+        oneHot.targets(order, 0, oneHot.count(), y);
+        float[] nearlyOne = x.clone();
+        for (int i = 0; i < nearlyOne.length; i++) {
+            nearlyOne[i] = nearlyOne[i] == 1f ? Math.nextUp(1f) : 0f;
+        }
+        Sequential a = Sequential.build(spec);
+        Sequential b = Sequential.build(spec);
+        double lossA = new Trainer(a, spec.compile()).lossAndGradients(Samples.of(x, y, oneHot.count(), 5, vocab, 1));
+        double lossB = new Trainer(b, spec.compile()).lossAndGradients(
+                Samples.of(nearlyOne, y, oneHot.count(), 5, vocab, 1));
+        assertTrue(Math.abs(lossA - lossB) < 1e-5, lossA + " vs " + lossB);
+        for (int i = 0; i < a.params().size(); i++) {
+            float[] ga = a.params().get(i).grad();
+            float[] gb = b.params().get(i).grad();
+            for (int j = 0; j < ga.length; j++) {
+                assertTrue(Math.abs(ga[j] - gb[j]) <= 1e-5 + 1e-4 * Math.abs(gb[j]),
+                        a.params().get(i).name() + "[" + j + "]: " + ga[j] + " vs " + gb[j]);
+            }
+        }
+    }
+
     private static void check(String lossName, int features, List<Map<String, Object>> layers) {
         boolean tokens = features == 0;
         ModelSpec spec = new ModelSpec(null, tokens ? shape((Integer) null) : shape(null, features), layers,

@@ -32,6 +32,7 @@ abstract class Recurrent extends Layer {
     protected float[] x;      // the cell's input [T, B, I]: the layer input, or its dropped-out copy
     protected float[] h;      // all states [T, B, u]
     private float[] dropped;
+    private int[] hot;        // for one-hot inputs, the index of the 1 in each row; null otherwise
     private float[] mask;     // [B, I], null when no dropout was applied
     private float[] last;     // h_T [B, u] when not returning sequences
     private float[] dh;       // gradient of all states [T, B, u]
@@ -118,6 +119,7 @@ abstract class Recurrent extends Layer {
             x = applyInputDropout(in.data(), rng);
         }
         h = Buffers.atLeast(h, steps * batch * units);
+        hot = oneHotIndices(x, steps * batch);
         packedU = kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, packedU);
         runCell();
         if (returnSequences) {
@@ -185,10 +187,46 @@ abstract class Recurrent extends Layer {
     /** Writes the gradient of the cell input into {@code out} ({@code [T, B, I]}) after {@link #runCellBackward}. */
     protected abstract void inputGradient(float[] out);
 
+    /**
+     * For one-hot rows (characters fed one-hot), the position of each row's 1, else null. Multiplying such a row by
+     * the kernel just selects a kernel row, so the projection becomes a gather and its gradient a scatter-add: the
+     * same numbers, bit for bit, for a fraction of the work.
+     */
+    private int[] oneHotIndices(float[] in, int rows) {
+        if (inputDim < 8) {
+            return null;
+        }
+        int[] idx = hot != null && hot.length >= rows ? hot : new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int at = -1;
+            int off = r * inputDim;
+            for (int j = 0; j < inputDim; j++) {
+                float v = in[off + j];
+                if (v == 1f && at < 0) {
+                    at = j;
+                } else if (v != 0f) {
+                    return null;
+                }
+            }
+            if (at < 0) {
+                return null;
+            }
+            idx[r] = at;
+        }
+        return idx;
+    }
+
     /** The input projection of every time step at once: {@code out[T*B, width] = x . kernel (+ bias)}. */
     protected void projectInputs(float[] out, int width, float[] biasValues, int biasOff) {
         int rows = steps * batch;
-        kernels.gemm(rows, width, inputDim, x, 0, inputDim, kernel.value(), 0, width, out, 0, width, false);
+        if (hot != null) {
+            float[] w = kernel.value();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w, hot[r] * width, out, r * width, width);
+            }
+        } else {
+            kernels.gemm(rows, width, inputDim, x, 0, inputDim, kernel.value(), 0, width, out, 0, width, false);
+        }
         if (biasValues != null) {
             kernels.addRowVector(rows, width, biasValues, biasOff, out, 0, width);
         }
@@ -196,6 +234,14 @@ abstract class Recurrent extends Layer {
 
     /** {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation gradients {@code dz}. */
     protected void kernelGradient(float[] dz, int width) {
+        if (hot != null) {
+            float[] g = kernel.grad();
+            java.util.Arrays.fill(g, 0f);
+            for (int r = 0; r < steps * batch; r++) {
+                kernels.axpy(width, 1f, dz, r * width, g, hot[r] * width);
+            }
+            return;
+        }
         kernels.gemmTransA(inputDim, width, steps * batch, x, 0, inputDim, dz, 0, width,
                 kernel.grad(), 0, width, false);
     }

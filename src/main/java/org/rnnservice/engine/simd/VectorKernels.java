@@ -56,6 +56,13 @@ final class VectorKernels implements Kernels {
             SCALAR.broadcastGemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
+        if (m < 4) {
+            // a row or three: stream B once per row instead of packing it
+            for (int i = 0; i < m; i++) {
+                rowTimesMatrix(n, k, a, aOff + i * ars, acs, b, bOff, ldb, c, cOff + i * ldc, accumulate);
+            }
+            return;
+        }
         for (int j = 0; j < n; j += WIDE) {
             int w = Math.min(WIDE, n - j);
             // copy the panel of B into a contiguous k x WIDE block, zero-padded when the panel is the narrower last
@@ -136,6 +143,26 @@ final class VectorKernels implements Kernels {
         return buf;
     }
 
+    /** {@code c[0..n) (+)= sum_p a[p*acs] * B[p, 0..n)}: one row of C as a sum of rows of B. */
+    private static void rowTimesMatrix(int n, int k, float[] a, int a0, int acs, float[] b, int bOff, int ldb,
+                                       float[] c, int c0, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(c, c0, c0 + n, 0f);
+        }
+        int full = n - n % L;
+        for (int p = 0; p < k; p++) {
+            float av = a[a0 + p * acs];
+            int bp = bOff + p * ldb;
+            FloatVector v = FloatVector.broadcast(S, av);
+            for (int j = 0; j < full; j += L) {
+                v.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, c, c0 + j)).intoArray(c, c0 + j);
+            }
+            for (int j = full; j < n; j++) {
+                c[c0 + j] = Math.fma(av, b[bp + j], c[c0 + j]);
+            }
+        }
+    }
+
     /** Depth of one pass over a panel: 128 x WIDE floats (32 KB) stay in L1 while every row block reuses them. */
     private static final int KC = 128;
 
@@ -151,7 +178,9 @@ final class VectorKernels implements Kernels {
             int ap = aOff + p0 * acs;
             int bp = bOff + p0 * WIDE;
             int i = 0;
-            for (; i + 6 <= m; i += 6) {
+            // a remainder of 2 rows is better as two blocks of 4 than as single rows
+            int sixes = m % 6 == 2 && m >= 8 ? m - 8 : m;
+            for (; i + 6 <= sixes; i += 6) {
                 k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
             }
             for (; i + 4 <= m; i += 4) {
