@@ -69,6 +69,14 @@ public abstract class Layer {
     /** The layer's arguments in Keras' words, enough to rebuild it; includes {@code name} and {@code type}. */
     public abstract Map<String, Object> config();
 
+    /** The start of every {@link #config()}: the layer's type and name. */
+    protected Map<String, Object> baseConfig() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("type", type());
+        c.put("name", name);
+        return c;
+    }
+
     /** Number of trainable values. */
     public long paramCount() {
         long n = 0;

@@ -1,6 +1,5 @@
 package org.rnnservice.engine.layers;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -267,9 +266,7 @@ abstract class Recurrent extends Layer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", type());
-        c.put("name", name());
+        Map<String, Object> c = baseConfig();
         c.put("units", units);
         c.put("activation", activation.kerasName());
         extraConfig(c);

@@ -11,20 +11,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (!accumulate) {
-                java.util.Arrays.fill(c, ci, ci + n, 0f);
-            }
-            int ai = aOff + i * lda;
-            for (int p = 0; p < k; p++) {
-                float av = a[ai + p];
-                int bp = bOff + p * ldb;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * b[bp + j];
-                }
-            }
-        }
+        broadcastGemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** C (+)= A.B with element (i, p) of A at {@code aOff + i*ars + p*acs}: A or A^T alike. */
@@ -49,22 +36,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void gemmTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
-        }
-        for (int p = 0; p < k; p++) {
-            int ap = aOff + p * lda;
-            int bp = bOff + p * ldb;
-            for (int i = 0; i < m; i++) {
-                float av = a[ap + i];
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * b[bp + j];
-                }
-            }
-        }
+        broadcastGemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     @Override
