@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param keptWeightVersions weight versions kept per model, newest first
  * @param shutdownTimeout how long shutdown waits for running jobs to checkpoint
  * @param progressInterval the least time between two progress events of one job
+ * @param loadedModels built models kept in memory for predictions, most recently used first
  */
 @Validated
 @ConfigurationProperties("rnn")
@@ -34,5 +35,6 @@ public record RnnProperties(
         @DefaultValue("64MB") DataSize maxRequestSize,
         @DefaultValue("5") @Min(1) int keptWeightVersions,
         @DefaultValue("20s") Duration shutdownTimeout,
-        @DefaultValue("250ms") Duration progressInterval) {
+        @DefaultValue("250ms") Duration progressInterval,
+        @DefaultValue("16") @Min(1) int loadedModels) {
 }

@@ -62,7 +62,7 @@ public class ModelController {
         int to = Math.min(from + size, all.size());
         List<ModelView> items = new java.util.ArrayList<>();
         for (ModelRecord r : all.subList(from, to)) {
-            items.add(service.view(r));
+            items.add(ModelService.view(r));
         }
         return new Page<>(items, page, size, all.size());
     }
@@ -70,7 +70,7 @@ public class ModelController {
     @Operation(operationId = "getModel", summary = "One model")
     @GetMapping("/{id}")
     public ModelView get(@PathVariable String id) throws IOException {
-        return service.view(service.record(id));
+        return ModelService.view(service.record(id));
     }
 
     @Operation(operationId = "deleteModel", summary = "Delete a model and its weights (409 while a job trains it)")
@@ -83,7 +83,7 @@ public class ModelController {
     @Operation(operationId = "getModelSummary", summary = "The model summary as JSON")
     @GetMapping(value = "/{id}/summary", produces = MediaType.APPLICATION_JSON_VALUE)
     public ModelView.SummaryView summary(@PathVariable String id) throws IOException {
-        return service.view(service.record(id)).summary();
+        return service.record(id).summary();
     }
 
     @Operation(operationId = "getModelSummaryText", summary = "The model summary as Keras prints it")

@@ -50,8 +50,12 @@ public class ModelService {
     private final RnnProperties properties;
     private final JsonMapper mapper;
     private final Timer predictTimer;
-    /** Built models by id and version; each serves one prediction at a time (it holds its scratch buffers). */
-    private final Map<String, Sequential> loaded = new ConcurrentHashMap<>();
+    /**
+     * Built models by id and version, the most recently used {@code rnn.loaded-models} of them: each holds weights and
+     * scratch buffers, so an unbounded cache would let a listing of many models fill the heap. A model serves one
+     * prediction at a time.
+     */
+    private final Map<String, Sequential> loaded;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** {@code kernels} is taken so the engine's kernels are chosen, from {@code rnn.simd}, before any model exists. */
@@ -62,6 +66,13 @@ public class ModelService {
         this.usage = usage;
         this.properties = properties;
         this.mapper = mapper;
+        int capacity = properties.loadedModels();
+        this.loaded = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Sequential> eldest) {
+                return size() > capacity;
+            }
+        });
         this.predictTimer = Timer.builder("rnn.predictions").description("prediction latency per request")
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
@@ -79,12 +90,12 @@ public class ModelService {
         Instant now = Instant.now();
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, ModelDefinitions.normalized(model),
-                List.of(v0), null, null);
+                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null);
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         store.put(Store.Collection.MODELS, id, record);
         loaded.put(key(id, 0), model);
         LOG.info("Model {} created: {} layers, {} params", id, model.layers().size(), model.summary().totalParams());
-        return view(record, model);
+        return view(record);
     }
 
     private static String weightsBlob(int version) {
@@ -128,13 +139,9 @@ public class ModelService {
         return all;
     }
 
-    ModelView view(ModelRecord record) throws IOException {
-        return view(record, load(record, record.version()));
-    }
-
-    private static ModelView view(ModelRecord r, Sequential model) {
-        return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(),
-                ModelView.SummaryView.of(model.summary()), r.versions(), r.vocab());
+    static ModelView view(ModelRecord r) {
+        return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(), r.summary(),
+                r.versions(), r.vocab());
     }
 
     /** A new, untrained instance of the model's architecture (weights not loaded). */
@@ -214,7 +221,9 @@ public class ModelService {
         boolean deleted = usage.deleteIfUnused(Store.Collection.MODELS, id, () -> {
             synchronized (lock(id)) {
                 store.delete(Store.Collection.MODELS, id);
-                loaded.keySet().removeIf(k -> k.startsWith(id + "@"));
+                synchronized (loaded) {
+                    loaded.keySet().removeIf(k -> k.startsWith(id + "@"));
+                }
             }
         });
         if (!deleted) {
@@ -225,8 +234,7 @@ public class ModelService {
     }
 
     String summaryText(String id) throws IOException {
-        ModelRecord r = record(id);
-        return load(r, r.version()).summary().toText();
+        return record(id).summaryText();
     }
 
     /** Predictions for the instances of a request body; instances are batched by length. */
