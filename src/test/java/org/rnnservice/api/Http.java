@@ -74,6 +74,17 @@ final class Http {
         throw new AssertionError("job " + jobId + " did not end within " + timeout + ": " + job);
     }
 
+    /** Polls a job until it reaches {@code state} (or the deadline passes). */
+    void awaitState(String jobId, String state, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!get("/api/v1/jobs/" + jobId).json().get("state").asString().equals(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " not " + state + " within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     HttpClient client() {
         return client;
     }

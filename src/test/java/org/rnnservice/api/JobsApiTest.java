@@ -45,11 +45,7 @@ class JobsApiTest extends ApiTestSupport {
         String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 64),
                 layer("Dense", "units", 1)), "mse"));
         String job = submit(model, data, 10_000, 4);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!http.get("/api/v1/jobs/" + job).json().get("state").asString().equals("RUNNING")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        http.awaitState(job, "RUNNING", Duration.ofSeconds(30));
         Http.Response cancel = http.post("/api/v1/jobs/" + job + "/cancel", "{}");
         assertTrue(cancel.status() == 202 || cancel.status() == 200, cancel.body());
         JsonNode done = http.awaitJob(job, Duration.ofSeconds(30));

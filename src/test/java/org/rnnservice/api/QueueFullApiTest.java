@@ -43,11 +43,7 @@ class QueueFullApiTest {
                 .asString();
         Map<String, Object> job = Map.of("model_id", model, "dataset_id", data, "epochs", 10_000, "batch_size", 4);
         String running = http.post("/api/v1/jobs", job).json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!http.get("/api/v1/jobs/" + running).json().get("state").asString().equals("RUNNING")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        http.awaitState(running, "RUNNING", Duration.ofSeconds(30));
         Http.Response queued = http.post("/api/v1/jobs", job);
         assertEquals(202, queued.status(), queued.body());
         assertEquals("QUEUED", queued.json().get("state").asString());

@@ -7,6 +7,7 @@ import static org.rnnservice.engine.Models.shape;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.KerasFixtures;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.model.Summary;
 
@@ -16,21 +17,7 @@ class SummaryTest {
     @Test
     void simpleRnnSummaryIsKerasTextExactly() {
         Sequential m = build(shape(null, 1), List.of(layer("SimpleRNN", "units", 10), layer("Dense", "units", 1)));
-        String expected = String.join("\n",
-                "Model: \"sequential\"",
-                "_________________________________________________________________",
-                " Layer (type)                Output Shape              Param #   ",
-                "=================================================================",
-                " simple_rnn (SimpleRNN)      (None, 10)                120       ",
-                "                                                                 ",
-                " dense (Dense)               (None, 1)                 11        ",
-                "                                                                 ",
-                "=================================================================",
-                "Total params: 131",
-                "Trainable params: 131",
-                "Non-trainable params: 0",
-                "_________________________________________________________________",
-                "");
+        String expected = KerasFixtures.simpleRnnSummary();
         assertEquals(expected, m.summary().toText());
     }
 
