@@ -104,36 +104,43 @@ public final class Lstm extends Recurrent {
         dcTmp = Buffers.atLeast(dcTmp, stepLen);
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
         java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
+        // Keras' defaults have derivatives from the outputs alone: one fused pass per step does all the elementwise work
+        boolean fused = activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
         for (int t = steps - 1; t >= 0; t--) {
             int off4 = t * batch * w;
             int off = t * stepLen;
-            // dcTmp = dh_total * o, then through activation(c)
-            for (int b = 0; b < batch; b++) {
-                int row = off4 + b * w + 3 * u;
-                int cr = b * u;
-                for (int j = 0; j < u; j++) {
-                    float dhv = dh[off + cr + j] + dhNext[cr + j];
-                    dhNext[cr + j] = dhv; // keep the total for the output gate below
-                    dcTmp[cr + j] = dhv * act[row + j];
+            if (fused) {
+                kernels.lstmBackwardStep(batch, u, act, off4, cellAct, off, t > 0 ? cell : null, off - stepLen,
+                        dh, off, dhNext, dcNext, dPre, off4);
+            } else {
+                // dcTmp = dh_total * o, then through activation(c)
+                for (int b = 0; b < batch; b++) {
+                    int row = off4 + b * w + 3 * u;
+                    int cr = b * u;
+                    for (int j = 0; j < u; j++) {
+                        float dhv = dh[off + cr + j] + dhNext[cr + j];
+                        dhNext[cr + j] = dhv; // keep the total for the output gate below
+                        dcTmp[cr + j] = dhv * act[row + j];
+                    }
                 }
-            }
-            activation.backward(cell, off, cellAct, off, dcTmp, 0, dcTmp, 0, batch, u);
-            for (int b = 0; b < batch; b++) {
-                int row = off4 + b * w;
-                int cr = b * u;
-                for (int j = 0; j < u; j++) {
-                    float dc = dcNext[cr + j] + dcTmp[cr + j];
-                    float prev = t > 0 ? cell[off - stepLen + cr + j] : 0f;
-                    dPre[row + j] = dc * act[row + 2 * u + j];                 // d i
-                    dPre[row + u + j] = dc * prev;                             // d f
-                    dPre[row + 2 * u + j] = dc * act[row + j];                 // d g
-                    dPre[row + 3 * u + j] = dhNext[cr + j] * cellAct[off + cr + j]; // d o
-                    dcNext[cr + j] = dc * act[row + u + j];
+                activation.backward(cell, off, cellAct, off, dcTmp, 0, dcTmp, 0, batch, u);
+                for (int b = 0; b < batch; b++) {
+                    int row = off4 + b * w;
+                    int cr = b * u;
+                    for (int j = 0; j < u; j++) {
+                        float dc = dcNext[cr + j] + dcTmp[cr + j];
+                        float prev = t > 0 ? cell[off - stepLen + cr + j] : 0f;
+                        dPre[row + j] = dc * act[row + 2 * u + j];                 // d i
+                        dPre[row + u + j] = dc * prev;                             // d f
+                        dPre[row + 2 * u + j] = dc * act[row + j];                 // d g
+                        dPre[row + 3 * u + j] = dhNext[cr + j] * cellAct[off + cr + j]; // d o
+                        dcNext[cr + j] = dc * act[row + u + j];
+                    }
+                    recurrentActivation.backward(pre, row, act, row, dPre, row, dPre, row, 1, 2 * u);
+                    activation.backward(pre, row + 2 * u, act, row + 2 * u, dPre, row + 2 * u, dPre, row + 2 * u, 1, u);
+                    recurrentActivation.backward(pre, row + 3 * u, act, row + 3 * u, dPre, row + 3 * u,
+                            dPre, row + 3 * u, 1, u);
                 }
-                recurrentActivation.backward(pre, row, act, row, dPre, row, dPre, row, 1, 2 * u);
-                activation.backward(pre, row + 2 * u, act, row + 2 * u, dPre, row + 2 * u, dPre, row + 2 * u, 1, u);
-                recurrentActivation.backward(pre, row + 3 * u, act, row + 3 * u, dPre, row + 3 * u,
-                        dPre, row + 3 * u, 1, u);
             }
             if (t > 0) {
                 kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);

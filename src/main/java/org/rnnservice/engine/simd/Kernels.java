@@ -64,6 +64,23 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One time step of the LSTM backward pass for the default activations (tanh, sigmoid gates), all elementwise
+     * work fused: from the state gradient {@code dh} (plus {@code dhNext}, the part from step t+1) and the cell
+     * gradient {@code dcNext}, writes the gate pre-activation gradients into {@code dPre} ({@code [i, f, c, o]} rows
+     * of {@code 4u}) and the cell gradient for step t-1 back into {@code dcNext}. {@code cellPrev} null means t = 0.
+     */
+    default void lstmBackwardStep(int rows, int u, float[] act, int actOff, float[] cellAct, int cellOff,
+                                  float[] cellPrev, int prevOff, float[] dh, int dhOff, float[] dhNext,
+                                  float[] dcNext, float[] dPre, int dPreOff) {
+        for (int b = 0; b < rows; b++) {
+            for (int j = 0; j < u; j++) {
+                LstmMath.backwardElement(b, j, u, act, actOff, cellAct, cellOff, cellPrev, prevOff, dh, dhOff, dhNext,
+                        dcNext, dPre, dPreOff);
+            }
+        }
+    }
+
     /** {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in cache-sized tiles. */
     default void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
         final int tile = 32;

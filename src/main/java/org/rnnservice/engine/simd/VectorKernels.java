@@ -404,6 +404,44 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void lstmBackwardStep(int rows, int u, float[] act, int actOff, float[] cellAct, int cellOff,
+                                 float[] cellPrev, int prevOff, float[] dh, int dhOff, float[] dhNext,
+                                 float[] dcNext, float[] dPre, int dPreOff) {
+        int w = 4 * u;
+        int full = u - u % L;
+        for (int b = 0; b < rows; b++) {
+            lstmBackwardRow(full, u, act, actOff + b * w, cellAct, cellOff + b * u, cellPrev, prevOff + b * u,
+                    dh, dhOff + b * u, dhNext, dcNext, b * u, dPre, dPreOff + b * w);
+            // the last u % L units: the scalar form of the same arithmetic
+            for (int j = full; j < u; j++) {
+                LstmMath.backwardElement(b, j, u, act, actOff, cellAct, cellOff, cellPrev, prevOff, dh, dhOff, dhNext,
+                        dcNext, dPre, dPreOff);
+            }
+        }
+    }
+
+    private static void lstmBackwardRow(int full, int u, float[] act, int a, float[] cellAct, int c,
+                                        float[] cellPrev, int p, float[] dh, int dhOff, float[] dhNext,
+                                        float[] dcNext, int s, float[] dPre, int d) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < full; j += L) {
+            FloatVector dhv = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, s + j));
+            FloatVector i = FloatVector.fromArray(S, act, a + j);
+            FloatVector f = FloatVector.fromArray(S, act, a + u + j);
+            FloatVector g = FloatVector.fromArray(S, act, a + 2 * u + j);
+            FloatVector o = FloatVector.fromArray(S, act, a + 3 * u + j);
+            FloatVector tc = FloatVector.fromArray(S, cellAct, c + j);
+            FloatVector dc = FloatVector.fromArray(S, dcNext, s + j).add(dhv.mul(o).mul(one.sub(tc.mul(tc))));
+            FloatVector prev = cellPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cellPrev, p + j);
+            dc.mul(g).mul(i).mul(one.sub(i)).intoArray(dPre, d + j);
+            dc.mul(prev).mul(f).mul(one.sub(f)).intoArray(dPre, d + u + j);
+            dc.mul(i).mul(one.sub(g.mul(g))).intoArray(dPre, d + 2 * u + j);
+            dhv.mul(tc).mul(o).mul(one.sub(o)).intoArray(dPre, d + 3 * u + j);
+            dc.mul(f).intoArray(dcNext, s + j);
+        }
+    }
+
+    @Override
     public void axpy(int len, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         FloatVector va = FloatVector.broadcast(S, alpha);

@@ -104,6 +104,30 @@ class KernelsAgreementTest {
     }
 
     @Test
+    void fusedLstmBackwardStepsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(5);
+        for (int u : new int[] {1, 3, 17, 50}) {
+            for (boolean first : new boolean[] {false, true}) {
+                int rows = 3;
+                float[] act = random(rows * 4 * u + 2, rng);
+                float[] cellAct = random(rows * u + 1, rng);
+                float[] prev = random(rows * u + 3, rng);
+                float[] dh = random(rows * u + 4, rng);
+                float[] dhNext = random(rows * u, rng);
+                float[] dc1 = random(rows * u, rng);
+                float[] dc2 = dc1.clone();
+                float[] d1 = new float[rows * 4 * u + 1];
+                float[] d2 = new float[rows * 4 * u + 1];
+                SCALAR.lstmBackwardStep(rows, u, act, 2, cellAct, 1, first ? null : prev, 3, dh, 4, dhNext, dc1, d1, 1);
+                vector.lstmBackwardStep(rows, u, act, 2, cellAct, 1, first ? null : prev, 3, dh, 4, dhNext, dc2, d2, 1);
+                assertNear(d1, d2, 1e-6, "dPre u=" + u);
+                assertNear(dc1, dc2, 1e-6, "dcNext u=" + u);
+            }
+        }
+    }
+
+    @Test
     void vectorTanhAndSigmoidAreAccurateToAMillionth() {
         assumeTrue(vector != null);
         int n = 200_001;
