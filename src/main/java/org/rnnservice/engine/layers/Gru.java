@@ -140,9 +140,19 @@ public final class Gru extends Recurrent {
         }
         dhNext = Buffers.atLeast(dhNext, stepLen);
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
+        // Keras' defaults (reset_after, tanh, sigmoid): one fused pass per step does all the elementwise work
+        boolean fused = resetAfter && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
         for (int t = steps - 1; t >= 0; t--) {
             int off3 = t * batch * w;
             int off = t * stepLen;
+            if (fused) {
+                kernels.gruBackwardStep(batch, u, act, off3, hz, off3, t > 0 ? h : null, off - stepLen, dh, off,
+                        dhNext, dxz, dhz);
+                if (t > 0) {
+                    kernels.gemmPacked(batch, u, w, dhz, off3, w, packedUT, dhNext, 0, u, true);
+                }
+                continue;
+            }
             for (int b = 0; b < batch; b++) {
                 int row = off3 + b * w;
                 int hr = off + b * u;

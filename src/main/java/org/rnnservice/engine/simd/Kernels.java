@@ -81,6 +81,21 @@ public interface Kernels {
         }
     }
 
+    /**
+     * One time step of the GRU ({@code reset_after}) backward pass for the default activations, elementwise work
+     * fused: from {@code dh} plus {@code dhNext} (the part from step t+1), writes the input-side pre-activation
+     * gradients {@code dxz} and recurrent-side ones {@code dhz} ({@code [z, r, h]} rows of {@code 3u}) and leaves
+     * {@code dhNext = dh_total * z}, the direct part of the gradient for step t-1. {@code hPrev} null means t = 0.
+     */
+    default void gruBackwardStep(int rows, int u, float[] act, int actOff, float[] hz, int hzOff, float[] hPrev,
+                                 int prevOff, float[] dh, int dhOff, float[] dhNext, float[] dxz, float[] dhz) {
+        for (int b = 0; b < rows; b++) {
+            for (int j = 0; j < u; j++) {
+                GruMath.backwardElement(b, j, u, act, actOff, hz, hzOff, hPrev, prevOff, dh, dhOff, dhNext, dxz, dhz);
+            }
+        }
+    }
+
     /** {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in cache-sized tiles. */
     default void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
         final int tile = 32;

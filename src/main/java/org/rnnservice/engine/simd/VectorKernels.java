@@ -442,6 +442,41 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gruBackwardStep(int rows, int u, float[] act, int actOff, float[] hz, int hzOff, float[] hPrev,
+                                int prevOff, float[] dh, int dhOff, float[] dhNext, float[] dxz, float[] dhz) {
+        int full = u - u % L;
+        for (int b = 0; b < rows; b++) {
+            gruBackwardRow(full, u, act, actOff + b * 3 * u, hz, hzOff + b * 3 * u, hPrev, prevOff + b * u,
+                    dh, dhOff + b * u, dhNext, b * u, dxz, dhz);
+            for (int j = full; j < u; j++) {
+                GruMath.backwardElement(b, j, u, act, actOff, hz, hzOff, hPrev, prevOff, dh, dhOff, dhNext, dxz, dhz);
+            }
+        }
+    }
+
+    private static void gruBackwardRow(int full, int u, float[] act, int a, float[] hz, int h, float[] hPrev, int p,
+                                       float[] dh, int dhOff, float[] dhNext, int s, float[] dxz, float[] dhz) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < full; j += L) {
+            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, s + j));
+            FloatVector z = FloatVector.fromArray(S, act, a + j);
+            FloatVector r = FloatVector.fromArray(S, act, a + u + j);
+            FloatVector hh = FloatVector.fromArray(S, act, a + 2 * u + j);
+            FloatVector prev = hPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, hPrev, p + j);
+            FloatVector dCand = d.mul(one.sub(z)).mul(one.sub(hh.mul(hh)));
+            FloatVector dZ = d.mul(prev.sub(hh)).mul(z).mul(one.sub(z));
+            FloatVector dR = dCand.mul(FloatVector.fromArray(S, hz, h + 2 * u + j)).mul(r).mul(one.sub(r));
+            dZ.intoArray(dxz, a + j);
+            dR.intoArray(dxz, a + u + j);
+            dCand.intoArray(dxz, a + 2 * u + j);
+            dZ.intoArray(dhz, a + j);
+            dR.intoArray(dhz, a + u + j);
+            dCand.mul(r).intoArray(dhz, a + 2 * u + j);
+            d.mul(z).intoArray(dhNext, s + j);
+        }
+    }
+
+    @Override
     public void axpy(int len, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         FloatVector va = FloatVector.broadcast(S, alpha);

@@ -128,6 +128,32 @@ class KernelsAgreementTest {
     }
 
     @Test
+    void fusedGruBackwardStepsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(6);
+        for (int u : new int[] {1, 3, 17, 50}) {
+            for (boolean first : new boolean[] {false, true}) {
+                int rows = 3;
+                float[] act = random(rows * 3 * u + 2, rng);
+                float[] hz = random(rows * 3 * u + 2, rng);
+                float[] prev = random(rows * u + 3, rng);
+                float[] dh = random(rows * u + 4, rng);
+                float[] next1 = random(rows * u, rng);
+                float[] next2 = next1.clone();
+                float[] x1 = new float[rows * 3 * u + 2];
+                float[] x2 = new float[rows * 3 * u + 2];
+                float[] h1 = new float[rows * 3 * u + 2];
+                float[] h2 = new float[rows * 3 * u + 2];
+                SCALAR.gruBackwardStep(rows, u, act, 2, hz, 2, first ? null : prev, 3, dh, 4, next1, x1, h1);
+                vector.gruBackwardStep(rows, u, act, 2, hz, 2, first ? null : prev, 3, dh, 4, next2, x2, h2);
+                assertNear(x1, x2, 1e-6, "dxz u=" + u);
+                assertNear(h1, h2, 1e-6, "dhz u=" + u);
+                assertNear(next1, next2, 1e-6, "dhNext u=" + u);
+            }
+        }
+    }
+
+    @Test
     void vectorTanhAndSigmoidAreAccurateToAMillionth() {
         assumeTrue(vector != null);
         int n = 200_001;
