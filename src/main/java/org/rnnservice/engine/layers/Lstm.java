@@ -63,12 +63,6 @@ public final class Lstm extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, pre, off4, w, true);
             }
-            if (activation == Activation.TANH && recurrentActivation == Activation.SIGMOID) {
-                // Keras' defaults: one fused pass per step for the gates, the cell and the state
-                kernels.lstmForwardStep(batch, u, pre, off4, act, t > 0 ? cell : null, off - stepLen, cell, cellAct,
-                        h, off);
-                continue;
-            }
             boolean wholeBlock = recurrentActivation != Activation.SOFTMAX;
             if (wholeBlock) {
                 // one call over the step's whole [B, 4u] block beats 3B short calls; the candidate block is

@@ -65,33 +65,6 @@ public interface Kernels {
     }
 
     /**
-     * One time step of the LSTM forward pass for the default activations (sigmoid gates, tanh), after the gate
-     * pre-activations {@code pre} ({@code [i, f, c, o]} rows of {@code 4u}) are complete: writes the gate activations
-     * {@code act}, the cell {@code c = f*cPrev + i*g}, its tanh, and {@code h = o*tanh(c)}. {@code cellPrev} null
-     * means t = 0. The cell, its tanh and h share one offset: they are parallel {@code [rows, u]} blocks.
-     */
-    default void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, float[] cellPrev,
-                                 int prevOff, float[] cell, float[] cellAct, float[] h, int off) {
-        int w = 4 * u;
-        sigmoid(pre, preOff, act, preOff, rows * w);
-        for (int b = 0; b < rows; b++) {
-            int row = preOff + b * w;
-            tanh(pre, row + 2 * u, act, row + 2 * u, u);
-            for (int j = 0; j < u; j++) {
-                float prev = cellPrev == null ? 0f : cellPrev[prevOff + b * u + j];
-                cell[off + b * u + j] = act[row + u + j] * prev + act[row + j] * act[row + 2 * u + j];
-            }
-        }
-        tanh(cell, off, cellAct, off, rows * u);
-        for (int b = 0; b < rows; b++) {
-            int row = preOff + b * w + 3 * u;
-            for (int j = 0; j < u; j++) {
-                h[off + b * u + j] = act[row + j] * cellAct[off + b * u + j];
-            }
-        }
-    }
-
-    /**
      * One time step of the LSTM backward pass for the default activations (tanh, sigmoid gates), all elementwise
      * work fused: from the state gradient {@code dh} (plus {@code dhNext}, the part from step t+1) and the cell
      * gradient {@code dcNext}, writes the gate pre-activation gradients into {@code dPre} ({@code [i, f, c, o]} rows

@@ -362,9 +362,23 @@ final class VectorKernels implements Kernels {
     }
 
     private static void activate(float[] x, int xOff, float[] out, int outOff, int len, boolean sigmoid) {
+        float scale = sigmoid ? 0.5f : 1f;
         int i = 0;
+        // vector body
         for (; i + L <= len; i += L) {
-            rational(FloatVector.fromArray(S, x, xOff + i), sigmoid).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).mul(scale).max(-CLAMP).min(CLAMP);
+            FloatVector v2 = v.mul(v);
+            FloatVector p = v2.fma(A13, A11);
+            p = v2.fma(p, FloatVector.broadcast(S, A9));
+            p = v2.fma(p, FloatVector.broadcast(S, A7));
+            p = v2.fma(p, FloatVector.broadcast(S, A5));
+            p = v2.fma(p, FloatVector.broadcast(S, A3));
+            p = v2.fma(p, FloatVector.broadcast(S, A1)).mul(v);
+            FloatVector q = v2.fma(B6, B4);
+            q = v2.fma(q, FloatVector.broadcast(S, B2));
+            q = v2.fma(q, FloatVector.broadcast(S, B0));
+            FloatVector t = p.div(q);
+            (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i);
         }
         // scalar tail: the same operations, so every element gets the same bits wherever it falls
         for (; i < len; i++) {
@@ -387,72 +401,6 @@ final class VectorKernels implements Kernels {
         q = Math.fma(v2, q, B0);
         float t = p / q;
         return sigmoid ? Math.fma(t, 0.5f, 0.5f) : t;
-    }
-
-    @Override
-    public void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, float[] cellPrev,
-                                int prevOff, float[] cell, float[] cellAct, float[] h, int off) {
-        int w = 4 * u;
-        int full = u - u % L;
-        for (int b = 0; b < rows; b++) {
-            int row = preOff + b * w;
-            int s = off + b * u;
-            int p = prevOff + b * u;
-            lstmForwardRow(full, u, pre, act, row, cellPrev, p, cell, cellAct, h, s);
-            // the last u % L units: the same rational functions and arithmetic in scalar code
-            for (int j = full; j < u; j++) {
-                float i = rationalActivation(pre[row + j], true);
-                float f = rationalActivation(pre[row + u + j], true);
-                float g = rationalActivation(pre[row + 2 * u + j], false);
-                float o = rationalActivation(pre[row + 3 * u + j], true);
-                float c = f * (cellPrev == null ? 0f : cellPrev[p + j]) + i * g;
-                float tc = rationalActivation(c, false);
-                act[row + j] = i;
-                act[row + u + j] = f;
-                act[row + 2 * u + j] = g;
-                act[row + 3 * u + j] = o;
-                cell[s + j] = c;
-                cellAct[s + j] = tc;
-                h[s + j] = o * tc;
-            }
-        }
-    }
-
-    private static void lstmForwardRow(int full, int u, float[] pre, float[] act, int row, float[] cellPrev, int p,
-                                       float[] cell, float[] cellAct, float[] h, int s) {
-        for (int j = 0; j < full; j += L) {
-            FloatVector i = rational(FloatVector.fromArray(S, pre, row + j), true);
-            FloatVector f = rational(FloatVector.fromArray(S, pre, row + u + j), true);
-            FloatVector g = rational(FloatVector.fromArray(S, pre, row + 2 * u + j), false);
-            FloatVector o = rational(FloatVector.fromArray(S, pre, row + 3 * u + j), true);
-            FloatVector prev = cellPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cellPrev, p + j);
-            FloatVector c = f.mul(prev).add(i.mul(g));
-            FloatVector tc = rational(c, false);
-            i.intoArray(act, row + j);
-            f.intoArray(act, row + u + j);
-            g.intoArray(act, row + 2 * u + j);
-            o.intoArray(act, row + 3 * u + j);
-            c.intoArray(cell, s + j);
-            tc.intoArray(cellAct, s + j);
-            o.mul(tc).intoArray(h, s + j);
-        }
-    }
-
-    /** The rational tanh (or sigmoid) of {@link #activate} on one vector; small enough that C2 always inlines it. */
-    private static FloatVector rational(FloatVector x, boolean sigmoid) {
-        FloatVector v = (sigmoid ? x.mul(0.5f) : x).max(-CLAMP).min(CLAMP);
-        FloatVector v2 = v.mul(v);
-        FloatVector p = v2.fma(A13, A11);
-        p = v2.fma(p, FloatVector.broadcast(S, A9));
-        p = v2.fma(p, FloatVector.broadcast(S, A7));
-        p = v2.fma(p, FloatVector.broadcast(S, A5));
-        p = v2.fma(p, FloatVector.broadcast(S, A3));
-        p = v2.fma(p, FloatVector.broadcast(S, A1)).mul(v);
-        FloatVector q = v2.fma(B6, B4);
-        q = v2.fma(q, FloatVector.broadcast(S, B2));
-        q = v2.fma(q, FloatVector.broadcast(S, B0));
-        FloatVector t = p.div(q);
-        return sigmoid ? t.fma(0.5f, 0.5f) : t;
     }
 
     @Override

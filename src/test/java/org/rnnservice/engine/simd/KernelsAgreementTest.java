@@ -128,30 +128,6 @@ class KernelsAgreementTest {
     }
 
     @Test
-    void fusedLstmForwardStepsAgree() {
-        assumeTrue(vector != null);
-        Random rng = new Random(7);
-        for (int u : new int[] {1, 3, 17, 50}) {
-            for (boolean first : new boolean[] {false, true}) {
-                int rows = 3;
-                float[] pre = random(rows * 4 * u + 2, rng);
-                float[] prev = random(rows * u + 3, rng);
-                float[][] scalarOut = {new float[rows * 4 * u + 2], new float[rows * u + 1], new float[rows * u + 1],
-                        new float[rows * u + 1]};
-                float[][] vectorOut = {new float[rows * 4 * u + 2], new float[rows * u + 1], new float[rows * u + 1],
-                        new float[rows * u + 1]};
-                SCALAR.lstmForwardStep(rows, u, pre, 2, scalarOut[0], first ? null : prev, 3, scalarOut[1],
-                        scalarOut[2], scalarOut[3], 1);
-                vector.lstmForwardStep(rows, u, pre, 2, vectorOut[0], first ? null : prev, 3, vectorOut[1],
-                        vectorOut[2], vectorOut[3], 1);
-                for (int k = 0; k < 4; k++) {
-                    assertNear(scalarOut[k], vectorOut[k], 2e-6, "output " + k + " u=" + u);
-                }
-            }
-        }
-    }
-
-    @Test
     void fusedGruBackwardStepsAgree() {
         assumeTrue(vector != null);
         Random rng = new Random(6);
