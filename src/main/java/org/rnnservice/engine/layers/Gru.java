@@ -118,10 +118,16 @@ public final class Gru extends Recurrent {
                 int row = off3 + b * w;
                 activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
                 int hr = off + b * u;
-                for (int j = 0; j < u; j++) {
-                    float z = act[row + j];
-                    float prev = t > 0 ? h[hr - stepLen + j] : 0f;
-                    h[hr + j] = z * prev + (1f - z) * act[row + 2 * u + j];
+                // two plain loops rather than one with a branch inside, so that C2 can vectorize them
+                if (t > 0) {
+                    for (int j = 0; j < u; j++) {
+                        float z = act[row + j];
+                        h[hr + j] = z * h[hr - stepLen + j] + (1f - z) * act[row + 2 * u + j];
+                    }
+                } else {
+                    for (int j = 0; j < u; j++) {
+                        h[hr + j] = (1f - act[row + j]) * act[row + 2 * u + j];
+                    }
                 }
             }
         }

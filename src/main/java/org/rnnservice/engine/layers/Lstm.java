@@ -77,9 +77,15 @@ public final class Lstm extends Recurrent {
                 }
                 activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
                 int cr = off + b * u;
-                for (int j = 0; j < u; j++) {
-                    float prev = t > 0 ? cell[cr - stepLen + j] : 0f;
-                    cell[cr + j] = act[row + u + j] * prev + act[row + j] * act[row + 2 * u + j];
+                // two plain loops rather than one with a branch inside, so that C2 can vectorize them
+                if (t > 0) {
+                    for (int j = 0; j < u; j++) {
+                        cell[cr + j] = act[row + u + j] * cell[cr - stepLen + j] + act[row + j] * act[row + 2 * u + j];
+                    }
+                } else {
+                    for (int j = 0; j < u; j++) {
+                        cell[cr + j] = act[row + j] * act[row + 2 * u + j];
+                    }
                 }
             }
             activation.apply(kernels, cell, off, cellAct, off, batch, u);

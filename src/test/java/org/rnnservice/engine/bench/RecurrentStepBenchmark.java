@@ -21,7 +21,10 @@ import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
 
-/** One LSTM or GRU layer, one time step (T = 1) at batch 64, forward and backward: the cell's cost without the loop. */
+/**
+ * One LSTM or GRU layer at batch 64, forward and backward: by default one time step (the cell's cost without the
+ * loop); {@code -p steps=20 -p batch=512} measures a sequence as prediction runs it.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -36,33 +39,40 @@ public class RecurrentStepBenchmark {
     @Param({"128", "512"})
     public int units;
 
+    @Param({"1"})
+    public int steps;
+
+    @Param({"64"})
+    public int batch;
+
     private Sequential model;
     private float[] x;
     private float[] dy;
-    private final int batch = 64;
 
     @Setup
     public void setup() {
-        model = Sequential.build(new ModelSpec(null, Arrays.asList(1, units),
+        model = Sequential.build(new ModelSpec(null, Arrays.asList(steps, units),
                 List.of(Map.of("type", type, "units", units)),
                 new CompileSpec("sgd", Map.of(), "mse", List.of()), 1));
         Random r = new Random(1);
-        x = new float[batch * units];
+        x = new float[batch * steps * units];
         dy = new float[batch * units];
         for (int i = 0; i < x.length; i++) {
             x[i] = r.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < dy.length; i++) {
             dy[i] = r.nextFloat() - 0.5f;
         }
     }
 
     @Benchmark
     public Tensor forward() {
-        return model.forward(x, batch, 1, true, null);
+        return model.forward(x, batch, steps, false, null);
     }
 
     @Benchmark
     public float[] forwardBackward() {
-        model.forward(x, batch, 1, true, null);
+        model.forward(x, batch, steps, true, null);
         model.backward(new Tensor(dy, batch, 0, units));
         return model.params().get(0).grad();
     }
