@@ -2,13 +2,13 @@ package org.rnnservice.engine.layers;
 
 import java.util.Arrays;
 
-/** One trainable weight in Keras layout, with its gradient buffer of the same size. */
+/** One trainable weight in Keras layout, with a gradient buffer of the same size once training needs one. */
 public final class Param {
 
     private final String name;
     private final int[] shape;
     private final float[] value;
-    private final float[] grad;
+    private float[] grad;
 
     /** A zero-filled weight named like Keras' {@code layer/kernel}. */
     public Param(String name, int... shape) {
@@ -19,14 +19,12 @@ public final class Param {
             size = Math.multiplyExact(size, d);
         }
         this.value = new float[size];
-        this.grad = new float[size];
     }
 
     private Param(String name, int[] shape, float[] value) {
         this.name = name;
         this.shape = shape;
         this.value = value;
-        this.grad = new float[value.length];
     }
 
     /** A parameter that shares this one's values but has its own gradient: for a replica training on another shard. */
@@ -51,8 +49,14 @@ public final class Param {
         return value;
     }
 
-    /** The gradient of the last backward pass. */
+    /**
+     * The gradient of the last backward pass. Allocated on first use, so that a model that only predicts holds its
+     * weights and not a second copy of their size.
+     */
     public float[] grad() {
+        if (grad == null) {
+            grad = new float[value.length];
+        }
         return grad;
     }
 
