@@ -166,11 +166,6 @@ public enum Activation {
         }
     }
 
-    /** Whether {@link #backward} reads only the outputs, so callers may skip keeping pre-activations. */
-    public boolean derivativeFromOutput() {
-        return this == LINEAR || this == TANH || this == SIGMOID || this == SOFTMAX;
-    }
-
     /** Abramowitz-Stegun 7.1.26 is too coarse for gradient checks; this Chebyshev fit (Numerical Recipes) is ~1.2e-7. */
     private static double erf(double x) {
         double z = Math.abs(x);

@@ -29,11 +29,6 @@ public final class Embedding extends Layer {
         return "Embedding";
     }
 
-    /** The vocabulary size: ids must lie in {@code [0, input_dim)}. */
-    public int vocabulary() {
-        return inputDim;
-    }
-
     @Override
     public LayerShape outputShape(LayerShape input) {
         if (!input.sequence() || input.features() != 1) {

@@ -22,10 +22,6 @@ public final class LayerConfig {
         this.path = path;
     }
 
-    public String path() {
-        return path;
-    }
-
     public boolean has(String key) {
         read.add(key);
         return values.get(key) != null;

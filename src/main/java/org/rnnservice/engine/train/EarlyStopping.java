@@ -41,7 +41,6 @@ public final class EarlyStopping {
     private double best;
     private int bestEpoch = -1;
     private List<float[]> bestWeights;
-    private int stoppedEpoch = -1;
 
     public EarlyStopping(Config config) {
         this.config = config;
@@ -83,7 +82,6 @@ public final class EarlyStopping {
             return false;
         }
         if (wait >= config.patience() && epoch > 0) {
-            stoppedEpoch = epoch;
             if (config.restoreBestWeights() && bestWeights != null) {
                 restore.accept(bestWeights);
             }
@@ -105,11 +103,6 @@ public final class EarlyStopping {
         best = s.best();
         bestEpoch = s.bestEpoch();
         bestWeights = s.bestWeights();
-    }
-
-    /** The epoch (from 0) at which training stopped, or -1. */
-    public int stoppedEpoch() {
-        return stoppedEpoch;
     }
 
     /** The epoch (from 0) of the best monitored value, or -1. */

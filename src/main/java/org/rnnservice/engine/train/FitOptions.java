@@ -19,9 +19,4 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             throw new IllegalArgumentException("validation_split must be in [0, 1)");
         }
     }
-
-    /** Keras' defaults: 1 epoch, batch 32, shuffled, no validation. */
-    public static FitOptions defaults() {
-        return new FitOptions(1, 32, true, 0, 0, null);
-    }
 }

@@ -97,10 +97,6 @@ public final class Trainer {
         }
     }
 
-    public Sequential model() {
-        return model;
-    }
-
     public Loss loss() {
         return loss;
     }
