@@ -285,6 +285,9 @@ public final class Sequential {
         int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
         int outSize = outputSize(steps);
         float[] out = new float[Math.multiplyExact(count, outSize)];
+        if (count <= batchSize) {
+            return forward(x, count, steps, false, null).toBatchMajor(out);
+        }
         float[] chunk = new float[Math.min(count, batchSize) * inSize];
         float[] chunkOut = new float[Math.min(count, batchSize) * outSize];
         for (int from = 0; from < count; from += batchSize) {
