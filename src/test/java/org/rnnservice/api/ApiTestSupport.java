@@ -1,5 +1,7 @@
 package org.rnnservice.api;
 
+import static org.rnnservice.RequestBodies.layer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,14 +48,6 @@ abstract class ApiTestSupport {
         http = new Http(port);
     }
 
-    static Map<String, Object> layer(String type, Object... args) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        for (int i = 0; i < args.length; i += 2) {
-            m.put((String) args[i], args[i + 1]);
-        }
-        return m;
-    }
 
     static Map<String, Object> model(List<Object> inputShape, List<Map<String, Object>> layers, String loss) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -89,17 +83,7 @@ abstract class ApiTestSupport {
 
     /** Windows of a sine series: {@code n} samples of {@code steps} steps, the next value as target. */
     String createSineData(int n, int steps) {
-        List<Object> x = new ArrayList<>();
-        List<Object> y = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            List<Object> seq = new ArrayList<>();
-            for (int t = 0; t < steps; t++) {
-                seq.add(List.of(Math.sin(0.1 * (i + t))));
-            }
-            x.add(seq);
-            y.add(Math.sin(0.1 * (i + steps)));
-        }
-        return createDataset(Map.of("name", "sine", "x", x, "y", y));
+        return createDataset(org.rnnservice.RequestBodies.sineDataset(n, steps));
     }
 
     String createDataset(Map<String, Object> body) {

@@ -1,5 +1,6 @@
 package org.rnnservice.api;
 
+import static org.rnnservice.RequestBodies.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

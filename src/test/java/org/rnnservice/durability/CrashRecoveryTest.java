@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnservice.RequestBodies;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,20 +74,6 @@ class CrashRecoveryTest {
                 "compile", Map.of("optimizer", "adam", "loss", "mse"));
     }
 
-    private static Map<String, Object> sine(int n, int steps) {
-        List<Object> x = new ArrayList<>();
-        List<Object> y = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            List<Object> seq = new ArrayList<>();
-            for (int t = 0; t < steps; t++) {
-                seq.add(List.of(Math.sin(0.1 * (i + t))));
-            }
-            x.add(seq);
-            y.add(Math.sin(0.1 * (i + steps)));
-        }
-        return Map.of("name", "sine", "x", x, "y", y);
-    }
-
     private static boolean ended(JsonNode job) {
         return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("state").asString());
     }
@@ -106,7 +92,7 @@ class CrashRecoveryTest {
         try (ServiceProcess first = ServiceProcess.startHealthy(data)) {
             Api api = new Api(first);
             model = api.post("/api/v1/models", lstmModel()).get("id").asString();
-            dataset = api.post("/api/v1/datasets", sine(200, 12)).get("id").asString();
+            dataset = api.post("/api/v1/datasets", RequestBodies.sineDataset(200, 12)).get("id").asString();
             trainedJob = api.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", dataset, "epochs", 2,
                     "batch_size", 16, "seed", 3)).get("id").asString();
             JsonNode done = api.awaitJob(trainedJob, CrashRecoveryTest::ended, Duration.ofSeconds(120));
@@ -162,7 +148,7 @@ class CrashRecoveryTest {
         try (ServiceProcess service = ServiceProcess.startHealthy(data)) {
             Api api = new Api(service);
             String model = api.post("/api/v1/models", lstmModel()).get("id").asString();
-            String dataset = api.post("/api/v1/datasets", sine(400, 20)).get("id").asString();
+            String dataset = api.post("/api/v1/datasets", RequestBodies.sineDataset(400, 20)).get("id").asString();
             job = api.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", dataset, "epochs", 1000,
                     "batch_size", 4, "seed", 1)).get("id").asString();
             api.awaitJob(job, j -> j.get("history").path("loss").size() >= 1, Duration.ofSeconds(120));

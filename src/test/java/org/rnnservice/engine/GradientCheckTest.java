@@ -1,7 +1,7 @@
 package org.rnnservice.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rnnservice.engine.Models.layer;
+import static org.rnnservice.RequestBodies.layer;
 import static org.rnnservice.engine.Models.shape;
 
 import java.util.List;

@@ -1,7 +1,6 @@
 package org.rnnservice.engine;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.model.CompileSpec;
@@ -14,15 +13,6 @@ final class Models {
     private Models() {
     }
 
-    /** A layer definition: type then alternating Keras argument names and values. */
-    static Map<String, Object> layer(String type, Object... args) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        for (int i = 0; i < args.length; i += 2) {
-            m.put((String) args[i], args[i + 1]);
-        }
-        return m;
-    }
 
     /** {@code input_shape} as Keras writes it; {@code null} for an unknown length. */
     static List<Integer> shape(Integer... dims) {

@@ -2,7 +2,7 @@ package org.rnnservice.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.rnnservice.engine.Models.build;
-import static org.rnnservice.engine.Models.layer;
+import static org.rnnservice.RequestBodies.layer;
 import static org.rnnservice.engine.Models.shape;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.rnnservice.engine.train;
 
+import static org.rnnservice.RequestBodies.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,14 +18,6 @@ import org.rnnservice.engine.model.Sequential;
 /** Keras' fit semantics: splits, batches, determinism, early stopping, cancellation and divergence. */
 class TrainerTest {
 
-    private static Map<String, Object> layer(String type, Object... args) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        for (int i = 0; i < args.length; i += 2) {
-            m.put((String) args[i], args[i + 1]);
-        }
-        return m;
-    }
 
     private static ModelSpec spec(String optimizer, Map<String, Object> args) {
         return new ModelSpec(null, Arrays.asList(null, 2),
