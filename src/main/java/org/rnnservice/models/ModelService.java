@@ -230,6 +230,7 @@ public class ModelService {
             throw ApiException.conflict("model " + id + " is being trained by a queued or running job; cancel it"
                     + " first");
         }
+        locks.remove(id); // a later request for the id finds no model, so no lock is needed for it again
         LOG.info("Model {} deleted", id);
     }
 
