@@ -32,7 +32,8 @@ abstract class Recurrent extends Layer {
     protected float[] h;      // all states [T, B, u]
     private float[] dropped;
     private int[] hot;        // for one-hot inputs, the index of the 1 in each row; null otherwise
-    private float[] mask;     // [B, I], null when no dropout was applied
+    private float[] mask;     // [B, I]
+    private boolean masked;   // whether the last forward applied the mask
     private float[] last;     // h_T [B, u] when not returning sequences
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
@@ -113,8 +114,8 @@ abstract class Recurrent extends Layer {
         steps = in.steps();
         batch = in.batch();
         x = in.data();
-        mask = null;
-        if (training && dropout > 0) {
+        masked = training && dropout > 0;
+        if (masked) {
             x = applyInputDropout(in.data(), rng);
         }
         h = Buffers.atLeast(h, steps * batch * units);
@@ -131,7 +132,7 @@ abstract class Recurrent extends Layer {
 
     private float[] applyInputDropout(float[] in, Random rng) {
         int rowLen = batch * inputDim;
-        mask = new float[rowLen];
+        mask = Buffers.atLeast(mask, rowLen);
         float scale = 1f / (1f - dropout);
         for (int i = 0; i < rowLen; i++) {
             mask[i] = rng.nextFloat() < dropout ? 0f : scale;
@@ -166,7 +167,7 @@ abstract class Recurrent extends Layer {
         }
         dx = Buffers.atLeast(dx, steps * batch * inputDim);
         inputGradient(dx);
-        if (mask != null) {
+        if (masked) {
             int rowLen = batch * inputDim;
             for (int t = 0; t < steps; t++) {
                 for (int i = 0; i < rowLen; i++) {
