@@ -12,7 +12,7 @@ public final class Lstm extends Recurrent {
     private final Activation recurrentActivation;
     private final boolean unitForgetBias;
 
-    private float[] pre;    // gate pre-activations [T, B, 4u]
+    private float[] pre;    // gate pre-activations [T, B, 4u], or [B, 4u] of one step when the cell is fused
     private float[] act;    // gate activations [T, B, 4u]
     private float[] cell;   // c_t [T, B, u]
     private float[] cellAct; // activation(c_t) [T, B, u]
@@ -20,6 +20,7 @@ public final class Lstm extends Recurrent {
     private float[] dhNext;
     private float[] dcNext;
     private float[] dcTmp;
+    private float[] packedW; // the input kernel laid out for the per-step projections of the fused cell
 
     public Lstm(String name, LayerConfig c) {
         super(name, c, "tanh");
@@ -47,8 +48,51 @@ public final class Lstm extends Recurrent {
         return b;
     }
 
+    /** Keras' default activations, for which forward and backward steps have fused kernels. */
+    private boolean fused() {
+        return activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
+    }
+
     @Override
     protected void runCell() {
+        if (fused()) {
+            runFusedCell();
+        } else {
+            runGenericCell();
+        }
+    }
+
+    /**
+     * Step by step: project the input, add the recurrent product, then one fused elementwise pass. Only training
+     * keeps every step's gate activations and cell for the backward pass; prediction reuses one step's buffers.
+     */
+    private void runFusedCell() {
+        int u = units;
+        int w = 4 * u;
+        int stepLen = batch * u;
+        int stepW = batch * w;
+        boolean keep = training;
+        pre = Buffers.atLeast(pre, stepW);
+        act = Buffers.atLeast(act, keep ? steps * stepW : stepW);
+        cell = Buffers.atLeast(cell, keep ? steps * stepLen : 2 * stepLen);
+        cellAct = Buffers.atLeast(cellAct, keep ? steps * stepLen : stepLen);
+        if (!oneHot()) {
+            packedW = kernels.packB(inputDim, w, kernel.value(), 0, w, packedW);
+        }
+        float[] b = useBias ? bias.value() : null;
+        for (int t = 0; t < steps; t++) {
+            projectStep(t, packedW, pre, w, b, 0);
+            if (t > 0) {
+                kernels.gemmPacked(batch, w, u, h, (t - 1) * stepLen, u, packedU, pre, 0, w, true);
+            }
+            int c = keep ? t * stepLen : (t & 1) * stepLen;
+            int cPrev = keep ? c - stepLen : ((t + 1) & 1) * stepLen;
+            kernels.lstmForwardStep(batch, u, pre, 0, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
+                    cell, c, cellAct, keep ? t * stepLen : 0, h, t * stepLen);
+        }
+    }
+
+    private void runGenericCell() {
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
@@ -111,7 +155,10 @@ public final class Lstm extends Recurrent {
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
         java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
         // Keras' defaults have derivatives from the outputs alone: one fused pass per step does all the elementwise work
-        boolean fused = activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
+        if (!training) {
+            throw new IllegalStateException("backward needs a forward pass in training mode");
+        }
+        boolean fused = fused();
         for (int t = steps - 1; t >= 0; t--) {
             int off4 = t * batch * w;
             int off = t * stepLen;

@@ -3,6 +3,7 @@ package org.rnnservice.engine.layers;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /**
  * What SimpleRNN, LSTM and GRU share: the Keras arguments, input dropout (one mask per sequence, as Keras draws it),
@@ -28,6 +29,7 @@ abstract class Recurrent extends Layer {
     // state of the last forward pass
     protected int steps;
     protected int batch;
+    protected boolean training; // whether the last forward pass may be followed by a backward pass
     protected float[] x;      // the cell's input [T, B, I]: the layer input, or its dropped-out copy
     protected float[] h;      // all states [T, B, u]
     private float[] dropped;
@@ -113,6 +115,7 @@ abstract class Recurrent extends Layer {
     public Tensor forward(Tensor in, boolean training, Random rng) {
         steps = in.steps();
         batch = in.batch();
+        this.training = training;
         x = in.data();
         masked = training && dropout > 0;
         if (masked) {
@@ -230,6 +233,41 @@ abstract class Recurrent extends Layer {
         if (biasValues != null) {
             kernels.addRowVector(rows, width, biasValues, biasOff, out, 0, width);
         }
+    }
+
+    /** Whether the inputs of the last forward pass were one-hot rows, projected by gathering kernel rows. */
+    protected boolean oneHot() {
+        return hot != null;
+    }
+
+    /**
+     * The input projection of step {@code t} alone: {@code out[B, width] = bias + x_t . kernel}, with the kernel as
+     * {@link Kernels#packB} laid it out (unused for one-hot inputs). Cells that project step by step need no buffer
+     * of size {@code [T, B, width]}, which for prediction on large batches does not fit in any cache.
+     */
+    protected void projectStep(int t, float[] packedKernel, float[] out, int width, float[] biasValues, int biasOff) {
+        if (hot != null) {
+            float[] w = kernel.value();
+            for (int b = 0; b < batch; b++) {
+                int src = hot[t * batch + b] * width;
+                int dst = b * width;
+                if (biasValues == null) {
+                    System.arraycopy(w, src, out, dst, width);
+                } else {
+                    for (int j = 0; j < width; j++) {
+                        out[dst + j] = w[src + j] + biasValues[biasOff + j];
+                    }
+                }
+            }
+            return;
+        }
+        if (biasValues != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(biasValues, biasOff, out, b * width, width);
+            }
+        }
+        kernels.gemmPacked(batch, width, inputDim, x, t * batch * inputDim, inputDim, packedKernel, out, 0, width,
+                biasValues != null);
     }
 
     /** {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation gradients {@code dz}. */

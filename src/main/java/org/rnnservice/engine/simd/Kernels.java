@@ -65,6 +65,34 @@ public interface Kernels {
     }
 
     /**
+     * One time step of the LSTM forward pass for the default activations (sigmoid gates, tanh cell), all elementwise
+     * work fused: from the summed gate pre-activations {@code pre} ({@code [i, f, c, o]} rows of {@code 4u}) writes
+     * the gate activations {@code act}, the cell {@code c_t = f*c_{t-1} + i*g}, its tanh and {@code h_t = o*tanh(c_t)}.
+     * {@code cellPrev} null means t = 0.
+     */
+    default void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, int actOff,
+                                 float[] cellPrev, int prevOff, float[] cell, int cellOff, float[] cellAct,
+                                 int cellActOff, float[] h, int hOff) {
+        int w = 4 * u;
+        for (int b = 0; b < rows; b++) {
+            int p = preOff + b * w;
+            int a = actOff + b * w;
+            sigmoid(pre, p, act, a, 2 * u);
+            tanh(pre, p + 2 * u, act, a + 2 * u, u);
+            sigmoid(pre, p + 3 * u, act, a + 3 * u, u);
+            int c = cellOff + b * u;
+            for (int j = 0; j < u; j++) {
+                float carried = cellPrev == null ? 0f : act[a + u + j] * cellPrev[prevOff + b * u + j];
+                cell[c + j] = carried + act[a + j] * act[a + 2 * u + j];
+            }
+            tanh(cell, c, cellAct, cellActOff + b * u, u);
+            for (int j = 0; j < u; j++) {
+                h[hOff + b * u + j] = act[a + 3 * u + j] * cellAct[cellActOff + b * u + j];
+            }
+        }
+    }
+
+    /**
      * One time step of the LSTM backward pass for the default activations (tanh, sigmoid gates), all elementwise
      * work fused: from the state gradient {@code dh} (plus {@code dhNext}, the part from step t+1) and the cell
      * gradient {@code dcNext}, writes the gate pre-activation gradients into {@code dPre} ({@code [i, f, c, o]} rows

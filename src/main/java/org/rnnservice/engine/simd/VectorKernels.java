@@ -1,6 +1,7 @@
 package org.rnnservice.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -364,43 +365,65 @@ final class VectorKernels implements Kernels {
     private static void activate(float[] x, int xOff, float[] out, int outOff, int len, boolean sigmoid) {
         float scale = sigmoid ? 0.5f : 1f;
         int i = 0;
-        // vector body
         for (; i + L <= len; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i).mul(scale).max(-CLAMP).min(CLAMP);
-            FloatVector v2 = v.mul(v);
-            FloatVector p = v2.fma(A13, A11);
-            p = v2.fma(p, FloatVector.broadcast(S, A9));
-            p = v2.fma(p, FloatVector.broadcast(S, A7));
-            p = v2.fma(p, FloatVector.broadcast(S, A5));
-            p = v2.fma(p, FloatVector.broadcast(S, A3));
-            p = v2.fma(p, FloatVector.broadcast(S, A1)).mul(v);
-            FloatVector q = v2.fma(B6, B4);
-            q = v2.fma(q, FloatVector.broadcast(S, B2));
-            q = v2.fma(q, FloatVector.broadcast(S, B0));
-            FloatVector t = p.div(q);
+            FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i).mul(scale));
             (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i);
         }
-        // scalar tail: the same operations, so every element gets the same bits wherever it falls
-        for (; i < len; i++) {
-            out[outOff + i] = rationalActivation(x[xOff + i], sigmoid);
+        if (i < len) {
+            // the tail under a mask: lane for lane the same IEEE operations as the body, so the same bits
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i, m).mul(scale));
+            (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i, m);
         }
     }
 
-    /** One element of {@link #activate}, in scalar code with the identical sequence of IEEE operations. */
-    static float rationalActivation(float in, boolean sigmoid) {
-        float v = Math.min(Math.max(in * (sigmoid ? 0.5f : 1f), -CLAMP), CLAMP);
-        float v2 = v * v;
-        float p = Math.fma(v2, A13, A11);
-        p = Math.fma(v2, p, A9);
-        p = Math.fma(v2, p, A7);
-        p = Math.fma(v2, p, A5);
-        p = Math.fma(v2, p, A3);
-        p = Math.fma(v2, p, A1) * v;
-        float q = Math.fma(v2, B6, B4);
-        q = Math.fma(v2, q, B2);
-        q = Math.fma(v2, q, B0);
-        float t = p / q;
-        return sigmoid ? Math.fma(t, 0.5f, 0.5f) : t;
+    /** The rational tanh of every lane; small enough that C2 inlines it wherever it is used. */
+    private static FloatVector rationalTanh(FloatVector x) {
+        FloatVector v = x.max(-CLAMP).min(CLAMP);
+        FloatVector v2 = v.mul(v);
+        FloatVector p = v2.fma(A13, A11);
+        p = v2.fma(p, FloatVector.broadcast(S, A9));
+        p = v2.fma(p, FloatVector.broadcast(S, A7));
+        p = v2.fma(p, FloatVector.broadcast(S, A5));
+        p = v2.fma(p, FloatVector.broadcast(S, A3));
+        p = v2.fma(p, FloatVector.broadcast(S, A1)).mul(v);
+        FloatVector q = v2.fma(B6, B4);
+        q = v2.fma(q, FloatVector.broadcast(S, B2));
+        q = v2.fma(q, FloatVector.broadcast(S, B0));
+        return p.div(q);
+    }
+
+    @Override
+    public void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, int actOff,
+                                float[] cellPrev, int prevOff, float[] cell, int cellOff, float[] cellAct,
+                                int cellActOff, float[] h, int hOff) {
+        int w = 4 * u;
+        for (int b = 0; b < rows; b++) {
+            int p = preOff + b * w;
+            int a = actOff + b * w;
+            activate(pre, p, act, a, 2 * u, true);
+            activate(pre, p + 2 * u, act, a + 2 * u, u, false);
+            activate(pre, p + 3 * u, act, a + 3 * u, u, true);
+            lstmCellRow(u, act, a, cellPrev, prevOff + b * u, cell, cellOff + b * u, cellAct, cellActOff + b * u,
+                    h, hOff + b * u);
+        }
+    }
+
+    /** {@code c = f*c_prev + i*g}, {@code tanh(c)}, {@code h = o*tanh(c)} for one row, the last lanes under a mask. */
+    private static void lstmCellRow(int u, float[] act, int a, float[] cellPrev, int p, float[] cell, int c,
+                                    float[] cellAct, int ca, float[] h, int hOff) {
+        for (int j = 0; j < u; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, u);
+            FloatVector ig = FloatVector.fromArray(S, act, a + j, m)
+                    .mul(FloatVector.fromArray(S, act, a + 2 * u + j, m));
+            FloatVector cv = cellPrev == null ? ig
+                    : FloatVector.fromArray(S, act, a + u + j, m).mul(FloatVector.fromArray(S, cellPrev, p + j, m))
+                    .add(ig);
+            cv.intoArray(cell, c + j, m);
+            FloatVector tc = rationalTanh(cv);
+            tc.intoArray(cellAct, ca + j, m);
+            FloatVector.fromArray(S, act, a + 3 * u + j, m).mul(tc).intoArray(h, hOff + j, m);
+        }
     }
 
     @Override

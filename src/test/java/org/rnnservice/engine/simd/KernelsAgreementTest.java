@@ -1,5 +1,6 @@
 package org.rnnservice.engine.simd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -128,6 +129,42 @@ class KernelsAgreementTest {
     }
 
     @Test
+    void fusedLstmForwardStepsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(7);
+        for (int u : new int[] {1, 3, 17, 50, 128}) {
+            for (boolean first : new boolean[] {false, true}) {
+                int rows = 5;
+                float[] pre = random(rows * 4 * u + 3, rng);
+                for (int i = 0; i < pre.length; i++) {
+                    pre[i] *= 8f; // into both saturated ends of the gates
+                }
+                float[] prev = random(rows * u + 2, rng);
+                float[][] act = new float[2][rows * 4 * u + 1];
+                float[][] cell = new float[2][rows * u + 4];
+                float[][] cellAct = new float[2][rows * u + 2];
+                float[][] h = new float[2][rows * u + 3];
+                Kernels[] both = {SCALAR, vector};
+                for (int k = 0; k < 2; k++) {
+                    both[k].lstmForwardStep(rows, u, pre, 3, act[k], 1, first ? null : prev, 2, cell[k], 4,
+                            cellAct[k], 2, h[k], 3);
+                }
+                assertNear(act[0], act[1], 1e-6, "gates u=" + u);
+                assertNear(cell[0], cell[1], 1e-6, "cell u=" + u);
+                assertNear(cellAct[0], cellAct[1], 1e-6, "tanh(cell) u=" + u);
+                assertNear(h[0], h[1], 1e-6, "h u=" + u);
+                for (int j = 0; j < u; j++) {
+                    float i = act[0][1 + j];
+                    float g = act[0][1 + 2 * u + j];
+                    float c = first ? i * g : act[0][1 + u + j] * prev[2 + j] + i * g;
+                    assertEquals(c, cell[0][4 + j], 1e-6f, "c = f*c_prev + i*g at " + j);
+                    assertEquals(Math.tanh(c) * act[0][1 + 3 * u + j], h[0][3 + j], 1e-6, "h = o*tanh(c) at " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void fusedGruBackwardStepsAgree() {
         assumeTrue(vector != null);
         Random rng = new Random(6);
@@ -187,7 +224,7 @@ class KernelsAgreementTest {
         vector.tanh(x, 0, whole, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             float[] one = new float[1];
-            vector.tanh(x, i, one, 0, 1); // a single element always takes the scalar tail
+            vector.tanh(x, i, one, 0, 1); // a single element always takes the masked tail
             assertTrue(Float.floatToIntBits(one[0]) == Float.floatToIntBits(whole[i]), "element " + i);
         }
     }
