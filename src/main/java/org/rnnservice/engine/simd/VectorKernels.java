@@ -66,71 +66,89 @@ final class VectorKernels implements Kernels {
         }
         for (int j = 0; j < n; j += WIDE) {
             int w = Math.min(WIDE, n - j);
-            // copy the panel of B into a contiguous k x WIDE block, zero-padded when the panel is the narrower last
-            // one, so the micro-kernels stream it from cache and never need masks or scalar tails
+            // one column panel of B at a time, copied where the micro-kernels stream it from cache
             float[] panel = scratch(PANEL, k * WIDE);
-            for (int p = 0; p < k; p++) {
-                System.arraycopy(b, bOff + p * ldb + j, panel, p * WIDE, w);
-                if (w < WIDE) {
-                    java.util.Arrays.fill(panel, p * WIDE + w, (p + 1) * WIDE, 0f);
-                }
-            }
-            if (w == WIDE) {
-                rowBlocks(m, k, a, aOff, ars, acs, panel, 0, c, cOff + j, ldc, accumulate);
-                continue;
-            }
-            float[] out = scratch(TAIL, m * WIDE);
-            if (accumulate) {
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
-                }
-            }
-            rowBlocks(m, k, a, aOff, ars, acs, panel, 0, out, 0, WIDE, accumulate);
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
-            }
+            packPanel(k, w, b, bOff + j, ldb, panel, 0);
+            panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate);
         }
     }
 
-    /** Panels of {@link #WIDE} columns, each {@code k x WIDE} contiguous and zero-padded: what the kernels stream. */
+    /**
+     * Panels of {@link #WIDE} columns, each {@code k x WIDE} contiguous, and a narrower last panel as
+     * {@link #packPanel} lays it out: what the micro-kernels stream.
+     */
     @Override
     public float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse) {
-        int panels = (n + WIDE - 1) / WIDE;
-        int size = panels * k * WIDE;
+        int size = (n / WIDE) * k * WIDE + (n % WIDE == 0 ? 0 : k * panelWidth(n % WIDE));
         float[] out = reuse != null && reuse.length >= size ? reuse : new float[size];
-        for (int jp = 0; jp < panels; jp++) {
-            int j = jp * WIDE;
-            int w = Math.min(WIDE, n - j);
-            int base = jp * k * WIDE;
+        for (int j = 0; j < n; j += WIDE) {
+            packPanel(k, Math.min(WIDE, n - j), b, bOff + j, ldb, out, (j / WIDE) * k * WIDE);
+        }
+        return out;
+    }
+
+    /** Floats per step of k that a packed panel of {@code w} columns takes: whole vectors, or all of WIDE. */
+    private static int panelWidth(int w) {
+        return w > WIDE - L ? WIDE : (w + L - 1) / L * L;
+    }
+
+    /**
+     * Copies {@code k x w} of B into {@code out}: as {@code k x WIDE} rows, zero-padded, when {@code w} needs four
+     * vectors; a narrower panel as one {@code k x L} strip per vector, so that a last panel of 8 columns costs one
+     * vector per step of k rather than four. Strides stay constant, so the kernels' bounds checks are hoisted.
+     */
+    private static void packPanel(int k, int w, float[] b, int bOff, int ldb, float[] out, int outOff) {
+        if (panelWidth(w) == WIDE) {
             for (int p = 0; p < k; p++) {
-                System.arraycopy(b, bOff + p * ldb + j, out, base + p * WIDE, w);
+                System.arraycopy(b, bOff + p * ldb, out, outOff + p * WIDE, w);
                 if (w < WIDE) {
-                    java.util.Arrays.fill(out, base + p * WIDE + w, base + (p + 1) * WIDE, 0f);
+                    java.util.Arrays.fill(out, outOff + p * WIDE + w, outOff + (p + 1) * WIDE, 0f);
+                }
+            }
+            return;
+        }
+        for (int v = 0; v * L < w; v++) {
+            int cols = Math.min(L, w - v * L);
+            int strip = outOff + v * k * L;
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + v * L, out, strip + p * L, cols);
+                if (cols < L) {
+                    java.util.Arrays.fill(out, strip + p * L + cols, strip + (p + 1) * L, 0f);
                 }
             }
         }
-        return out;
     }
 
     @Override
     public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
                            float[] c, int cOff, int ldc, boolean accumulate) {
         for (int j = 0; j < n; j += WIDE) {
-            int w = Math.min(WIDE, n - j);
-            int panel = (j / WIDE) * k * WIDE;
-            if (w == WIDE) {
-                rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, c, cOff + j, ldc, accumulate);
-                continue;
-            }
+            panel(m, k, a, aOff, lda, 1, packedB, (j / WIDE) * k * WIDE, Math.min(WIDE, n - j), c, cOff + j, ldc,
+                    accumulate);
+        }
+    }
+
+    /** C[:, 0..w) (+)= A . (one packed panel of {@code w} columns). */
+    private static void panel(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int w,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+        if (w == WIDE) {
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, c, cOff, ldc, accumulate);
+        } else if (panelWidth(w) == WIDE) {
+            // more than three vectors: the full kernels on the zero-padded panel, into scratch
             float[] out = scratch(TAIL, m * WIDE);
             if (accumulate) {
                 for (int i = 0; i < m; i++) {
-                    System.arraycopy(c, cOff + i * ldc + j, out, i * WIDE, w);
+                    System.arraycopy(c, cOff + i * ldc, out, i * WIDE, w);
                 }
             }
-            rowBlocks(m, k, a, aOff, lda, 1, packedB, panel, out, 0, WIDE, accumulate);
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, out, 0, WIDE, accumulate);
             for (int i = 0; i < m; i++) {
-                System.arraycopy(out, i * WIDE, c, cOff + i * ldc + j, w);
+                System.arraycopy(out, i * WIDE, c, cOff + i * ldc, w);
+            }
+        } else {
+            for (int v = 0; v * L < w; v++) {
+                strip(m, k, a, aOff, ars, acs, b, bOff + v * k * L, c, cOff + v * L, ldc, accumulate,
+                        Math.min(L, w - v * L));
             }
         }
     }
@@ -319,6 +337,66 @@ final class VectorKernels implements Kernels {
         x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
     }
 
+    /** One strip of a narrow panel ({@code k x L}, {@code valid} columns of C) over all rows, 8 rows at a time. */
+    private static void strip(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                              float[] c, int cOff, int ldc, boolean accumulate, int valid) {
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int ap = aOff + p0 * acs;
+            int bp = bOff + p0 * L;
+            int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                k8x1(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc, valid);
+            }
+            for (; i < m; i++) {
+                k1x1(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc, valid);
+            }
+        }
+    }
+
+    /** 8 rows by one vector of C, the first {@code valid} lanes: eight accumulators keep both FMA units busy. */
+    private static void k8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc, int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0, m); x1 = FloatVector.fromArray(S, c, c0 + ldc, m);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * ldc, m); x3 = FloatVector.fromArray(S, c, c0 + 3 * ldc, m);
+            x4 = FloatVector.fromArray(S, c, c0 + 4 * ldc, m); x5 = FloatVector.fromArray(S, c, c0 + 5 * ldc, m);
+            x6 = FloatVector.fromArray(S, c, c0 + 6 * ldc, m); x7 = FloatVector.fromArray(S, c, c0 + 7 * ldc, m);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector y = FloatVector.fromArray(S, b, b0 + p * L);
+            int ap = a0 + p * acs;
+            x0 = FloatVector.broadcast(S, a[ap]).fma(y, x0);
+            x1 = FloatVector.broadcast(S, a[ap + ars]).fma(y, x1);
+            x2 = FloatVector.broadcast(S, a[ap + 2 * ars]).fma(y, x2);
+            x3 = FloatVector.broadcast(S, a[ap + 3 * ars]).fma(y, x3);
+            x4 = FloatVector.broadcast(S, a[ap + 4 * ars]).fma(y, x4);
+            x5 = FloatVector.broadcast(S, a[ap + 5 * ars]).fma(y, x5);
+            x6 = FloatVector.broadcast(S, a[ap + 6 * ars]).fma(y, x6);
+            x7 = FloatVector.broadcast(S, a[ap + 7 * ars]).fma(y, x7);
+        }
+        x0.intoArray(c, c0, m); x1.intoArray(c, c0 + ldc, m);
+        x2.intoArray(c, c0 + 2 * ldc, m); x3.intoArray(c, c0 + 3 * ldc, m);
+        x4.intoArray(c, c0 + 4 * ldc, m); x5.intoArray(c, c0 + 5 * ldc, m);
+        x6.intoArray(c, c0 + 6 * ldc, m); x7.intoArray(c, c0 + 7 * ldc, m);
+    }
+
+    /** One row by one vector of C, the first {@code valid} lanes. */
+    private static void k1x1(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0, boolean acc,
+                             int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector x = acc ? FloatVector.fromArray(S, c, c0, m) : FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            x = FloatVector.broadcast(S, a[a0 + p * acs]).fma(FloatVector.fromArray(S, b, b0 + p * L), x);
+        }
+        x.intoArray(c, c0, m);
+    }
+
     /** Transposes B into per-thread scratch once, then runs the broadcast product: no horizontal reductions. */
     @Override
     public void gemmTransB(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -369,12 +447,35 @@ final class VectorKernels implements Kernels {
             FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i).mul(scale));
             (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i);
         }
-        if (i < len) {
+        if (i == 0) {
+            // shorter than a vector (a SimpleRNN(10), say): plain code, which the interpreter and C1 run far faster
+            // than masked vector operations while a short job is still warming up
+            for (; i < len; i++) {
+                out[outOff + i] = rationalActivation(x[xOff + i], sigmoid);
+            }
+        } else if (i < len) {
             // the tail under a mask: lane for lane the same IEEE operations as the body, so the same bits
             VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i, m).mul(scale));
             (sigmoid ? t.fma(0.5f, 0.5f) : t).intoArray(out, outOff + i, m);
         }
+    }
+
+    /** One element of {@link #activate} in scalar code: the identical sequence of IEEE operations, so the same bits. */
+    static float rationalActivation(float in, boolean sigmoid) {
+        float v = Math.min(Math.max(in * (sigmoid ? 0.5f : 1f), -CLAMP), CLAMP);
+        float v2 = v * v;
+        float p = Math.fma(v2, A13, A11);
+        p = Math.fma(v2, p, A9);
+        p = Math.fma(v2, p, A7);
+        p = Math.fma(v2, p, A5);
+        p = Math.fma(v2, p, A3);
+        p = Math.fma(v2, p, A1) * v;
+        float q = Math.fma(v2, B6, B4);
+        q = Math.fma(v2, q, B2);
+        q = Math.fma(v2, q, B0);
+        float t = p / q;
+        return sigmoid ? Math.fma(t, 0.5f, 0.5f) : t;
     }
 
     /** The rational tanh of every lane; small enough that C2 inlines it wherever it is used. */

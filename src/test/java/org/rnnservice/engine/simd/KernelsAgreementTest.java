@@ -43,6 +43,25 @@ class KernelsAgreementTest {
                         compare("gemm", m, n, k, acc, rng);
                         compare("gemmTransA", m, n, k, acc, rng);
                         compare("gemmTransB", m, n, k, acc, rng);
+                        compare("gemmPacked", m, n, k, acc, rng);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void productsWithNarrowLastPanelsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(8);
+        // last panels of 8, 16, 40, 50 and 36 columns: one, two and three vector strips, and a padded full panel
+        for (int m : new int[] {1, 5, 9, 16, 33}) {
+            for (int n : new int[] {8, 16, 40, 50, 100, 200}) {
+                for (int k : new int[] {1, 50, 130}) {
+                    for (boolean acc : new boolean[] {false, true}) {
+                        compare("gemm", m, n, k, acc, rng);
+                        compare("gemmTransA", m, n, k, acc, rng);
+                        compare("gemmPacked", m, n, k, acc, rng);
                     }
                 }
             }
@@ -75,7 +94,8 @@ class KernelsAgreementTest {
         switch (form) {
             case "gemm" -> kn.gemm(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
             case "gemmTransA" -> kn.gemmTransA(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
-            default -> kn.gemmTransB(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
+            case "gemmTransB" -> kn.gemmTransB(m, n, k, a, 5, lda, b, 7, ldb, c, 2, ldc, acc);
+            default -> kn.gemmPacked(m, n, k, a, 5, lda, kn.packB(k, n, b, 7, ldb, null), c, 2, ldc, acc);
         }
     }
 
@@ -224,7 +244,7 @@ class KernelsAgreementTest {
         vector.tanh(x, 0, whole, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             float[] one = new float[1];
-            vector.tanh(x, i, one, 0, 1); // a single element always takes the masked tail
+            vector.tanh(x, i, one, 0, 1); // a single element takes the scalar path
             assertTrue(Float.floatToIntBits(one[0]) == Float.floatToIntBits(whole[i]), "element " + i);
         }
     }
