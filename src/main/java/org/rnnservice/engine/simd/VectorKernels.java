@@ -337,9 +337,26 @@ final class VectorKernels implements Kernels {
         x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
     }
 
-    /** One strip of a narrow panel ({@code k x L}, {@code valid} columns of C) over all rows, 8 rows at a time. */
+    /**
+     * One strip of a narrow panel ({@code k x L}) into {@code valid} columns of C, over all rows. A partial last strip
+     * runs on a scratch block of whole vectors: masked loads and stores would make the kernel too big for C2 to
+     * inline its vector operations.
+     */
     private static void strip(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
                               float[] c, int cOff, int ldc, boolean accumulate, int valid) {
+        if (valid < L) {
+            float[] out = scratch(TAIL, m * L);
+            if (accumulate) {
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(c, cOff + i * ldc, out, i * L, valid);
+                }
+            }
+            strip(m, k, a, aOff, ars, acs, b, bOff, out, 0, L, accumulate, L);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(out, i * L, c, cOff + i * ldc, valid);
+            }
+            return;
+        }
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean acc = accumulate || p0 > 0;
@@ -347,24 +364,23 @@ final class VectorKernels implements Kernels {
             int bp = bOff + p0 * L;
             int i = 0;
             for (; i + 8 <= m; i += 8) {
-                k8x1(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc, valid);
+                k8x1(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
             }
             for (; i < m; i++) {
-                k1x1(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc, valid);
+                k1x1(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
             }
         }
     }
 
-    /** 8 rows by one vector of C, the first {@code valid} lanes: eight accumulators keep both FMA units busy. */
+    /** 8 rows by one vector of C: eight accumulators keep both FMA units busy. */
     private static void k8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
-                             float[] c, int c0, int ldc, boolean acc, int valid) {
-        VectorMask<Float> m = S.indexInRange(0, valid);
+                             float[] c, int c0, int ldc, boolean acc) {
         FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
         if (acc) {
-            x0 = FloatVector.fromArray(S, c, c0, m); x1 = FloatVector.fromArray(S, c, c0 + ldc, m);
-            x2 = FloatVector.fromArray(S, c, c0 + 2 * ldc, m); x3 = FloatVector.fromArray(S, c, c0 + 3 * ldc, m);
-            x4 = FloatVector.fromArray(S, c, c0 + 4 * ldc, m); x5 = FloatVector.fromArray(S, c, c0 + 5 * ldc, m);
-            x6 = FloatVector.fromArray(S, c, c0 + 6 * ldc, m); x7 = FloatVector.fromArray(S, c, c0 + 7 * ldc, m);
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + ldc);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * ldc); x3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+            x4 = FloatVector.fromArray(S, c, c0 + 4 * ldc); x5 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+            x6 = FloatVector.fromArray(S, c, c0 + 6 * ldc); x7 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
         } else {
             x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(S);
         }
@@ -380,21 +396,18 @@ final class VectorKernels implements Kernels {
             x6 = FloatVector.broadcast(S, a[ap + 6 * ars]).fma(y, x6);
             x7 = FloatVector.broadcast(S, a[ap + 7 * ars]).fma(y, x7);
         }
-        x0.intoArray(c, c0, m); x1.intoArray(c, c0 + ldc, m);
-        x2.intoArray(c, c0 + 2 * ldc, m); x3.intoArray(c, c0 + 3 * ldc, m);
-        x4.intoArray(c, c0 + 4 * ldc, m); x5.intoArray(c, c0 + 5 * ldc, m);
-        x6.intoArray(c, c0 + 6 * ldc, m); x7.intoArray(c, c0 + 7 * ldc, m);
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + ldc); x2.intoArray(c, c0 + 2 * ldc); x3.intoArray(c, c0 + 3 * ldc);
+        x4.intoArray(c, c0 + 4 * ldc); x5.intoArray(c, c0 + 5 * ldc); x6.intoArray(c, c0 + 6 * ldc);
+        x7.intoArray(c, c0 + 7 * ldc);
     }
 
-    /** One row by one vector of C, the first {@code valid} lanes. */
-    private static void k1x1(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0, boolean acc,
-                             int valid) {
-        VectorMask<Float> m = S.indexInRange(0, valid);
-        FloatVector x = acc ? FloatVector.fromArray(S, c, c0, m) : FloatVector.zero(S);
+    /** One row by one vector of C. */
+    private static void k1x1(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0, boolean acc) {
+        FloatVector x = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
             x = FloatVector.broadcast(S, a[a0 + p * acs]).fma(FloatVector.fromArray(S, b, b0 + p * L), x);
         }
-        x.intoArray(c, c0, m);
+        x.intoArray(c, c0);
     }
 
     /** Transposes B into per-thread scratch once, then runs the broadcast product: no horizontal reductions. */
