@@ -9,10 +9,13 @@ import java.util.Random;
  */
 public final class Lstm extends Recurrent {
 
+    /** Pre-activations of all steps up to this size (256 KB) are projected at once and stay in L2. */
+    private static final int PROJECT_ALL_FLOATS = 1 << 16;
+
     private final Activation recurrentActivation;
     private final boolean unitForgetBias;
 
-    private float[] pre;    // gate pre-activations [T, B, 4u], or [B, 4u] of one step when the cell is fused
+    private float[] pre;    // gate pre-activations [T, B, 4u], or one step's [B, 4u] when projected step by step
     private float[] act;    // gate activations [T, B, 4u]
     private float[] cell;   // c_t [T, B, u]
     private float[] cellAct; // activation(c_t) [T, B, u]
@@ -63,8 +66,9 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * Step by step: project the input, add the recurrent product, then one fused elementwise pass. Only training
-     * keeps every step's gate activations and cell for the backward pass; prediction reuses one step's buffers.
+     * Step by step: the recurrent product, then one fused elementwise pass. Only training keeps every step's gate
+     * activations and cell for the backward pass; prediction reuses one step's buffers. The input projection is one
+     * product over all steps while that fits in cache (a short batch, a single sample), else one per step.
      */
     private void runFusedCell() {
         int u = units;
@@ -72,22 +76,28 @@ public final class Lstm extends Recurrent {
         int stepLen = batch * u;
         int stepW = batch * w;
         boolean keep = training;
-        pre = Buffers.atLeast(pre, stepW);
+        boolean projectAll = (long) steps * stepW <= PROJECT_ALL_FLOATS;
+        pre = Buffers.atLeast(pre, projectAll ? steps * stepW : stepW);
         act = Buffers.atLeast(act, keep ? steps * stepW : stepW);
         cell = Buffers.atLeast(cell, keep ? steps * stepLen : 2 * stepLen);
         cellAct = Buffers.atLeast(cellAct, keep ? steps * stepLen : stepLen);
-        if (!oneHot()) {
+        float[] b = useBias ? bias.value() : null;
+        if (projectAll) {
+            projectInputs(pre, w, b, 0);
+        } else if (!oneHot()) {
             packedW = kernels.packB(inputDim, w, kernel.value(), 0, w, packedW);
         }
-        float[] b = useBias ? bias.value() : null;
         for (int t = 0; t < steps; t++) {
-            projectStep(t, packedW, pre, w, b, 0);
+            int p = projectAll ? t * stepW : 0;
+            if (!projectAll) {
+                projectStep(t, packedW, pre, w, b, 0);
+            }
             if (t > 0) {
-                kernels.gemmPacked(batch, w, u, h, (t - 1) * stepLen, u, packedU, pre, 0, w, true);
+                kernels.gemmPacked(batch, w, u, h, (t - 1) * stepLen, u, packedU, pre, p, w, true);
             }
             int c = keep ? t * stepLen : (t & 1) * stepLen;
             int cPrev = keep ? c - stepLen : ((t + 1) & 1) * stepLen;
-            kernels.lstmForwardStep(batch, u, pre, 0, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
+            kernels.lstmForwardStep(batch, u, pre, p, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
                     cell, c, cellAct, keep ? t * stepLen : 0, h, t * stepLen);
         }
     }

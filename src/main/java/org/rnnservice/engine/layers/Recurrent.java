@@ -241,33 +241,24 @@ abstract class Recurrent extends Layer {
     }
 
     /**
-     * The input projection of step {@code t} alone: {@code out[B, width] = bias + x_t . kernel}, with the kernel as
-     * {@link Kernels#packB} laid it out (unused for one-hot inputs). Cells that project step by step need no buffer
-     * of size {@code [T, B, width]}, which for prediction on large batches does not fit in any cache.
+     * The input projection of step {@code t} alone into {@code out[B, width]}, the same numbers as
+     * {@link #projectInputs} gives for that step, with the kernel as {@link Kernels#packB} laid it out (unused for
+     * one-hot inputs). Cells that project step by step need no buffer of size {@code [T, B, width]}, which for
+     * large batches does not fit in any cache.
      */
     protected void projectStep(int t, float[] packedKernel, float[] out, int width, float[] biasValues, int biasOff) {
         if (hot != null) {
             float[] w = kernel.value();
             for (int b = 0; b < batch; b++) {
-                int src = hot[t * batch + b] * width;
-                int dst = b * width;
-                if (biasValues == null) {
-                    System.arraycopy(w, src, out, dst, width);
-                } else {
-                    for (int j = 0; j < width; j++) {
-                        out[dst + j] = w[src + j] + biasValues[biasOff + j];
-                    }
-                }
+                System.arraycopy(w, hot[t * batch + b] * width, out, b * width, width);
             }
-            return;
+        } else {
+            kernels.gemmPacked(batch, width, inputDim, x, t * batch * inputDim, inputDim, packedKernel, out, 0, width,
+                    false);
         }
         if (biasValues != null) {
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(biasValues, biasOff, out, b * width, width);
-            }
+            kernels.addRowVector(batch, width, biasValues, biasOff, out, 0, width);
         }
-        kernels.gemmPacked(batch, width, inputDim, x, t * batch * inputDim, inputDim, packedKernel, out, 0, width,
-                biasValues != null);
     }
 
     /** {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation gradients {@code dz}. */

@@ -122,7 +122,17 @@ final class VectorKernels implements Kernels {
     @Override
     public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int j = 0; j < n; j += WIDE) {
+        int j = 0;
+        if (m < 4) {
+            // a row alone is bound by the latency of its FMA chains: two panels at once run twice the chains
+            for (; j + 2 * WIDE <= n; j += 2 * WIDE) {
+                int panel = (j / WIDE) * k * WIDE;
+                for (int i = 0; i < m; i++) {
+                    k1x8(k, a, aOff + i * lda, packedB, panel, panel + k * WIDE, c, cOff + i * ldc + j, accumulate);
+                }
+            }
+        }
+        for (; j < n; j += WIDE) {
             panel(m, k, a, aOff, lda, 1, packedB, (j / WIDE) * k * WIDE, Math.min(WIDE, n - j), c, cOff + j, ldc,
                     accumulate);
         }
@@ -335,6 +345,35 @@ final class VectorKernels implements Kernels {
             x3 = v.fma(FloatVector.fromArray(S, b, bp + 3 * L), x3);
         }
         x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+    }
+
+    /** One row by two panels (8 vectors) of C: the same sums as {@link #k1x4} on each panel, twice the chains. */
+    private static void k1x8(int k, float[] a, int a0, float[] b, int b0, int b1, float[] c, int c0, boolean acc) {
+        FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x4 = FloatVector.fromArray(S, c, c0 + 4 * L); x5 = FloatVector.fromArray(S, c, c0 + 5 * L);
+            x6 = FloatVector.fromArray(S, c, c0 + 6 * L); x7 = FloatVector.fromArray(S, c, c0 + 7 * L);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            int p0 = b0 + p * WIDE;
+            int p1 = b1 + p * WIDE;
+            x0 = v.fma(FloatVector.fromArray(S, b, p0), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, p0 + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, p0 + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, p0 + 3 * L), x3);
+            x4 = v.fma(FloatVector.fromArray(S, b, p1), x4);
+            x5 = v.fma(FloatVector.fromArray(S, b, p1 + L), x5);
+            x6 = v.fma(FloatVector.fromArray(S, b, p1 + 2 * L), x6);
+            x7 = v.fma(FloatVector.fromArray(S, b, p1 + 3 * L), x7);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+        x4.intoArray(c, c0 + 4 * L); x5.intoArray(c, c0 + 5 * L); x6.intoArray(c, c0 + 6 * L);
+        x7.intoArray(c, c0 + 7 * L);
     }
 
     /**
