@@ -54,8 +54,46 @@ public final class Gru extends Recurrent {
         return b;
     }
 
+    /** Keras' defaults, for which forward and backward steps have fused kernels. */
+    private boolean fused() {
+        return resetAfter && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
+    }
+
     @Override
     protected void runCell() {
+        if (fused()) {
+            runFusedCell();
+        } else {
+            runGenericCell();
+        }
+    }
+
+    /** Per step: the recurrent product plus its bias, then one fused elementwise pass (no pre-activations kept). */
+    private void runFusedCell() {
+        int u = units;
+        int w = 3 * u;
+        int stepLen = batch * u;
+        int stepW = batch * w;
+        xz = Buffers.atLeast(xz, steps * stepW);
+        act = Buffers.atLeast(act, steps * stepW);
+        hz = Buffers.atLeast(hz, steps * stepW);
+        projectInputs(xz, w, useBias ? bias.value() : null, 0);
+        for (int t = 0; t < steps; t++) {
+            int off3 = t * stepW;
+            int off = t * stepLen;
+            if (t > 0) {
+                kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, hz, off3, w, false);
+            } else {
+                java.util.Arrays.fill(hz, off3, off3 + stepW, 0f);
+            }
+            if (useBias) {
+                kernels.addRowVector(batch, w, bias.value(), w, hz, off3, w);
+            }
+            kernels.gruForwardStep(batch, u, xz, off3, hz, off3, act, off3, t > 0 ? h : null, off - stepLen, h, off);
+        }
+    }
+
+    private void runGenericCell() {
         int u = units;
         int w = 3 * u;
         int stepLen = batch * u;
@@ -146,8 +184,7 @@ public final class Gru extends Recurrent {
         }
         dhNext = Buffers.atLeast(dhNext, stepLen);
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
-        // Keras' defaults (reset_after, tanh, sigmoid): one fused pass per step does all the elementwise work
-        boolean fused = resetAfter && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
+        boolean fused = fused();
         for (int t = steps - 1; t >= 0; t--) {
             int off3 = t * batch * w;
             int off = t * stepLen;

@@ -110,6 +110,35 @@ public interface Kernels {
     }
 
     /**
+     * One time step of the GRU forward pass ({@code reset_after}, sigmoid gates, tanh candidate), all elementwise
+     * work fused: from the input terms {@code xz} and the recurrent terms {@code hz} (bias included; {@code [z, r, h]}
+     * rows of {@code 3u}) writes {@code act = [z, r, hh]} with {@code hh = tanh(x_h + r*hz_h)} and
+     * {@code h_t = z*h_{t-1} + (1-z)*hh}. {@code hPrev} null means t = 0.
+     */
+    default void gruForwardStep(int rows, int u, float[] xz, int xzOff, float[] hz, int hzOff, float[] act,
+                                int actOff, float[] hPrev, int prevOff, float[] h, int hOff) {
+        int w = 3 * u;
+        for (int b = 0; b < rows; b++) {
+            int x = xzOff + b * w;
+            int r = hzOff + b * w;
+            int a = actOff + b * w;
+            for (int j = 0; j < 2 * u; j++) {
+                act[a + j] = xz[x + j] + hz[r + j];
+            }
+            sigmoid(act, a, act, a, 2 * u);
+            for (int j = 0; j < u; j++) {
+                act[a + 2 * u + j] = xz[x + 2 * u + j] + act[a + u + j] * hz[r + 2 * u + j];
+            }
+            tanh(act, a + 2 * u, act, a + 2 * u, u);
+            for (int j = 0; j < u; j++) {
+                float z = act[a + j];
+                float candidate = (1f - z) * act[a + 2 * u + j];
+                h[hOff + b * u + j] = hPrev == null ? candidate : z * hPrev[prevOff + b * u + j] + candidate;
+            }
+        }
+    }
+
+    /**
      * One time step of the GRU ({@code reset_after}) backward pass for the default activations, elementwise work
      * fused: from {@code dh} plus {@code dhNext} (the part from step t+1), writes the input-side pre-activation
      * gradients {@code dxz} and recurrent-side ones {@code dhz} ({@code [z, r, h]} rows of {@code 3u}) and leaves

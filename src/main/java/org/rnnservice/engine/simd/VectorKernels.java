@@ -618,6 +618,44 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gruForwardStep(int rows, int u, float[] xz, int xzOff, float[] hz, int hzOff, float[] act,
+                               int actOff, float[] hPrev, int prevOff, float[] h, int hOff) {
+        int w = 3 * u;
+        for (int b = 0; b < rows; b++) {
+            int x = xzOff + b * w;
+            int r = hzOff + b * w;
+            int a = actOff + b * w;
+            gruGatesRow(2 * u, xz, x, hz, r, act, a);
+            gruCandidateRow(u, xz, x, hz, r, act, a, hPrev, prevOff + b * u, h, hOff + b * u);
+        }
+    }
+
+    /** {@code z, r = sigmoid(xz + hz)} over the first {@code len} columns of a row, the last lanes under a mask. */
+    private static void gruGatesRow(int len, float[] xz, int x, float[] hz, int r, float[] act, int a) {
+        for (int j = 0; j < len; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(S, xz, x + j, m).add(FloatVector.fromArray(S, hz, r + j, m));
+            rationalTanh(v.mul(0.5f)).fma(0.5f, 0.5f).intoArray(act, a + j, m);
+        }
+    }
+
+    /** {@code hh = tanh(x_h + r*hz_h)} and {@code h = z*h_prev + (1-z)*hh} for one row. */
+    private static void gruCandidateRow(int u, float[] xz, int x, float[] hz, int r, float[] act, int a,
+                                        float[] hPrev, int p, float[] h, int hOff) {
+        for (int j = 0; j < u; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, u);
+            FloatVector reset = FloatVector.fromArray(S, act, a + u + j, m);
+            FloatVector hh = rationalTanh(FloatVector.fromArray(S, xz, x + 2 * u + j, m)
+                    .add(reset.mul(FloatVector.fromArray(S, hz, r + 2 * u + j, m))));
+            hh.intoArray(act, a + 2 * u + j, m);
+            FloatVector z = FloatVector.fromArray(S, act, a + j, m);
+            FloatVector candidate = FloatVector.broadcast(S, 1f).sub(z).mul(hh);
+            (hPrev == null ? candidate : z.mul(FloatVector.fromArray(S, hPrev, p + j, m)).add(candidate))
+                    .intoArray(h, hOff + j, m);
+        }
+    }
+
+    @Override
     public void gruBackwardStep(int rows, int u, float[] act, int actOff, float[] hz, int hzOff, float[] hPrev,
                                 int prevOff, float[] dh, int dhOff, float[] dhNext, float[] dxz, float[] dhz) {
         int full = u - u % L;

@@ -42,6 +42,7 @@ public class GemmBenchmark {
     private float[] a;
     private float[] b;
     private float[] c;
+    private float[] packed;
 
     @Setup
     public void setup() {
@@ -60,12 +61,20 @@ public class GemmBenchmark {
         for (int i = 0; i < b.length; i++) {
             b[i] = r.nextFloat() - 0.5f;
         }
+        packed = k.packB(depth, n, b, 0, n, null);
     }
 
     /** C = A . B: forward projections and the recurrent step. */
     @Benchmark
     public float[] ab() {
         k.gemm(m, n, depth, a, 0, depth, b, 0, n, c, 0, n, false);
+        return c;
+    }
+
+    /** C = A . B with B packed once: the per-step recurrent product. */
+    @Benchmark
+    public float[] abPacked() {
+        k.gemmPacked(m, n, depth, a, 0, depth, packed, c, 0, n, false);
         return c;
     }
 

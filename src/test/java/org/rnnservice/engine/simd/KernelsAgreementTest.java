@@ -185,6 +185,38 @@ class KernelsAgreementTest {
     }
 
     @Test
+    void fusedGruForwardStepsAgree() {
+        assumeTrue(vector != null);
+        Random rng = new Random(9);
+        for (int u : new int[] {1, 3, 17, 50, 128}) {
+            for (boolean first : new boolean[] {false, true}) {
+                int rows = 5;
+                float[] xz = random(rows * 3 * u + 2, rng);
+                float[] hz = random(rows * 3 * u + 1, rng);
+                for (int i = 0; i < xz.length; i++) {
+                    xz[i] *= 6f; // into both saturated ends of the gates
+                }
+                float[] prev = random(rows * u + 3, rng);
+                float[][] act = new float[2][rows * 3 * u + 4];
+                float[][] h = new float[2][rows * u + 2];
+                Kernels[] both = {SCALAR, vector};
+                for (int k = 0; k < 2; k++) {
+                    both[k].gruForwardStep(rows, u, xz, 2, hz, 1, act[k], 4, first ? null : prev, 3, h[k], 2);
+                }
+                assertNear(act[0], act[1], 1e-6, "z, r, hh u=" + u);
+                assertNear(h[0], h[1], 1e-6, "h u=" + u);
+                for (int j = 0; j < u; j++) {
+                    double z = 1 / (1 + Math.exp(-(xz[2 + j] + hz[1 + j])));
+                    double r = 1 / (1 + Math.exp(-(xz[2 + u + j] + hz[1 + u + j])));
+                    double hh = Math.tanh(xz[2 + 2 * u + j] + r * hz[1 + 2 * u + j]);
+                    double expected = (first ? 0 : z * prev[3 + j]) + (1 - z) * hh;
+                    assertEquals(expected, h[0][2 + j], 1e-5, "h = z*h_prev + (1-z)*hh at " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void fusedGruBackwardStepsAgree() {
         assumeTrue(vector != null);
         Random rng = new Random(6);
