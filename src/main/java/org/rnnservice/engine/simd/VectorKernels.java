@@ -551,14 +551,59 @@ final class VectorKernels implements Kernels {
                                 float[] cellPrev, int prevOff, float[] cell, int cellOff, float[] cellAct,
                                 int cellActOff, float[] h, int hOff) {
         int w = 4 * u;
+        lstmGates(rows * w, u, pre, preOff, act, actOff);
         for (int b = 0; b < rows; b++) {
-            int p = preOff + b * w;
             int a = actOff + b * w;
-            activate(pre, p, act, a, 2 * u, true);
-            activate(pre, p + 2 * u, act, a + 2 * u, u, false);
-            activate(pre, p + 3 * u, act, a + 3 * u, u, true);
             lstmCellRow(u, act, a, cellPrev, prevOff + b * u, cell, cellOff + b * u, cellAct, cellActOff + b * u,
                     h, hOff + b * u);
+        }
+    }
+
+    /** Per thread, the lane patterns of {@link #lstmGates} for the last unit count: scales, then offsets. */
+    private static final ThreadLocal<float[][]> GATE_PATTERN = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * The four gates' activations over a whole step, {@code [B, 4u]} as one flat run: sigmoid is
+     * {@code 0.5 + 0.5*tanh(x/2)}, so every lane computes {@code tanh(x*s)*s + o} with (s, o) = (0.5, 0.5) in sigmoid
+     * columns and (1, 0) in the candidate's. One pass with one tail per step instead of three short runs per row,
+     * each with its own tail; the same IEEE operations as {@link #activate}, so the same bits.
+     */
+    private static void lstmGates(int len, int u, float[] x, int xOff, float[] out, int outOff) {
+        int w = 4 * u;
+        float[][] pattern = GATE_PATTERN.get();
+        if (pattern[0].length != w + L) {
+            pattern = new float[2][w + L];
+            for (int j = 0; j < w + L; j++) {
+                boolean candidate = j % w >= 2 * u && j % w < 3 * u;
+                pattern[0][j] = candidate ? 1f : 0.5f;
+                pattern[1][j] = candidate ? 0f : 0.5f;
+            }
+            GATE_PATTERN.set(pattern);
+        }
+        float[] scale = pattern[0];
+        float[] shift = pattern[1];
+        int i = 0;
+        int col = 0;
+        if (len >= L) {
+            for (; i + L <= len; i += L) {
+                FloatVector sv = FloatVector.fromArray(S, scale, col);
+                FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i).mul(sv));
+                t.fma(sv, FloatVector.fromArray(S, shift, col)).intoArray(out, outOff + i);
+                col += L;
+                while (col >= w) { // more than once only when a row is shorter than a vector
+                    col -= w;
+                }
+            }
+            if (i < len) {
+                VectorMask<Float> m = S.indexInRange(i, len);
+                FloatVector sv = FloatVector.fromArray(S, scale, col);
+                FloatVector t = rationalTanh(FloatVector.fromArray(S, x, xOff + i, m).mul(sv));
+                t.fma(sv, FloatVector.fromArray(S, shift, col)).intoArray(out, outOff + i, m);
+            }
+            return;
+        }
+        for (; i < len; i++) {
+            out[outOff + i] = rationalActivation(x[xOff + i], scale[i % w] != 1f);
         }
     }
 
