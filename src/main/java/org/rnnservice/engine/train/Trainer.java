@@ -29,7 +29,17 @@ public final class Trainer {
 
     private final int threads;
     private final List<Shard> shards = new ArrayList<>();
-    private java.util.concurrent.ExecutorService pool;
+    /**
+     * Helper threads shared by all trainers and kept for a minute when idle. Reusing warm threads matters beyond
+     * thread creation: a new thread's empty scratch buffers take branches the compiled kernels never saw, and C2 then
+     * throws those kernels away, running them interpreted until it has compiled them again.
+     */
+    private static final java.util.concurrent.ExecutorService HELPERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "trainer-shard");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -157,14 +167,7 @@ public final class Trainer {
                 stopper.restore(resume.earlyStopping());
             }
         }
-        try {
-            return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-                pool = null;
-            }
-        }
+        return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
     }
 
     private History run(Samples data, FitOptions options, TrainingListener listener, History history,
@@ -242,7 +245,7 @@ public final class Trainer {
             int lo = offsets[s];
             int n = offsets[s + 1] - lo;
             Random rng = new Random(mix(seed, epoch, 2 + batch * 64L + s));
-            pending.add(pool().submit(() -> shard.run(data, order, lo, n, count, rng)));
+            pending.add(HELPERS.submit(() -> shard.run(data, order, lo, n, count, rng)));
         }
         shards.get(0).run(data, order, offsets[0], offsets[1] - offsets[0], count,
                 new Random(mix(seed, epoch, 2 + batch * 64L)));
@@ -274,17 +277,6 @@ public final class Trainer {
             }
         }
         return value;
-    }
-
-    private java.util.concurrent.ExecutorService pool() {
-        if (pool == null) {
-            pool = java.util.concurrent.Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "trainer-shard");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
     }
 
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
