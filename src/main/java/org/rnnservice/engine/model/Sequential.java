@@ -12,6 +12,7 @@ import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
+import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.simd.Kernels;
 
 /**
@@ -239,7 +240,6 @@ public final class Sequential {
     /** Samples per thread below which splitting a prediction over threads costs more than it saves. */
     private static final int MIN_SAMPLES_PER_THREAD = 64;
     private Sequential predictReplica;
-    private java.util.concurrent.ExecutorService predictPool;
 
     /**
      * Predicts on two threads when the input is large enough: the second half runs on a replica that shares these
@@ -251,16 +251,11 @@ public final class Sequential {
         }
         if (predictReplica == null) {
             predictReplica = replica();
-            predictPool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "predict-shard");
-                t.setDaemon(true);
-                return t;
-            });
         }
         int half = count / 2;
         int inSize = (inputShape.sequence() ? steps : 1) * inputShape.features();
         float[] second = java.util.Arrays.copyOfRange(x, half * inSize, count * inSize);
-        java.util.concurrent.Future<float[]> other = predictPool.submit(
+        java.util.concurrent.Future<float[]> other = HelperThreads.submit(
                 () -> predictReplica.predict(second, count - half, steps, batchSize));
         float[] first = predict(x, half, steps, batchSize);
         float[] rest;

@@ -10,6 +10,7 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.parallel.HelperThreads;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
@@ -29,17 +30,6 @@ public final class Trainer {
 
     private final int threads;
     private final List<Shard> shards = new ArrayList<>();
-    /**
-     * Helper threads shared by all trainers and kept for a minute when idle. Reusing warm threads matters beyond
-     * thread creation: a new thread's empty scratch buffers take branches the compiled kernels never saw, and C2 then
-     * throws those kernels away, running them interpreted until it has compiled them again.
-     */
-    private static final java.util.concurrent.ExecutorService HELPERS =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "trainer-shard");
-                t.setDaemon(true);
-                return t;
-            });
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -245,7 +235,7 @@ public final class Trainer {
             int lo = offsets[s];
             int n = offsets[s + 1] - lo;
             Random rng = new Random(mix(seed, epoch, 2 + batch * 64L + s));
-            pending.add(HELPERS.submit(() -> shard.run(data, order, lo, n, count, rng)));
+            pending.add(HelperThreads.submit(() -> shard.run(data, order, lo, n, count, rng)));
         }
         shards.get(0).run(data, order, offsets[0], offsets[1] - offsets[0], count,
                 new Random(mix(seed, epoch, 2 + batch * 64L)));
