@@ -1,12 +1,14 @@
 package org.rnnservice.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.rnnservice.RequestBodies.layer;
 import static org.rnnservice.engine.Models.shape;
 
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.Sequential;
 
 /** Predictions do not depend on how they are batched or split over threads. */
@@ -32,5 +34,13 @@ class PredictTest {
             System.arraycopy(oneBatch, i * 2, single, 0, 2);
             assertArrayEquals(single, one, 1e-5f, "sample " + i);
         }
+    }
+
+    @Test
+    void aBackwardPassAfterAPredictionIsRefused() {
+        // prediction keeps one step's LSTM buffers only, so nothing is left for a backward pass to read
+        Sequential m = Models.build(shape(null, 2), List.of(layer("LSTM", "units", 8), layer("Dense", "units", 1)));
+        m.forward(new float[3 * 4 * 2], 3, 4, false, null);
+        assertThrows(IllegalStateException.class, () -> m.backward(new Tensor(new float[3], 3, 0, 1)));
     }
 }

@@ -155,6 +155,9 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void runCellBackward(float[] dh) {
+        if (!training) {
+            throw new IllegalStateException("backward needs a forward pass in training mode");
+        }
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
@@ -165,9 +168,6 @@ public final class Lstm extends Recurrent {
         java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
         java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
         // Keras' defaults have derivatives from the outputs alone: one fused pass per step does all the elementwise work
-        if (!training) {
-            throw new IllegalStateException("backward needs a forward pass in training mode");
-        }
         boolean fused = fused();
         for (int t = steps - 1; t >= 0; t--) {
             int off4 = t * batch * w;

@@ -273,7 +273,7 @@ public final class Sequential {
     }
 
     /**
-     * Rows per forward pass when predicting. Outputs do not depend on how samples are grouped, so large batches are
+     * Rows per forward pass when predicting. Each sample's output depends only on its own input, so large batches are
      * cut into passes whose buffers stay in the core's caches instead of streaming through memory at every step.
      */
     static final int PREDICT_ROWS = 64;
