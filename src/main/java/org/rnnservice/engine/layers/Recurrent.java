@@ -223,10 +223,7 @@ abstract class Recurrent extends Layer {
     protected void projectInputs(float[] out, int width, float[] biasValues, int biasOff) {
         int rows = steps * batch;
         if (hot != null) {
-            float[] w = kernel.value();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w, hot[r] * width, out, r * width, width);
-            }
+            gatherKernelRows(0, rows, width, out);
         } else {
             kernels.gemm(rows, width, inputDim, x, 0, inputDim, kernel.value(), 0, width, out, 0, width, false);
         }
@@ -240,6 +237,14 @@ abstract class Recurrent extends Layer {
         return hot != null;
     }
 
+    /** For one-hot input rows {@code from..from+rows}, the kernel rows they select, into {@code out[rows, width]}. */
+    private void gatherKernelRows(int from, int rows, int width, float[] out) {
+        float[] w = kernel.value();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(w, hot[from + r] * width, out, r * width, width);
+        }
+    }
+
     /**
      * The input projection of step {@code t} alone into {@code out[B, width]}, the same numbers as
      * {@link #projectInputs} gives for that step, with the kernel as {@link Kernels#packB} laid it out (unused for
@@ -248,10 +253,7 @@ abstract class Recurrent extends Layer {
      */
     protected void projectStep(int t, float[] packedKernel, float[] out, int width, float[] biasValues, int biasOff) {
         if (hot != null) {
-            float[] w = kernel.value();
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(w, hot[t * batch + b] * width, out, b * width, width);
-            }
+            gatherKernelRows(t * batch, batch, width, out);
         } else {
             kernels.gemmPacked(batch, width, inputDim, x, t * batch * inputDim, inputDim, packedKernel, out, 0, width,
                     false);

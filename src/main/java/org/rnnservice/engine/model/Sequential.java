@@ -290,8 +290,8 @@ public final class Sequential {
         if (count <= rows) {
             return forward(x, count, steps, false, null).toBatchMajor(out);
         }
-        float[] chunk = new float[Math.min(count, rows) * inSize];
-        float[] chunkOut = new float[Math.min(count, rows) * outSize];
+        float[] chunk = new float[rows * inSize];
+        float[] chunkOut = new float[rows * outSize];
         for (int from = 0; from < count; from += rows) {
             int n = Math.min(rows, count - from);
             System.arraycopy(x, from * inSize, chunk, 0, n * inSize);

@@ -147,19 +147,23 @@ final class VectorKernels implements Kernels {
             // more than three vectors: the full kernels on the zero-padded panel, into scratch
             float[] out = scratch(TAIL, m * WIDE);
             if (accumulate) {
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(c, cOff + i * ldc, out, i * WIDE, w);
-                }
+                copyColumns(m, w, c, cOff, ldc, out, 0, WIDE);
             }
             rowBlocks(m, k, a, aOff, ars, acs, b, bOff, out, 0, WIDE, accumulate);
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(out, i * WIDE, c, cOff + i * ldc, w);
-            }
+            copyColumns(m, w, out, 0, WIDE, c, cOff, ldc);
         } else {
             for (int v = 0; v * L < w; v++) {
                 strip(m, k, a, aOff, ars, acs, b, bOff + v * k * L, c, cOff + v * L, ldc, accumulate,
                         Math.min(L, w - v * L));
             }
+        }
+    }
+
+    /** Copies the first {@code cols} columns of {@code rows} rows: C to and from a block of whole vectors. */
+    private static void copyColumns(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff,
+                                    int ldd) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(src, srcOff + i * lds, dst, dstOff + i * ldd, cols);
         }
     }
 
@@ -386,14 +390,10 @@ final class VectorKernels implements Kernels {
         if (valid < L) {
             float[] out = scratch(TAIL, m * L);
             if (accumulate) {
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(c, cOff + i * ldc, out, i * L, valid);
-                }
+                copyColumns(m, valid, c, cOff, ldc, out, 0, L);
             }
             strip(m, k, a, aOff, ars, acs, b, bOff, out, 0, L, accumulate, L);
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(out, i * L, c, cOff + i * ldc, valid);
-            }
+            copyColumns(m, valid, out, 0, L, c, cOff, ldc);
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
