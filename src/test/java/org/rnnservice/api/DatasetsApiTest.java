@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 import tools.jackson.databind.JsonNode;
 
 /** CSV windows, text datasets with generation, evaluation, and weights export and import. */

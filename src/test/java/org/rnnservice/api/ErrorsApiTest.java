@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 
 /** Every error is problem+json with a detail and the field at fault; TF Serving's address answers its own way. */
 class ErrorsApiTest extends ApiTestSupport {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 import tools.jackson.databind.JsonNode;
 
 /** The job system over HTTP: concurrency, cancellation, events, shape checks and deletion rules. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 import tools.jackson.databind.JsonNode;
 
 /** Keras {@code model.to_json()} documents of both Keras majors are accepted as they are. */

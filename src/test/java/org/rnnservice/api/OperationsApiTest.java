@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 
 /** Health with the worker pool, info, and the Prometheus metrics an operator watches. */
 class OperationsApiTest extends ApiTestSupport {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rnnservice.Http;
 import org.rnnservice.KerasFixtures;
 import tools.jackson.databind.JsonNode;
 

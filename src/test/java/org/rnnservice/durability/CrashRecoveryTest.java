@@ -11,11 +11,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnservice.Http;
 import org.rnnservice.RequestBodies;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The service in its own process, killed with SIGKILL at several moments and restarted on the same data directory:
@@ -24,47 +25,33 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class CrashRecoveryTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @TempDir
     Path tmp;
 
-    /** A small HTTP client bound to one process. */
-    private record Api(ServiceProcess service) {
-        JsonNode post(String path, Object body) throws Exception {
-            var r = send(path, "POST", JSON.writeValueAsString(body));
-            assertTrue(r.statusCode() / 100 == 2, path + " -> " + r.statusCode() + " " + r.body());
-            return JSON.readTree(r.body());
+    /** The shared test client, bound to one process, failing on any answer but success. */
+    private record Api(Http http) {
+        Api(ServiceProcess service) {
+            this(new Http(service.port));
         }
 
-        String raw(String path) throws Exception {
-            var r = send(path, "GET", null);
-            assertEquals(200, r.statusCode(), path + " -> " + r.body());
+        JsonNode post(String path, Object body) {
+            Http.Response r = http.post(path, body);
+            assertTrue(r.status() / 100 == 2, path + " -> " + r.status() + " " + r.body());
+            return r.json();
+        }
+
+        String raw(String path) {
+            Http.Response r = http.get(path);
+            assertEquals(200, r.status(), path + " -> " + r.body());
             return r.body();
         }
 
-        JsonNode get(String path) throws Exception {
-            return JSON.readTree(raw(path));
+        JsonNode get(String path) {
+            return Http.JSON.readTree(raw(path));
         }
 
-        java.net.http.HttpResponse<String> send(String path, String method, String body) throws Exception {
-            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + service.port + path))
-                    .header("Content-Type", "application/json");
-            b = body == null ? b.GET() : b.method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body));
-            return java.net.http.HttpClient.newHttpClient().send(b.build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-        }
-
-        JsonNode awaitJob(String id, java.util.function.Predicate<JsonNode> done, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                JsonNode job = get("/api/v1/jobs/" + id);
-                if (done.test(job)) {
-                    return job;
-                }
-                Thread.sleep(25);
-            }
-            throw new AssertionError("job " + id + " not done in " + timeout + ": " + get("/api/v1/jobs/" + id));
+        JsonNode awaitJob(String id, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
+            return http.awaitJob(id, done, timeout);
         }
     }
 
@@ -72,10 +59,6 @@ class CrashRecoveryTest {
         return Map.of("input_shape", Arrays.asList(null, 1), "seed", 11,
                 "layers", List.of(Map.of("type", "LSTM", "units", 48), Map.of("type", "Dense", "units", 1)),
                 "compile", Map.of("optimizer", "adam", "loss", "mse"));
-    }
-
-    private static boolean ended(JsonNode job) {
-        return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("state").asString());
     }
 
     @Test
@@ -95,7 +78,7 @@ class CrashRecoveryTest {
             dataset = api.post("/api/v1/datasets", RequestBodies.sineDataset(200, 12)).get("id").asString();
             trainedJob = api.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", dataset, "epochs", 2,
                     "batch_size", 16, "seed", 3)).get("id").asString();
-            JsonNode done = api.awaitJob(trainedJob, CrashRecoveryTest::ended, Duration.ofSeconds(120));
+            JsonNode done = api.awaitJob(trainedJob, Http::ended, Duration.ofSeconds(120));
             assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
             predictions = api.post("/api/v1/models/" + model + "/predict", instances).toString();
             history = done.get("history").toString();
@@ -114,7 +97,7 @@ class CrashRecoveryTest {
             String fresh = api.post("/api/v1/models", lstmModel()).get("id").asString();
             longJob = Map.of("model_id", fresh, "dataset_id", dataset, "epochs", 12, "batch_size", 8, "seed", 5);
             interrupted = api.post("/api/v1/jobs", longJob).get("id").asString();
-            api.awaitJob(interrupted, j -> j.get("history").path("loss").size() >= 2 || ended(j),
+            api.awaitJob(interrupted, j -> j.get("history").path("loss").size() >= 2 || Http.ended(j),
                     Duration.ofSeconds(120));
             second.kill(); // during training
             longJob = Map.of("model_id", fresh, "dataset_id", dataset, "epochs", 12, "batch_size", 8, "seed", 5);
@@ -122,7 +105,7 @@ class CrashRecoveryTest {
         String resumedWeights;
         try (ServiceProcess third = ServiceProcess.startHealthy(data)) {
             Api api = new Api(third);
-            JsonNode resumed = api.awaitJob(interrupted, CrashRecoveryTest::ended, Duration.ofSeconds(180));
+            JsonNode resumed = api.awaitJob(interrupted, Http::ended, Duration.ofSeconds(180));
             assertEquals("SUCCEEDED", resumed.get("state").asString(), resumed.toString());
             assertNotNull(resumed.get("resumed_from_epoch").asString(null), "the job resumed from a checkpoint");
             assertTrue(resumed.get("resumed_from_epoch").asInt() >= 2, resumed.toString());
@@ -134,9 +117,9 @@ class CrashRecoveryTest {
             Map<String, Object> same = Map.of("model_id", twin, "dataset_id", dataset, "epochs", 12, "batch_size", 8,
                     "seed", 5);
             String straight = api.post("/api/v1/jobs", same).get("id").asString();
-            JsonNode end = api.awaitJob(straight, CrashRecoveryTest::ended, Duration.ofSeconds(180));
+            JsonNode end = api.awaitJob(straight, Http::ended, Duration.ofSeconds(180));
             assertEquals(resumed.get("history"), end.get("history"), "same history");
-            assertEquals(JSON.readTree(resumedWeights).get("weights"),
+            assertEquals(Http.JSON.readTree(resumedWeights).get("weights"),
                     api.get("/api/v1/models/" + twin + "/weights").get("weights"), "same final weights");
         }
     }
@@ -162,7 +145,7 @@ class CrashRecoveryTest {
             JsonNode resumed = api.awaitJob(job, j -> j.get("resumed_from_epoch").asInt(0) >= 1,
                     Duration.ofSeconds(60));
             assertEquals("RUNNING", resumed.get("state").asString());
-            api.send("/api/v1/jobs/" + job + "/cancel", "POST", "{}");
+            api.http().post("/api/v1/jobs/" + job + "/cancel", "{}");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.rnnservice.api;
+package org.rnnservice;
 
 import java.io.IOException;
 import java.net.URI;
@@ -6,90 +6,95 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A small client for tests that talk to the service over real HTTP, as users do. */
-final class Http {
+public final class Http {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    Http(int port) {
+    public Http(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
     /** A response: status, content type and body (parsed as JSON when it is JSON). */
-    record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+    public record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
 
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
-    Response get(String path, String accept) {
+    public Response get(String path, String accept) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
     }
 
-    Response post(String path, Object json) {
+    public Response post(String path, Object json) {
         return post(path, "application/json", json instanceof String s ? s : JSON.writeValueAsString(json));
     }
 
-    Response post(String path, String contentType, String body) {
+    public Response post(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    Response put(String path, String json) {
+    public Response put(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
     /** Polls a job until it ends (or the deadline passes) and returns its last state. */
-    JsonNode awaitJob(String jobId, Duration timeout) throws InterruptedException {
+    public JsonNode awaitJob(String jobId, Duration timeout) throws InterruptedException {
+        return awaitJob(jobId, Http::ended, timeout);
+    }
+
+    /** Polls a job until it reaches {@code state} (or the deadline passes). */
+    public void awaitState(String jobId, String state, Duration timeout) throws InterruptedException {
+        awaitJob(jobId, job -> job.get("state").asString().equals(state), timeout);
+    }
+
+    /** Polls a job until {@code done} holds for it (or the deadline passes) and returns that state. */
+    public JsonNode awaitJob(String jobId, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job;
         do {
             job = get("/api/v1/jobs/" + jobId).json();
-            String state = job.get("state").asString();
-            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+            if (done.test(job)) {
                 return job;
             }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("job " + jobId + " did not end within " + timeout + ": " + job);
-    }
-
-    /** Polls a job until it reaches {@code state} (or the deadline passes). */
-    void awaitState(String jobId, String state, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!get("/api/v1/jobs/" + jobId).json().get("state").asString().equals(state)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + jobId + " not " + state + " within " + timeout);
-            }
             Thread.sleep(20);
-        }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("job " + jobId + " not done within " + timeout + ": " + job);
     }
 
-    HttpClient client() {
+    /** Whether a job has ended: succeeded, failed or cancelled. */
+    public static boolean ended(JsonNode job) {
+        String state = job.get("state").asString();
+        return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
+    }
+
+    public HttpClient client() {
         return client;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
