@@ -64,12 +64,48 @@ final class VectorKernels implements Kernels {
             }
             return;
         }
+        if (acs != 1) {
+            transposedGemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int j = 0; j < n; j += WIDE) {
             int w = Math.min(WIDE, n - j);
             // one column panel of B at a time, copied where the micro-kernels stream it from cache
             float[] panel = scratch(PANEL, k * WIDE);
             packPanel(k, w, b, bOff + j, ldb, panel, 0);
             panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate);
+        }
+    }
+
+    /** Per-thread scratch for one slice of A^T in {@link #transposedGemm}. */
+    private static final ThreadLocal<float[]> A_SLICE = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * C (+)= A^T.B with A stored {@code [k, m]}, the weight-gradient product, where A and B are both long (every time
+     * step of a batch). Slice by slice of k: the slice of A is copied once to a stride that is not a power of two (a
+     * units-wide stride puts every row in the same few L1 sets) and stays in L2 while all panels of B pass over it,
+     * instead of all of A coming from L3 again for every panel.
+     */
+    private static void transposedGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        int stride = (m + L - 1) / L * L;
+        if ((stride / L) % 2 == 0) {
+            stride += L;
+        }
+        int kcMax = Math.min(KC, k);
+        float[] slice = scratch(A_SLICE, kcMax * stride);
+        float[] panel = scratch(PANEL, kcMax * WIDE);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(a, aOff + (p0 + p) * lda, slice, p * stride, m);
+            }
+            for (int j = 0; j < n; j += WIDE) {
+                int w = Math.min(WIDE, n - j);
+                packPanel(kc, w, b, bOff + p0 * ldb + j, ldb, panel, 0);
+                panel(m, kc, slice, 0, 1, stride, panel, 0, w, c, cOff + j, ldc, acc);
+            }
         }
     }
 
