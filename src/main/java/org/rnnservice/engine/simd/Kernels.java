@@ -153,9 +153,13 @@ public interface Kernels {
         }
     }
 
-    /** {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in cache-sized tiles. */
+    /**
+     * {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in tiles of 16 x 16: with the power-of-two
+     * strides of weight matrices, the 32 lines of a 32-row tile fall into one L1 set and evict each other (a 512 x 2048
+     * transpose takes twice as long).
+     */
     default void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
-        final int tile = 32;
+        final int tile = 16;
         for (int r0 = 0; r0 < rows; r0 += tile) {
             for (int c0 = 0; c0 < cols; c0 += tile) {
                 int r1 = Math.min(rows, r0 + tile);
