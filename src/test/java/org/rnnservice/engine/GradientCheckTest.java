@@ -150,6 +150,51 @@ class GradientCheckTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void longSequencesTakeTheJointStepPathWithTheSameNumbers() {
+        // 30 samples x 80 steps x 4*8 gates is more than the 65,536 floats an LSTM projects at once, so the batch runs
+        // one product [1 | x_t | h_t-1] . [b; W; U] per step; one sample alone (2,560 floats) projects all steps first
+        int n = 30;
+        int steps = 80;
+        int features = 3;
+        ModelSpec spec = new ModelSpec(null, shape(null, features), List.of(layer("LSTM", "units", 8),
+                layer("Dense", "units", 1)), new CompileSpec("sgd", Map.of(), "mse", List.of()), 5);
+        Random rng = new Random(12);
+        float[] x = new float[n * steps * features];
+        float[] y = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        Sequential whole = Sequential.build(spec);
+        double batchLoss = new Trainer(whole, spec.compile()).lossAndGradients(Samples.of(x, y, n, steps, features, 1));
+        Sequential single = Sequential.build(spec);
+        Trainer perSample = new Trainer(single, spec.compile());
+        double lossSum = 0;
+        List<double[]> gradSums = whole.params().stream().map(p -> new double[p.size()]).toList();
+        for (int i = 0; i < n; i++) {
+            float[] xi = java.util.Arrays.copyOfRange(x, i * steps * features, (i + 1) * steps * features);
+            lossSum += perSample.lossAndGradients(Samples.of(xi, new float[] {y[i]}, 1, steps, features, 1));
+            for (int p = 0; p < gradSums.size(); p++) {
+                float[] g = single.params().get(p).grad();
+                for (int j = 0; j < g.length; j++) {
+                    gradSums.get(p)[j] += g[j];
+                }
+            }
+        }
+        assertTrue(Math.abs(batchLoss - lossSum / n) < 1e-6, batchLoss + " vs " + lossSum / n);
+        for (int p = 0; p < gradSums.size(); p++) {
+            float[] g = whole.params().get(p).grad();
+            for (int j = 0; j < g.length; j++) {
+                double mean = gradSums.get(p)[j] / n;
+                assertTrue(Math.abs(g[j] - mean) <= 1e-6 + 1e-4 * Math.abs(mean),
+                        whole.params().get(p).name() + "[" + j + "]: " + g[j] + " vs " + mean);
+            }
+        }
+    }
+
     private static void check(String lossName, int features, List<Map<String, Object>> layers) {
         boolean tokens = features == 0;
         ModelSpec spec = new ModelSpec(null, tokens ? shape((Integer) null) : shape(null, features), layers,

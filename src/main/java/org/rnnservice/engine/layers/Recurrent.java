@@ -123,7 +123,9 @@ abstract class Recurrent extends Layer {
         }
         h = Buffers.atLeast(h, steps * batch * units);
         hot = oneHotIndices(x, steps * batch);
-        packedU = kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, packedU);
+        if (multipliesByPackedRecurrentKernel()) {
+            packedU = kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, packedU);
+        }
         runCell();
         if (returnSequences) {
             return new Tensor(h, batch, steps, units);
@@ -179,6 +181,11 @@ abstract class Recurrent extends Layer {
             }
         }
         return new Tensor(dx, batch, steps, inputDim);
+    }
+
+    /** Whether {@link #runCell} uses {@link #packedU}, which is then laid out before it runs. */
+    protected boolean multipliesByPackedRecurrentKernel() {
+        return true;
     }
 
     /** Fills {@link #h} for all steps from {@link #x}. */
@@ -246,18 +253,12 @@ abstract class Recurrent extends Layer {
     }
 
     /**
-     * The input projection of step {@code t} alone into {@code out[B, width]}, the same numbers as
-     * {@link #projectInputs} gives for that step, with the kernel as {@link Kernels#packB} laid it out (unused for
-     * one-hot inputs). Cells that project step by step need no buffer of size {@code [T, B, width]}, which for
-     * large batches does not fit in any cache.
+     * For one-hot inputs, the input projection of step {@code t} alone into {@code out[B, width]}: the kernel rows the
+     * step selects, plus the bias. Cells that project step by step need no buffer of size {@code [T, B, width]}, which
+     * for large batches does not fit in any cache.
      */
-    protected void projectStep(int t, float[] packedKernel, float[] out, int width, float[] biasValues, int biasOff) {
-        if (hot != null) {
-            gatherKernelRows(t * batch, batch, width, out);
-        } else {
-            kernels.gemmPacked(batch, width, inputDim, x, t * batch * inputDim, inputDim, packedKernel, out, 0, width,
-                    false);
-        }
+    protected void gatherStep(int t, float[] out, int width, float[] biasValues, int biasOff) {
+        gatherKernelRows(t * batch, batch, width, out);
         if (biasValues != null) {
             kernels.addRowVector(batch, width, biasValues, biasOff, out, 0, width);
         }
