@@ -167,6 +167,21 @@ final class VectorKernels implements Kernels {
                     k1x8(k, a, aOff + i * lda, packedB, panel, panel + k * WIDE, c, cOff + i * ldc + j, accumulate);
                 }
             }
+            int strip = n - j - WIDE;
+            if (strip > 0 && strip <= L) {
+                // a full panel and one strip left (LSTM(50)'s 200 gate columns): one pass for both, five chains
+                int panel = (j / WIDE) * k * WIDE;
+                float[] tail = scratch(TAIL, L);
+                for (int i = 0; i < m; i++) {
+                    int row = cOff + i * ldc + j;
+                    if (accumulate) {
+                        System.arraycopy(c, row + WIDE, tail, 0, strip);
+                    }
+                    k1x5(k, a, aOff + i * lda, packedB, panel, panel + k * WIDE, c, row, tail, accumulate);
+                    System.arraycopy(tail, 0, c, row + WIDE, strip);
+                }
+                return;
+            }
         }
         for (; j < n; j += WIDE) {
             panel(m, k, a, aOff, lda, 1, packedB, (j / WIDE) * k * WIDE, Math.min(WIDE, n - j), c, cOff + j, ldc,
@@ -414,6 +429,33 @@ final class VectorKernels implements Kernels {
         x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
         x4.intoArray(c, c0 + 4 * L); x5.intoArray(c, c0 + 5 * L); x6.intoArray(c, c0 + 6 * L);
         x7.intoArray(c, c0 + 7 * L);
+    }
+
+    /**
+     * One row by a full panel (4 vectors of C at {@code c0}) and one strip (a vector of C in {@code tail}, whose valid
+     * lanes the caller copies): the sums of {@link #k1x4} and {@link #k1x1}, bit for bit, in one pass.
+     */
+    private static void k1x5(int k, float[] a, int a0, float[] b, int b0, int s0, float[] c, int c0, float[] tail,
+                             boolean acc) {
+        FloatVector x0, x1, x2, x3, x4;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x4 = FloatVector.fromArray(S, tail, 0);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            int bp = b0 + p * WIDE;
+            x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, bp + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, bp + 3 * L), x3);
+            x4 = v.fma(FloatVector.fromArray(S, b, s0 + p * L), x4);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+        x4.intoArray(tail, 0);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.rnnservice.engine.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -121,6 +122,32 @@ class KernelsAgreementTest {
             SCALAR.axpy(len, 0.3f, x, 2, y1, 1);
             vector.axpy(len, 0.3f, x, 2, y2, 1);
             assertNear(y1, y2, 1e-6, "axpy");
+        }
+    }
+
+    @Test
+    void aRowsProductDoesNotDependOnTheRowsBesideIt() {
+        assumeTrue(vector != null);
+        Random rng = new Random(14);
+        // single rows take their own kernels (two panels at once; a panel and a strip at once): same sums, same bits
+        for (int n : new int[] {64, 72, 80, 136, 200, 328}) {
+            for (int k : new int[] {1, 50, 130}) {
+                int m = 8;
+                float[] a = random(m * k, rng);
+                float[] packed = vector.packB(k, n, random(k * n, rng), 0, n, null);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] start = random(m * n, rng);
+                    float[] all = start.clone();
+                    vector.gemmPacked(m, n, k, a, 0, k, packed, all, 0, n, acc);
+                    for (int rows = 1; rows <= 3; rows++) {
+                        float[] few = start.clone();
+                        vector.gemmPacked(rows, n, k, a, 2 * k, k, packed, few, 2 * n, n, acc);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(all, 2 * n, (2 + rows) * n),
+                                java.util.Arrays.copyOfRange(few, 2 * n, (2 + rows) * n),
+                                rows + " rows, n " + n + ", k " + k + ", accumulate " + acc);
+                    }
+                }
+            }
         }
     }
 
