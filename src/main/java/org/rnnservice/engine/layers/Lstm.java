@@ -154,13 +154,22 @@ public final class Lstm extends Recurrent {
         int k = jointRows();
         int lead = useBias ? 1 : 0;
         jointIn = Buffers.atLeast(jointIn, batch * k);
+        // plain loops, not System.arraycopy: rows of one feature and 50 units are too short to pay for a stub call
         for (int r = 0; r < batch; r++) {
             int row = r * k;
             if (useBias) {
                 jointIn[row] = 1f;
             }
-            System.arraycopy(x, (t * batch + r) * inputDim, jointIn, row + lead, inputDim);
-            System.arraycopy(h, ((t - 1) * batch + r) * units, jointIn, row + lead + inputDim, units);
+            int xr = (t * batch + r) * inputDim;
+            int to = row + lead;
+            for (int i = 0; i < inputDim; i++) {
+                jointIn[to + i] = x[xr + i];
+            }
+            int hr = ((t - 1) * batch + r) * units;
+            to += inputDim;
+            for (int j = 0; j < units; j++) {
+                jointIn[to + j] = h[hr + j];
+            }
         }
         kernels.gemmPacked(batch, w, k, jointIn, 0, k, packedJoint, pre, 0, w, false);
     }

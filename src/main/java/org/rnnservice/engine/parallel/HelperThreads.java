@@ -30,6 +30,19 @@ public final class HelperThreads {
     private HelperThreads() {
     }
 
+    /**
+     * Whether a wait that began at {@code start} should go on spinning, after {@link Thread#onSpinWait} once more.
+     * The clock is read only every 64th time: the two vCPUs may be hyperthreads of one core, where every instruction
+     * a waiting thread runs is taken from the working one.
+     */
+    private static boolean spinning(int spins, long start) {
+        if ((spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
+            Thread.onSpinWait();
+            return true;
+        }
+        return false;
+    }
+
     /** Runs {@code task} on an idle helper, or on a new one when none is idle. */
     public static <T> Future<T> submit(Callable<T> task) {
         SpinningTask<T> f = new SpinningTask<>(task);
@@ -83,15 +96,14 @@ public final class HelperThreads {
         @Override
         public T get() throws InterruptedException, ExecutionException {
             long start = System.nanoTime();
-            while (!done) {
+            for (int spins = 1; !done; spins++) {
+                if (spinning(spins, start)) {
+                    continue;
+                }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (System.nanoTime() - start < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
+                LockSupport.park(this);
             }
             if (failure != null) {
                 throw new ExecutionException(failure);
@@ -158,16 +170,17 @@ public final class HelperThreads {
         /** The next task, or null after a minute without one. */
         private SpinningTask<?> await() {
             long start = System.nanoTime();
-            while (true) {
+            for (int spins = 1; ; spins++) {
                 SpinningTask<?> task = mailbox.get();
                 if (task != null) {
                     mailbox.set(null);
                     return task;
                 }
+                if (spinning(spins, start)) {
+                    continue;
+                }
                 long idle = System.nanoTime() - start;
-                if (idle < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else if (idle < KEEP_ALIVE_NANOS) {
+                if (idle < KEEP_ALIVE_NANOS) {
                     Thread.interrupted(); // a task's leftover interrupt must not turn parking into spinning
                     LockSupport.parkNanos(this, KEEP_ALIVE_NANOS - idle);
                 } else if (mailbox.compareAndSet(null, RETIRED)) {
