@@ -70,7 +70,7 @@ public final class Lstm extends Recurrent {
     /**
      * Whether each step is one product {@code [1 | x_t | h_{t-1}] . [b; W; U]}: for dense inputs too long to project
      * all at once, the bias, input projection and recurrent product then make a single pass over the step's gates
-     * instead of three (for LSTM(50) on 16 rows that halves the cost of a step's products).
+     * instead of three, which for a small LSTM at a few rows per thread is much of a step's cost.
      */
     private boolean jointSteps() {
         return fused() && !oneHot() && (long) steps * batch * 4 * units > PROJECT_ALL_FLOATS;

@@ -27,6 +27,8 @@ final class VectorKernels implements Kernels {
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
     /** Per-thread scratch for the C block of a zero-padded last panel. */
     private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for one slice of A^T in {@link #transposedGemm}. */
+    private static final ThreadLocal<float[]> A_SLICE = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public String name() {
@@ -76,9 +78,6 @@ final class VectorKernels implements Kernels {
             panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate);
         }
     }
-
-    /** Per-thread scratch for one slice of A^T in {@link #transposedGemm}. */
-    private static final ThreadLocal<float[]> A_SLICE = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * C (+)= A^T.B with A stored {@code [k, m]}, the weight-gradient product, where A and B are both long (every time
