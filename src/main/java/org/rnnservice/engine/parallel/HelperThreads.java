@@ -71,10 +71,10 @@ public final class HelperThreads {
     private static final class SpinningTask<T> implements Future<T> {
 
         private final Callable<T> task;
-        private final Thread caller = Thread.currentThread();
         private T result;
         private Throwable failure;
         private volatile boolean done;
+        private volatile Thread waiter; // the thread in get(), to wake when done; whoever it is
 
         SpinningTask(Callable<T> task) {
             this.task = task;
@@ -90,11 +90,16 @@ public final class HelperThreads {
 
         void complete() {
             done = true;
-            LockSupport.unpark(caller);
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
         }
 
         @Override
         public T get() throws InterruptedException, ExecutionException {
+            // set before done is read: either complete() sees this thread, or this thread sees done
+            waiter = Thread.currentThread();
             long start = System.nanoTime();
             for (int spins = 1; !done; spins++) {
                 if (spinning(spins, start)) {

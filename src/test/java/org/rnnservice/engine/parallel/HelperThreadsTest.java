@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class HelperThreadsTest {
 
@@ -60,6 +61,20 @@ class HelperThreadsTest {
             threads.add(f.get());
         }
         assertEquals(3, threads.size());
+    }
+
+    @Test
+    @Timeout(10)
+    void anotherThreadThanTheSubmitterCanWaitForTheResult() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> slow = HelperThreads.submit(() -> {
+            release.await();
+            return "done";
+        });
+        Future<String> waited = HelperThreads.submit(() -> slow.get()); // parks past the spinning, then must be woken
+        Thread.sleep(50);
+        release.countDown();
+        assertEquals("done", waited.get());
     }
 
     @Test
