@@ -242,8 +242,10 @@ public final class Sequential {
     private Sequential predictReplica;
 
     /**
-     * Predicts on two threads when the input is large enough: the second half runs on a replica that shares these
-     * weights. Each output depends only on its own input row, so the result is the same as on one thread.
+     * Predicts on two threads when the input is large enough: this model and a replica that shares its weights take
+     * passes of {@link #PREDICT_ROWS} samples from one counter until none is left, so a thread on a slower vCPU does
+     * fewer. The passes are those of {@link #predict}, and each output depends only on its own input row, so the
+     * result is the same, bit for bit, as on one thread.
      */
     public float[] predictParallel(float[] x, int count, int steps, int batchSize) {
         if (count < 2 * MIN_SAMPLES_PER_THREAD) {
@@ -252,23 +254,20 @@ public final class Sequential {
         if (predictReplica == null) {
             predictReplica = replica();
         }
-        int half = count / 2;
-        int inSize = (inputShape.sequence() ? steps : 1) * inputShape.features();
-        float[] second = java.util.Arrays.copyOfRange(x, half * inSize, count * inSize);
-        java.util.concurrent.Future<float[]> other = HelperThreads.submit(
-                () -> predictReplica.predict(second, count - half, steps, batchSize));
-        float[] first = predict(x, half, steps, batchSize);
-        float[] rest;
+        int rows = Math.min(batchSize, PREDICT_ROWS);
+        float[] out = new float[Math.multiplyExact(count, outputSize(steps))];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Future<?> other = HelperThreads.submit(
+                () -> predictReplica.predictPasses(x, count, steps, rows, next, out));
+        predictPasses(x, count, steps, rows, next, out);
         try {
-            rest = other.get();
+            other.get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while predicting", e);
         }
-        float[] out = java.util.Arrays.copyOf(first, first.length + rest.length);
-        System.arraycopy(rest, 0, out, first.length, rest.length);
         return out;
     }
 
@@ -283,22 +282,28 @@ public final class Sequential {
      * {@link #PREDICT_ROWS}); returns the outputs batch-major, {@link #outputSize} values per sample.
      */
     public float[] predict(float[] x, int count, int steps, int batchSize) {
-        int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
-        int outSize = outputSize(steps);
-        float[] out = new float[Math.multiplyExact(count, outSize)];
+        float[] out = new float[Math.multiplyExact(count, outputSize(steps))];
         int rows = Math.min(batchSize, PREDICT_ROWS);
         if (count <= rows) {
             return forward(x, count, steps, false, null).toBatchMajor(out);
         }
+        predictPasses(x, count, steps, rows, new java.util.concurrent.atomic.AtomicInteger(), out);
+        return out;
+    }
+
+    /** Runs the passes of {@code rows} samples that {@code next} hands out, each into its place in {@code out}. */
+    private void predictPasses(float[] x, int count, int steps, int rows, java.util.concurrent.atomic.AtomicInteger next,
+                               float[] out) {
+        int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
+        int outSize = outputSize(steps);
         float[] chunk = new float[rows * inSize];
         float[] chunkOut = new float[rows * outSize];
-        for (int from = 0; from < count; from += rows) {
+        for (int from = next.getAndIncrement() * rows; from < count; from = next.getAndIncrement() * rows) {
             int n = Math.min(rows, count - from);
             System.arraycopy(x, from * inSize, chunk, 0, n * inSize);
             Tensor y = forward(chunk, n, steps, false, null);
             y.toBatchMajor(chunkOut);
             System.arraycopy(chunkOut, 0, out, from * outSize, n * outSize);
         }
-        return out;
     }
 }
