@@ -269,7 +269,9 @@ public class JobService implements SmartLifecycle {
             } catch (IOException e) {
                 throw new JobFailure("its checkpoint cannot be read (" + e.getMessage() + "), so it cannot resume");
             }
-            persist(job, r.started(Instant.now(), resume == null ? null : resume.epochs()));
+            // the history restarts from the checkpoint's: epochs announced after it are trained again, not repeated
+            JobRecord started = r.started(Instant.now(), resume == null ? null : resume.epochs());
+            persist(job, started.progressed(started.progress(), resume == null ? Map.of() : resume.history()));
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
             Trainer trainer = new Trainer(copy, copy.spec().compile(), threadsPerJob());

@@ -203,14 +203,15 @@ public final class Trainer {
             }
             history.append(logs);
             boolean stop = stopper != null && stopper.onEpochEnd(epoch, logs, model::weights, model::setWeights);
+            if (!stop && epoch + 1 < options.epochs()) {
+                // saved before the epoch is announced: an epoch a listener has shown is never lost to a crash
+                listener.onCheckpoint(new Checkpoint(epoch + 1, model.weights(), optimizer.state(), history.values(),
+                        stopper == null ? null : stopper.state()));
+            }
             listener.onEpochEnd(epoch, logs);
             if (stop) {
                 history.stoppedAt(epoch);
                 break;
-            }
-            if (epoch + 1 < options.epochs()) {
-                listener.onCheckpoint(new Checkpoint(epoch + 1, model.weights(), optimizer.state(), history.values(),
-                        stopper == null ? null : stopper.state()));
             }
         }
         return history;

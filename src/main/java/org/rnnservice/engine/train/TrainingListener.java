@@ -20,7 +20,7 @@ public interface TrainingListener {
 
     /**
      * Called at the end of every epoch that training continues after (not after the last one), with the state to
-     * resume from; a job system stores it to survive a restart.
+     * resume from, before {@link #onEpochEnd} for that epoch; a job system stores it to survive a restart.
      */
     default void onCheckpoint(Checkpoint checkpoint) {
     }

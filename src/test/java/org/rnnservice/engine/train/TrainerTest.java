@@ -113,6 +113,27 @@ class TrainerTest {
     }
 
     @Test
+    void anEpochIsCheckpointedBeforeItIsAnnounced() {
+        ModelSpec spec = spec("adam", Map.of());
+        List<String> events = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                events.add("end " + (epoch + 1));
+            }
+
+            @Override
+            public void onCheckpoint(Checkpoint c) {
+                events.add("checkpoint " + c.epochs());
+            }
+        };
+        new Trainer(Sequential.build(spec), spec.compile()).fit(data(16), new FitOptions(3, 8, false, 0, 1, null),
+                recorder);
+        // a job system shows an epoch's loss only once the state after it is stored; none after the last epoch
+        assertEquals(List.of("checkpoint 1", "end 1", "checkpoint 2", "end 2", "end 3"), events);
+    }
+
+    @Test
     void validationIsTheLastFractionAndThePartialBatchIsKept() {
         ModelSpec spec = spec("sgd", Map.of());
         Sequential m = Sequential.build(spec);
