@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,12 +32,12 @@ public final class HelperThreads {
     }
 
     /**
-     * Whether a wait that began at {@code start} should go on spinning, after {@link Thread#onSpinWait} once more.
-     * The clock is read only every 64th time: the two vCPUs may be hyperthreads of one core, where every instruction
-     * a waiting thread runs is taken from the working one.
+     * Whether a wait that began at {@code start} should go on spinning (for at most {@code limit} ns), after
+     * {@link Thread#onSpinWait} once more. The clock is read only every 64th time: the two vCPUs may be hyperthreads
+     * of one core, where every instruction a waiting thread runs is taken from the working one.
      */
-    private static boolean spinning(int spins, long start) {
-        if ((spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
+    private static boolean spinning(int spins, long start, long limit) {
+        if ((spins & 63) != 0 || System.nanoTime() - start < limit) {
             Thread.onSpinWait();
             return true;
         }
@@ -98,27 +99,44 @@ public final class HelperThreads {
 
         @Override
         public T get() throws InterruptedException, ExecutionException {
+            awaitDone(Long.MAX_VALUE);
+            return outcome();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            if (!awaitDone(unit.toNanos(timeout))) {
+                throw new TimeoutException("the helper's task is still running");
+            }
+            return outcome();
+        }
+
+        /** Spins, then parks, until the task is done or {@code nanos} have passed; whether it is done. */
+        private boolean awaitDone(long nanos) throws InterruptedException {
             // set before done is read: either complete() sees this thread, or this thread sees done
             waiter = Thread.currentThread();
             long start = System.nanoTime();
             for (int spins = 1; !done; spins++) {
-                if (spinning(spins, start)) {
+                if (spinning(spins, start, Math.min(SPIN_NANOS, nanos))) {
                     continue;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                LockSupport.park(this);
+                long left = nanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
             }
+            return true;
+        }
+
+        private T outcome() throws ExecutionException {
             if (failure != null) {
                 throw new ExecutionException(failure);
             }
             return result;
-        }
-
-        @Override
-        public T get(long timeout, TimeUnit unit) {
-            throw new UnsupportedOperationException("helpers' tasks are waited for to the end");
         }
 
         @Override
@@ -181,7 +199,7 @@ public final class HelperThreads {
                     mailbox.set(null);
                     return task;
                 }
-                if (spinning(spins, start)) {
+                if (spinning(spins, start, SPIN_NANOS)) {
                     continue;
                 }
                 long idle = System.nanoTime() - start;

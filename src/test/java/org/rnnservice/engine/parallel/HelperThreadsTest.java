@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -75,6 +76,18 @@ class HelperThreadsTest {
         Thread.sleep(50);
         release.countDown();
         assertEquals("done", waited.get());
+    }
+
+    @Test
+    void aTimedWaitEndsWithATimeoutOrTheResult() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> slow = HelperThreads.submit(() -> {
+            release.await();
+            return "done";
+        });
+        assertThrows(TimeoutException.class, () -> slow.get(20, TimeUnit.MILLISECONDS));
+        release.countDown();
+        assertEquals("done", slow.get(10, TimeUnit.SECONDS));
     }
 
     @Test
