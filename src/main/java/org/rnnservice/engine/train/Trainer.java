@@ -10,7 +10,7 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
-import org.rnnservice.engine.parallel.HelperThreads;
+import org.rnnservice.engine.parallel.Team;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
@@ -30,6 +30,7 @@ public final class Trainer {
 
     private final int threads;
     private final List<Shard> shards = new ArrayList<>();
+    private Team team; // the threads of the running fit, from its first batch split in parts
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -157,7 +158,11 @@ public final class Trainer {
                 stopper.restore(resume.earlyStopping());
             }
         }
-        return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
+        try {
+            return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
+        } finally {
+            releaseTeam();
+        }
     }
 
     private History run(Samples data, FitOptions options, TrainingListener listener, History history,
@@ -223,32 +228,23 @@ public final class Trainer {
         while (shards.size() < parts) {
             shards.add(new Shard(model.replica()));
         }
-        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
-        int start = from;
         int[] offsets = new int[parts + 1];
+        int start = from;
         for (int s = 0; s < parts; s++) {
             offsets[s] = start;
             start += count / parts + (s < count % parts ? 1 : 0);
         }
         offsets[parts] = start;
-        for (int s = 1; s < parts; s++) {
-            Shard shard = shards.get(s);
-            int lo = offsets[s];
-            int n = offsets[s + 1] - lo;
-            Random rng = new Random(mix(seed, epoch, 2 + batch * 64L + s));
-            pending.add(HelperThreads.submit(() -> shard.run(data, order, lo, n, count, rng)));
-        }
-        shards.get(0).run(data, order, offsets[0], offsets[1] - offsets[0], count,
-                new Random(mix(seed, epoch, 2 + batch * 64L)));
-        for (java.util.concurrent.Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TrainingCancelledException(epoch, batch);
+        if (parts == 1) {
+            shards.get(0).run(data, order, from, count, count, new Random(mix(seed, epoch, 2 + batch * 64L)));
+        } else {
+            // each part has its samples, replica and seed whichever thread runs it: the same weights, bit for bit
+            Team.Body body = s -> shards.get(s).run(data, order, offsets[s], offsets[s + 1] - offsets[s], count,
+                    new Random(mix(seed, epoch, 2 + batch * 64L + s)));
+            if (team == null) {
+                team = Team.of(threads);
             }
+            team.run(parts, body);
         }
         double value = 0;
         List<Param> params = model.params();
@@ -273,7 +269,19 @@ public final class Trainer {
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
     public double lossAndGradients(Samples data) {
         int[] order = identity(data.count());
-        return trainBatch(data, order, 0, data.count(), 0, 0, 0, new double[metrics.size()]);
+        try {
+            return trainBatch(data, order, 0, data.count(), 0, 0, 0, new double[metrics.size()]);
+        } finally {
+            releaseTeam();
+        }
+    }
+
+    /** Lets the helper threads of the last fit go back to the shared pool. */
+    private void releaseTeam() {
+        if (team != null) {
+            team.close();
+            team = null;
+        }
     }
 
     /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */

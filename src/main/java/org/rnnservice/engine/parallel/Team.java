@@ -1,0 +1,191 @@
+package org.rnnservice.engine.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A caller and helper threads that run one loop at a time together, for as long as the team is open. Each loop is cut
+ * into chunks; each thread first runs its own (chunk {@code i} for the {@code i}-th thread, so a chunk that works on
+ * the same data every time stays with one core's caches), then takes any chunk still left. The caller waits for the
+ * chunks, not for the helpers: a helper whose vCPU is busy elsewhere when a loop starts (the JIT compiler's threads
+ * share the same two vCPUs) finds its chunk done by the caller instead of holding up the loop. Members stay with the
+ * team between loops, spinning a moment, then parked.
+ *
+ * <p>Not thread-safe: one thread, the one that opened the team, runs its loops.
+ */
+public final class Team implements AutoCloseable {
+
+    /** The work of one loop, chunk by chunk; must be safe to run on any thread, chunks in any order. */
+    public interface Body {
+        void run(int chunk);
+    }
+
+    private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** One loop: its body and which of its chunks are taken and done, so a late member never touches another loop. */
+    private static final class Loop {
+        final Body body;
+        final int chunks;
+        final AtomicIntegerArray taken;
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Loop(Body body, int chunks) {
+            this.body = body;
+            this.chunks = chunks;
+            this.taken = new AtomicIntegerArray(chunks);
+        }
+
+        /** Runs thread {@code home}'s own chunks of a team of {@code size}, then any left; failures are kept. */
+        void work(int home, int size) {
+            for (int c = home; c < chunks; c += size) {
+                tryRun(c);
+            }
+            for (int c = 0; c < chunks; c++) {
+                tryRun(c);
+            }
+        }
+
+        private void tryRun(int c) {
+            if (taken.get(c) != 0 || !taken.compareAndSet(c, 0, 1)) {
+                return;
+            }
+            try {
+                body.run(c);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+            done.incrementAndGet();
+        }
+    }
+
+    private final List<Member> members = new ArrayList<>();
+    private final List<Future<?>> running = new ArrayList<>();
+    private volatile Loop loop;
+    private volatile boolean closed;
+
+    private Team() {
+    }
+
+    /** A team of {@code threads} threads: the caller and {@code threads - 1} helpers. */
+    public static Team of(int threads) {
+        Team team = new Team();
+        for (int i = 1; i < threads; i++) {
+            Member m = team.new Member(i);
+            team.members.add(m);
+            team.running.add(HelperThreads.submit(m));
+        }
+        return team;
+    }
+
+    /** Threads in the team, the caller included. */
+    public int size() {
+        return members.size() + 1;
+    }
+
+    /**
+     * Runs {@code body} over chunks {@code 0 .. chunks-1} on the threads of the team and returns when all are done; a
+     * failure in any chunk is thrown here, after the others have finished.
+     */
+    public void run(int chunks, Body body) {
+        if (closed) {
+            throw new IllegalStateException("the team is closed");
+        }
+        Loop l = new Loop(body, chunks);
+        if (!members.isEmpty() && chunks > 1) {
+            loop = l;
+            for (Member m : members) {
+                m.wake();
+            }
+        }
+        l.work(0, size());
+        for (int spins = 1; l.done.get() < chunks; spins++) {
+            Thread.onSpinWait();
+            if ((spins & 0xFFFF) == 0) {
+                Thread.yield(); // a member descheduled in the middle of a chunk must get the CPU back
+            }
+        }
+        Throwable t = l.failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        } else if (t instanceof Error e) {
+            throw e;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Lets the helpers go back to the shared pool; waits until they have left the team. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Member m : members) {
+            m.wake();
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** A helper's part: waits for each new loop and works on it, until the team closes. */
+    private final class Member implements Runnable {
+
+        private final int home;
+        private volatile Thread thread;
+        private volatile boolean parked;
+
+        Member(int home) {
+            this.home = home;
+        }
+
+        void wake() {
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            Loop seen = null;
+            while (true) {
+                long start = System.nanoTime();
+                Loop next;
+                for (int spins = 1; (next = loop) == seen && !closed; spins++) {
+                    Thread.onSpinWait();
+                    if ((spins & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+                        parked = true;
+                        // checked again after announcing the park: either run() sees parked, or this sees the loop
+                        if (loop == seen && !closed) {
+                            Thread.interrupted(); // a stray interrupt must not turn parking into spinning
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                seen = next;
+                next.work(home, size());
+            }
+        }
+    }
+}
