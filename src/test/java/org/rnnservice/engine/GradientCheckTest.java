@@ -151,9 +151,8 @@ class GradientCheckTest {
     }
 
     @org.junit.jupiter.api.Test
-    void longSequencesTakeTheJointStepPathWithTheSameNumbers() {
-        // 30 samples x 80 steps x 4*8 gates is more than the 65,536 floats an LSTM projects at once, so the batch runs
-        // one product [1 | x_t | h_t-1] . [b; W; U] per step; one sample alone (2,560 floats) projects all steps first
+    void aBatchOfLongSequencesHasTheNumbersOfItsSamplesOneByOne() {
+        // each step is one product [1 | x_t | h_t-1] . [b; W; U], over 30 rows or over one: the same loss and gradients
         int n = 30;
         int steps = 80;
         int features = 3;

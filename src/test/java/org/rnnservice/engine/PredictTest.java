@@ -21,7 +21,7 @@ class PredictTest {
 
     @Test
     void longSequencesPredictTheSameInOneProductPerStep() {
-        // 64 rows x 60 steps x 80 gates exceed what the LSTM projects at once: a pass then runs one product per step
+        // passes of 64 rows over 60 steps against one sample at a time
         assertSameAlone(60);
     }
 

@@ -9,7 +9,7 @@ import java.util.Random;
  */
 public final class Lstm extends Recurrent {
 
-    /** Pre-activations of all steps up to this size (256 KB) are projected at once and stay in L2. */
+    /** One-hot inputs of all steps are gathered at once up to this many gate pre-activations (256 KB, in L2). */
     private static final int PROJECT_ALL_FLOATS = 1 << 16;
 
     private final Activation recurrentActivation;
@@ -68,12 +68,13 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * Whether each step is one product {@code [1 | x_t | h_{t-1}] . [b; W; U]}: for dense inputs too long to project
-     * all at once, the bias, input projection and recurrent product then make a single pass over the step's gates
-     * instead of three, which for a small LSTM at a few rows per thread is much of a step's cost.
+     * Whether each step is one product {@code [1 | x_t | h_{t-1}] . [b; W; U]}, as for all dense inputs: the bias,
+     * input projection and recurrent product then make a single pass over the step's gates instead of three, which
+     * for a small LSTM at a few rows is much of a step's cost. (Projecting a short input's steps all at once instead
+     * was slower for a single sample, and its branch threw the compiled code of the other away at every switch.)
      */
     private boolean jointSteps() {
-        return fused() && !oneHot() && (long) steps * batch * 4 * units > PROJECT_ALL_FLOATS;
+        return fused() && !oneHot();
     }
 
     @Override
@@ -83,9 +84,9 @@ public final class Lstm extends Recurrent {
 
     /**
      * Step by step: the products, then one fused elementwise pass. Only training keeps every step's gate activations
-     * and cell for the backward pass; prediction reuses one step's buffers. The input projection is one product over
-     * all steps while that fits in cache (a short batch, a single sample), else part of each step's product (or, for
-     * one-hot inputs, a gather of kernel rows per step).
+     * and cell for the backward pass; prediction reuses one step's buffers. The input projection is part of each
+     * step's product; for one-hot inputs it is a gather of kernel rows, for all steps at once while that fits in
+     * cache, else step by step.
      */
     private void runFusedCell() {
         int u = units;
@@ -93,8 +94,8 @@ public final class Lstm extends Recurrent {
         int stepLen = batch * u;
         int stepW = batch * w;
         boolean keep = training;
-        boolean projectAll = (long) steps * stepW <= PROJECT_ALL_FLOATS;
         boolean joint = jointSteps();
+        boolean projectAll = !joint && (long) steps * stepW <= PROJECT_ALL_FLOATS;
         pre = Buffers.atLeast(pre, projectAll ? steps * stepW : stepW);
         act = Buffers.atLeast(act, keep ? steps * stepW : stepW);
         cell = Buffers.atLeast(cell, keep ? steps * stepLen : 2 * stepLen);
