@@ -25,7 +25,8 @@ public final class Lstm extends Recurrent {
     private float[] dcTmp;
     private float[] joint;       // [b; W; U] stacked, for the joint per-step product
     private float[] packedJoint; // and laid out for it
-    private float[] jointIn;     // one step's [1 | x_t | h_{t-1}] rows
+    private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
+    private float[] jointGrad;   // the gradient of [b; W; U]
 
     public Lstm(String name, LayerConfig c) {
         super(name, c, "tanh");
@@ -143,21 +144,34 @@ public final class Lstm extends Recurrent {
         packedJoint = kernels.packB(rows, w, joint, 0, w, packedJoint);
     }
 
-    /** The gate pre-activations of step {@code t} into {@code pre[B, w]} as one product (the first step has no state). */
+    /**
+     * The gate pre-activations of step {@code t} into {@code pre[B, w]} as one product (the first step has no state).
+     * Training keeps every step's rows, the first one's with a zero state, for {@link #jointWeightGradient}.
+     */
     private void jointStep(int t, int w, float[] b) {
+        int k = jointRows();
+        int in = training ? t * batch * k : 0;
+        jointIn = Buffers.atLeast(jointIn, (training ? steps : 1) * batch * k);
         if (t == 0) {
+            if (training) {
+                jointRowsOf(0, in, k);
+            }
             kernels.gemm(batch, w, inputDim, x, 0, inputDim, kernel.value(), 0, w, pre, 0, w, false);
             if (b != null) {
                 kernels.addRowVector(batch, w, b, 0, pre, 0, w);
             }
             return;
         }
-        int k = jointRows();
+        jointRowsOf(t, in, k);
+        kernels.gemmPacked(batch, w, k, jointIn, in, k, packedJoint, pre, 0, w, false);
+    }
+
+    /** Step {@code t}'s rows {@code [1 | x_t | h_{t-1}]} into {@code jointIn} from {@code at}; zeros for h_{-1}. */
+    private void jointRowsOf(int t, int at, int k) {
         int lead = useBias ? 1 : 0;
-        jointIn = Buffers.atLeast(jointIn, batch * k);
         // plain loops, not System.arraycopy: rows of one feature and 50 units are too short to pay for a stub call
         for (int r = 0; r < batch; r++) {
-            int row = r * k;
+            int row = at + r * k;
             if (useBias) {
                 jointIn[row] = 1f;
             }
@@ -166,13 +180,34 @@ public final class Lstm extends Recurrent {
             for (int i = 0; i < inputDim; i++) {
                 jointIn[to + i] = x[xr + i];
             }
-            int hr = ((t - 1) * batch + r) * units;
             to += inputDim;
+            if (t == 0) {
+                java.util.Arrays.fill(jointIn, to, to + units, 0f);
+                continue;
+            }
+            int hr = ((t - 1) * batch + r) * units;
             for (int j = 0; j < units; j++) {
                 jointIn[to + j] = h[hr + j];
             }
         }
-        kernels.gemmPacked(batch, w, k, jointIn, 0, k, packedJoint, pre, 0, w, false);
+    }
+
+    /**
+     * The gradients of the bias, kernel and recurrent kernel as one product {@code [1 | x_t | h_{t-1}]^T . dPre}
+     * over every step: one pass over the gate gradients instead of three. The zero state of the first step adds
+     * exact zeros, so each sum has the terms, in the order, of the separate products.
+     */
+    private void jointWeightGradient(int w) {
+        int k = jointRows();
+        jointGrad = Buffers.atLeast(jointGrad, k * w);
+        kernels.gemmTransA(k, w, steps * batch, jointIn, 0, k, dPre, 0, w, jointGrad, 0, w, false);
+        int at = 0;
+        if (useBias) {
+            System.arraycopy(jointGrad, 0, bias.grad(), 0, w);
+            at = w;
+        }
+        System.arraycopy(jointGrad, at, kernel.grad(), 0, inputDim * w);
+        System.arraycopy(jointGrad, at + inputDim * w, recurrentKernel.grad(), 0, units * w);
     }
 
     private void runGenericCell() {
@@ -281,6 +316,10 @@ public final class Lstm extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);
             }
+        }
+        if (jointSteps()) {
+            jointWeightGradient(w);
+            return;
         }
         kernelGradient(dPre, w);
         recurrentGradient(dPre, w, w, 0, false);
