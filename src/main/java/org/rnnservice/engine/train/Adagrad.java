@@ -35,11 +35,11 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, int index, long t) {
+    protected void update(float[] w, float[] g, int index, long t, int from, int to) {
         float[] acc = slot(index, 0);
         float lr = (float) learningRate;
         float eps = (float) epsilon;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             acc[i] += g[i] * g[i];
             w[i] -= lr * g[i] / (float) Math.sqrt(acc[i] + eps);
         }

@@ -32,7 +32,7 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, int index, long t) {
+    protected void update(float[] w, float[] g, int index, long t, int from, int to) {
         float[] m = slot(index, 0);
         float[] v = slot(index, 1);
         float[] vMax = amsgrad ? slot(index, 2) : null;
@@ -40,7 +40,7 @@ public final class Adam extends Optimizer {
         float b1 = (float) (1 - beta1);
         float b2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             m[i] += (gi - m[i]) * b1;
             v[i] += (gi * gi - v[i]) * b2;

@@ -59,11 +59,23 @@ public abstract class Optimizer {
     /** Number of state arrays per weight. */
     protected abstract int slotsPerParam();
 
-    /** Applies one update to {@code value} given {@code grad}; {@code t} counts updates from 1. */
-    protected abstract void update(float[] value, float[] grad, int paramIndex, long t);
+    /**
+     * Applies one update to elements {@code from .. to-1} of {@code value} given {@code grad}; {@code t} counts updates
+     * from 1. Each element's update depends on that element alone.
+     */
+    protected abstract void update(float[] value, float[] grad, int paramIndex, long t, int from, int to);
 
     /** One training step: clips the gradients, then updates every weight in place. */
     public void step(List<Param> params) {
+        begin(params);
+        update(params, 0, 1);
+    }
+
+    /**
+     * The first half of a step, on one thread: clips the gradients and counts the step. {@link #update(List, int,
+     * int)} then updates the weights, in parts that threads may share.
+     */
+    public void begin(List<Param> params) {
         if (slots == null) {
             slots = new ArrayList<>();
             for (Param p : params) {
@@ -74,8 +86,14 @@ public abstract class Optimizer {
         }
         clip(params);
         iterations++;
+    }
+
+    /** Part {@code part} of {@code parts} of every weight updated, after {@link #begin}: the same bits in any split. */
+    public void update(List<Param> params, int part, int parts) {
         for (int i = 0; i < params.size(); i++) {
-            update(params.get(i).value(), params.get(i).grad(), i, iterations);
+            float[] w = params.get(i).value();
+            update(w, params.get(i).grad(), i, iterations, (int) ((long) w.length * part / parts),
+                    (int) ((long) w.length * (part + 1) / parts));
         }
     }
 

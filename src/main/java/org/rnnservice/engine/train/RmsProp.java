@@ -32,7 +32,7 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, int index, long t) {
+    protected void update(float[] w, float[] g, int index, long t, int from, int to) {
         float[] v = slot(index, 0);
         float[] mean = slot(index, 1);
         float[] mom = slot(index, 2);
@@ -40,7 +40,7 @@ public final class RmsProp extends Optimizer {
         float lr = (float) learningRate;
         float eps = (float) epsilon;
         float mu = (float) momentum;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             v[i] = r * v[i] + (1 - r) * gi * gi;
             float denom = v[i];

@@ -28,17 +28,17 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, int index, long t) {
+    protected void update(float[] w, float[] g, int index, long t, int from, int to) {
         float lr = (float) learningRate;
         if (momentum == 0) {
-            for (int i = 0; i < w.length; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] -= lr * g[i];
             }
             return;
         }
         float mu = (float) momentum;
         float[] m = slot(index, 0);
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             m[i] = mu * m[i] - lr * g[i];
             w[i] += nesterov ? mu * m[i] - lr * g[i] : m[i];
         }

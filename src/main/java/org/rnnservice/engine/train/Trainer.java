@@ -11,6 +11,7 @@ import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.parallel.Team;
+import org.rnnservice.engine.simd.Kernels;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
@@ -193,7 +194,7 @@ public final class Trainer {
                 if (!Float.isFinite((float) batchLoss)) {
                     throw new TrainingDivergedException(batchLoss, epoch, b);
                 }
-                optimizer.step(params);
+                step(params);
                 lossSum += batchLoss * count;
                 rowsSeen += rows(count, data.steps());
                 listener.onBatchEnd(epoch, b, batches, batchLoss);
@@ -247,23 +248,46 @@ public final class Trainer {
             team.run(parts, body);
         }
         double value = 0;
-        List<Param> params = model.params();
         for (int s = 0; s < parts; s++) {
-            Shard shard = shards.get(s);
-            value += shard.loss;
+            value += shards.get(s).loss;
             for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] += shard.metricSums[m];
-            }
-            if (s > 0) {
-                // a fixed order of summation: the same thread count gives the same weights, bit for bit
-                List<Param> theirs = shard.net.params();
-                for (int i = 0; i < params.size(); i++) {
-                    float[] g = theirs.get(i).grad();
-                    model.layers().get(0).kernels().axpy(g.length, 1f, g, 0, params.get(i).grad(), 0);
-                }
+                metricSums[m] += shards.get(s).metricSums[m];
             }
         }
+        if (parts > 1) {
+            int slices = team.size();
+            team.run(slices, slice -> sumGradients(parts, slice, slices));
+        }
         return value;
+    }
+
+    /**
+     * Adds the other parts' gradients to the model's, over slice {@code slice} of {@code slices} of every weight.
+     * Each element is summed in the order of the parts: the same thread count gives the same weights, bit for bit.
+     */
+    private void sumGradients(int parts, int slice, int slices) {
+        List<Param> params = model.params();
+        Kernels k = model.layers().get(0).kernels();
+        for (int s = 1; s < parts; s++) {
+            List<Param> theirs = shards.get(s).net.params();
+            for (int i = 0; i < params.size(); i++) {
+                float[] g = theirs.get(i).grad();
+                int from = (int) ((long) g.length * slice / slices);
+                int to = (int) ((long) g.length * (slice + 1) / slices);
+                k.axpy(to - from, 1f, g, from, params.get(i).grad(), from);
+            }
+        }
+    }
+
+    /** The optimizer's step, its updates shared by the team's threads when the fit has one. */
+    private void step(List<Param> params) {
+        if (team == null) {
+            optimizer.step(params);
+            return;
+        }
+        optimizer.begin(params);
+        int slices = team.size();
+        team.run(slices, slice -> optimizer.update(params, slice, slices));
     }
 
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
