@@ -684,10 +684,25 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** {@code c = f*c_prev + i*g}, {@code tanh(c)}, {@code h = o*tanh(c)} for one row, the last lanes under a mask. */
+    /**
+     * {@code c = f*c_prev + i*g}, {@code tanh(c)}, {@code h = o*tanh(c)} for one row: whole vectors, then the last
+     * lanes under a mask. A mask on every vector (a masked access checks its bounds lane by lane) made the whole
+     * forward step 15-20% slower.
+     */
     private static void lstmCellRow(int u, float[] act, int a, float[] cellPrev, int p, float[] cell, int c,
                                     float[] cellAct, int ca, float[] h, int hOff) {
-        for (int j = 0; j < u; j += L) {
+        int full = u - u % L;
+        for (int j = 0; j < full; j += L) {
+            FloatVector ig = FloatVector.fromArray(S, act, a + j).mul(FloatVector.fromArray(S, act, a + 2 * u + j));
+            FloatVector cv = cellPrev == null ? ig
+                    : FloatVector.fromArray(S, act, a + u + j).mul(FloatVector.fromArray(S, cellPrev, p + j)).add(ig);
+            cv.intoArray(cell, c + j);
+            FloatVector tc = rationalTanh(cv);
+            tc.intoArray(cellAct, ca + j);
+            FloatVector.fromArray(S, act, a + 3 * u + j).mul(tc).intoArray(h, hOff + j);
+        }
+        if (full < u) {
+            int j = full;
             VectorMask<Float> m = S.indexInRange(j, u);
             FloatVector ig = FloatVector.fromArray(S, act, a + j, m)
                     .mul(FloatVector.fromArray(S, act, a + 2 * u + j, m));
@@ -752,19 +767,36 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** {@code z, r = sigmoid(xz + hz)} over the first {@code len} columns of a row, the last lanes under a mask. */
+    /** {@code z, r = sigmoid(xz + hz)} over the first {@code len} columns of a row: whole vectors, then a masked tail. */
     private static void gruGatesRow(int len, float[] xz, int x, float[] hz, int r, float[] act, int a) {
-        for (int j = 0; j < len; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, len);
-            FloatVector v = FloatVector.fromArray(S, xz, x + j, m).add(FloatVector.fromArray(S, hz, r + j, m));
-            rationalTanh(v.mul(0.5f)).fma(0.5f, 0.5f).intoArray(act, a + j, m);
+        int full = len - len % L;
+        for (int j = 0; j < full; j += L) {
+            FloatVector v = FloatVector.fromArray(S, xz, x + j).add(FloatVector.fromArray(S, hz, r + j));
+            rationalTanh(v.mul(0.5f)).fma(0.5f, 0.5f).intoArray(act, a + j);
+        }
+        if (full < len) {
+            VectorMask<Float> m = S.indexInRange(full, len);
+            FloatVector v = FloatVector.fromArray(S, xz, x + full, m).add(FloatVector.fromArray(S, hz, r + full, m));
+            rationalTanh(v.mul(0.5f)).fma(0.5f, 0.5f).intoArray(act, a + full, m);
         }
     }
 
     /** {@code hh = tanh(x_h + r*hz_h)} and {@code h = z*h_prev + (1-z)*hh} for one row. */
     private static void gruCandidateRow(int u, float[] xz, int x, float[] hz, int r, float[] act, int a,
                                         float[] hPrev, int p, float[] h, int hOff) {
-        for (int j = 0; j < u; j += L) {
+        int full = u - u % L;
+        for (int j = 0; j < full; j += L) {
+            FloatVector reset = FloatVector.fromArray(S, act, a + u + j);
+            FloatVector hh = rationalTanh(FloatVector.fromArray(S, xz, x + 2 * u + j)
+                    .add(reset.mul(FloatVector.fromArray(S, hz, r + 2 * u + j))));
+            hh.intoArray(act, a + 2 * u + j);
+            FloatVector z = FloatVector.fromArray(S, act, a + j);
+            FloatVector candidate = FloatVector.broadcast(S, 1f).sub(z).mul(hh);
+            (hPrev == null ? candidate : z.mul(FloatVector.fromArray(S, hPrev, p + j)).add(candidate))
+                    .intoArray(h, hOff + j);
+        }
+        if (full < u) {
+            int j = full;
             VectorMask<Float> m = S.indexInRange(j, u);
             FloatVector reset = FloatVector.fromArray(S, act, a + u + j, m);
             FloatVector hh = rationalTanh(FloatVector.fromArray(S, xz, x + 2 * u + j, m)
