@@ -36,6 +36,8 @@ class GradientCheckTest {
                         List.of(layer("SimpleRNN", "units", 3, "activation", "relu", "use_bias", false),
                                 layer("Dense", "units", 1))),
                 Arguments.of("LSTM", "mse", 2, List.of(layer("LSTM", "units", 3), layer("Dense", "units", 1))),
+                Arguments.of("LSTM no bias", "mse", 2,
+                        List.of(layer("LSTM", "units", 3, "use_bias", false), layer("Dense", "units", 1))),
                 Arguments.of("LSTM other activations", "mse", 2,
                         List.of(layer("LSTM", "units", 3, "activation", "softsign", "recurrent_activation", "swish"),
                                 layer("Dense", "units", 1))),
@@ -89,6 +91,8 @@ class GradientCheckTest {
                 Arguments.of("Dropout layer", List.of(layer("LSTM", "units", 3, "return_sequences", true),
                         layer("Dropout", "rate", 0.4), layer("GRU", "units", 3), layer("Dense", "units", 1))),
                 Arguments.of("recurrent input dropout", List.of(layer("SimpleRNN", "units", 3, "dropout", 0.3),
+                        layer("Dense", "units", 1))),
+                Arguments.of("LSTM input dropout", List.of(layer("LSTM", "units", 3, "dropout", 0.3),
                         layer("Dense", "units", 1))));
     }
 
