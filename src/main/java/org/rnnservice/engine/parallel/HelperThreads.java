@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class HelperThreads {
 
     /** How long an idle helper polls for its next task, and a caller for a result, before parking. */
-    private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** Idle helpers, the most recently busy first: it is the one still spinning, with its scratch still in cache. */
@@ -36,7 +36,7 @@ public final class HelperThreads {
      * {@link Thread#onSpinWait} once more. The clock is read only every 64th time: the two vCPUs may be hyperthreads
      * of one core, where every instruction a waiting thread runs is taken from the working one.
      */
-    private static boolean spinning(int spins, long start, long limit) {
+    static boolean spinning(int spins, long start, long limit) {
         if ((spins & 63) != 0 || System.nanoTime() - start < limit) {
             Thread.onSpinWait();
             return true;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,8 +25,6 @@ public final class Team implements AutoCloseable {
     public interface Body {
         void run(int chunk);
     }
-
-    private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** One loop: its body and which of its chunks are taken and done, so a late member never touches another loop. */
     private static final class Loop {
@@ -169,16 +166,16 @@ public final class Team implements AutoCloseable {
                 long start = System.nanoTime();
                 Loop next;
                 for (int spins = 1; (next = loop) == seen && !closed; spins++) {
-                    Thread.onSpinWait();
-                    if ((spins & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) {
-                        parked = true;
-                        // checked again after announcing the park: either run() sees parked, or this sees the loop
-                        if (loop == seen && !closed) {
-                            Thread.interrupted(); // a stray interrupt must not turn parking into spinning
-                            LockSupport.park(this);
-                        }
-                        parked = false;
+                    if (HelperThreads.spinning(spins, start, HelperThreads.SPIN_NANOS)) {
+                        continue;
                     }
+                    parked = true;
+                    // checked again after announcing the park: either run() sees parked, or this sees the loop
+                    if (loop == seen && !closed) {
+                        Thread.interrupted(); // a stray interrupt must not turn parking into spinning
+                        LockSupport.park(this);
+                    }
+                    parked = false;
                 }
                 if (closed) {
                     return;
