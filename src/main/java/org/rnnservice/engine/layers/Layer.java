@@ -61,6 +61,26 @@ public abstract class Layer {
     public abstract Tensor backward(Tensor dy, boolean needInputGrad);
 
     /**
+     * Whether the next backward passes may leave part of their weight gradients as {@link #deferredBlocks} instead
+     * of computing it, so that the threads of a batch can share that work as they finish their parts.
+     */
+    public void deferWeightGradients(boolean defer) {
+    }
+
+    /** Blocks of weight-gradient work the last backward pass left; 0 unless deferring. */
+    public int deferredBlocks() {
+        return 0;
+    }
+
+    /**
+     * Computes block {@code block} of the deferred weight gradients. Blocks may run on any thread and in any order,
+     * and give the gradients, bit for bit, of a backward pass that deferred nothing.
+     */
+    public void runDeferredBlock(int block) {
+        throw new IllegalStateException(name + " deferred no weight gradients");
+    }
+
+    /**
      * Makes this (built) layer use {@code source}'s weight values, keeping its own gradients and buffers, so that two
      * threads can run forward and backward passes on different parts of a batch.
      */

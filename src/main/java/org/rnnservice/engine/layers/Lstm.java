@@ -9,6 +9,12 @@ import java.util.Random;
  */
 public final class Lstm extends Recurrent {
 
+    /**
+     * Columns of the joint weight gradient per deferred block: a multiple of every kernel set's panel width (64
+     * columns at most), so that a block's columns are computed exactly as in the whole product.
+     */
+    private static final int GRADIENT_BLOCK = 256;
+
     /** One-hot inputs of all steps are gathered at once up to this many gate pre-activations (256 KB, in L2). */
     private static final int PROJECT_ALL_FLOATS = 1 << 16;
 
@@ -27,6 +33,8 @@ public final class Lstm extends Recurrent {
     private float[] packedJoint; // and laid out for it
     private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
     private float[] jointGrad;   // the gradient of [b; W; U]
+    private boolean deferGradients;
+    private int deferred;        // blocks of the joint weight gradient the last backward pass left
 
     public Lstm(String name, LayerConfig c) {
         super(name, c, "tanh");
@@ -61,6 +69,7 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void runCell() {
+        deferred = 0; // the blocks of the last backward pass read buffers this pass overwrites
         if (fused()) {
             runFusedCell();
         } else {
@@ -193,21 +202,47 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * The gradients of the bias, kernel and recurrent kernel as one product {@code [1 | x_t | h_{t-1}]^T . dPre}
-     * over every step: one pass over the gate gradients instead of three. The zero state of the first step adds
-     * exact zeros, so each sum has the terms, in the order, of the separate products.
+     * Columns {@code from..to} of the gradients of the bias, kernel and recurrent kernel as one product
+     * {@code [1 | x_t | h_{t-1}]^T . dPre} over every step: one pass over the gate gradients instead of three. The zero
+     * state of the first step adds exact zeros, so each sum has the terms, in the order, of the separate products.
      */
-    private void jointWeightGradient(int w) {
+    private void jointWeightGradient(int from, int to) {
+        int w = 4 * units;
         int k = jointRows();
+        int cols = to - from;
         jointGrad = Buffers.atLeast(jointGrad, k * w);
-        kernels.gemmTransA(k, w, steps * batch, jointIn, 0, k, dPre, 0, w, jointGrad, 0, w, false);
-        int at = 0;
+        kernels.gemmTransA(k, cols, steps * batch, jointIn, 0, k, dPre, from, w, jointGrad, from, w, false);
+        int row = 0;
         if (useBias) {
-            System.arraycopy(jointGrad, 0, bias.grad(), 0, w);
-            at = w;
+            System.arraycopy(jointGrad, from, bias.grad(), from, cols);
+            row = 1;
         }
-        System.arraycopy(jointGrad, at, kernel.grad(), 0, inputDim * w);
-        System.arraycopy(jointGrad, at + inputDim * w, recurrentKernel.grad(), 0, units * w);
+        float[] kg = kernel.grad();
+        for (int r = 0; r < inputDim; r++, row++) {
+            System.arraycopy(jointGrad, row * w + from, kg, r * w + from, cols);
+        }
+        float[] rg = recurrentKernel.grad();
+        for (int r = 0; r < units; r++, row++) {
+            System.arraycopy(jointGrad, row * w + from, rg, r * w + from, cols);
+        }
+    }
+
+    @Override
+    public void deferWeightGradients(boolean defer) {
+        deferGradients = defer;
+    }
+
+    @Override
+    public int deferredBlocks() {
+        return deferred;
+    }
+
+    @Override
+    public void runDeferredBlock(int block) {
+        if (block < 0 || block >= deferred) {
+            throw new IndexOutOfBoundsException("block " + block + " of " + deferred);
+        }
+        jointWeightGradient(block * GRADIENT_BLOCK, Math.min(4 * units, (block + 1) * GRADIENT_BLOCK));
     }
 
     private void runGenericCell() {
@@ -269,6 +304,7 @@ public final class Lstm extends Recurrent {
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
+        deferred = 0;
         dPre = Buffers.atLeast(dPre, steps * batch * w);
         dhNext = Buffers.atLeast(dhNext, stepLen);
         dcNext = Buffers.atLeast(dcNext, stepLen);
@@ -318,7 +354,11 @@ public final class Lstm extends Recurrent {
             }
         }
         if (jointSteps()) {
-            jointWeightGradient(w);
+            if (deferGradients) {
+                deferred = (w + GRADIENT_BLOCK - 1) / GRADIENT_BLOCK;
+            } else {
+                jointWeightGradient(0, w);
+            }
             return;
         }
         kernelGradient(dPre, w);

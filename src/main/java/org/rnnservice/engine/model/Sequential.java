@@ -232,6 +232,36 @@ public final class Sequential {
         }
     }
 
+    /** See {@link Layer#deferWeightGradients}: for every layer. */
+    public void deferWeightGradients(boolean defer) {
+        for (Layer layer : layers) {
+            layer.deferWeightGradients(defer);
+        }
+    }
+
+    /** Blocks of weight-gradient work the last backward pass left, over all layers. */
+    public int deferredBlocks() {
+        int n = 0;
+        for (Layer layer : layers) {
+            n += layer.deferredBlocks();
+        }
+        return n;
+    }
+
+    /** Runs deferred block {@code block} of {@link #deferredBlocks()}, counted over the layers in order. */
+    public void runDeferredBlock(int block) {
+        int b = block;
+        for (Layer layer : layers) {
+            int n = layer.deferredBlocks();
+            if (b < n) {
+                layer.runDeferredBlock(b);
+                return;
+            }
+            b -= n;
+        }
+        throw new IndexOutOfBoundsException("deferred block " + block + " of " + deferredBlocks());
+    }
+
     /** The last forward output, batch-major, into {@code dst}. */
     public float[] lastOutputBatchMajor(float[] dst) {
         return lastOutput.toBatchMajor(dst);

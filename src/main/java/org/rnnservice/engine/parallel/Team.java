@@ -26,21 +26,53 @@ public final class Team implements AutoCloseable {
         void run(int chunk);
     }
 
+    /**
+     * Work a chunk leaves behind when it is done, in pieces that any thread may run in any order: a thread that
+     * finished its own chunk early takes pieces of the others' instead of waiting for them.
+     */
+    public interface Pieces {
+        /** How many pieces chunk {@code chunk} left; asked once, right after the chunk ran. */
+        int count(int chunk);
+
+        void run(int chunk, int piece);
+    }
+
     /** One loop: its body and which of its chunks are taken and done, so a late member never touches another loop. */
     private static final class Loop {
+        private static final int NOT_DONE = -1;
+
         final Body body;
+        final Pieces pieces;
         final int chunks;
         final AtomicIntegerArray taken;
-        final AtomicInteger done = new AtomicInteger();
+        /** Pieces each chunk left, once it is done; {@link #NOT_DONE} before. */
+        final AtomicIntegerArray left;
+        final AtomicIntegerArray nextPiece;
+        /** Chunks and pieces not finished yet; pieces are added before their chunk counts as finished. */
+        final AtomicInteger outstanding;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Loop(Body body, int chunks) {
+        Loop(Body body, Pieces pieces, int chunks) {
             this.body = body;
+            this.pieces = pieces;
             this.chunks = chunks;
             this.taken = new AtomicIntegerArray(chunks);
+            this.left = new AtomicIntegerArray(chunks);
+            this.nextPiece = new AtomicIntegerArray(chunks);
+            this.outstanding = new AtomicInteger(chunks);
+            for (int c = 0; c < chunks; c++) {
+                left.set(c, NOT_DONE);
+            }
         }
 
-        /** Runs thread {@code home}'s own chunks of a team of {@code size}, then any left; failures are kept. */
+        boolean finished() {
+            return outstanding.get() == 0;
+        }
+
+        /**
+         * Runs thread {@code home}'s own chunks of a team of {@code size}, then any left; with pieces, then takes
+         * pieces (its own chunks' first) until every chunk and piece is done. Failures are kept.
+         */
         void work(int home, int size) {
             for (int c = home; c < chunks; c += size) {
                 tryRun(c);
@@ -48,18 +80,60 @@ public final class Team implements AutoCloseable {
             for (int c = 0; c < chunks; c++) {
                 tryRun(c);
             }
+            if (pieces == null) {
+                return;
+            }
+            for (int c = home; c < chunks; c += size) {
+                while (tryPiece(c)) {
+                    // its own chunks' pieces first: their data is in this core's caches
+                }
+            }
+            for (int spins = 1; !finished(); spins++) {
+                boolean ran = false;
+                for (int c = 0; c < chunks; c++) {
+                    ran |= tryPiece(c);
+                }
+                if (!ran) {
+                    pause(spins);
+                }
+            }
         }
 
         private void tryRun(int c) {
             if (taken.get(c) != 0 || !taken.compareAndSet(c, 0, 1)) {
                 return;
             }
+            int count = 0;
             try {
                 body.run(c);
+                if (pieces != null) {
+                    count = pieces.count(c);
+                }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             }
-            done.incrementAndGet();
+            outstanding.addAndGet(count);
+            left.set(c, count);
+            outstanding.decrementAndGet();
+        }
+
+        /** Runs one piece of chunk {@code c} if the chunk is done and has one not taken yet. */
+        private boolean tryPiece(int c) {
+            int count = left.get(c);
+            if (count <= 0 || nextPiece.get(c) >= count) {
+                return false;
+            }
+            int p = nextPiece.getAndIncrement(c);
+            if (p >= count) {
+                return false;
+            }
+            try {
+                pieces.run(c, p);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+            outstanding.decrementAndGet();
+            return true;
         }
     }
 
@@ -92,10 +166,18 @@ public final class Team implements AutoCloseable {
      * failure in any chunk is thrown here, after the others have finished.
      */
     public void run(int chunks, Body body) {
+        run(chunks, body, null);
+    }
+
+    /**
+     * Runs {@code body} over chunks {@code 0 .. chunks-1} as {@link #run(int, Body)} does, and the pieces each chunk
+     * leaves as soon as it is done, on any thread; returns when all chunks and pieces are done.
+     */
+    public void run(int chunks, Body body, Pieces pieces) {
         if (closed) {
             throw new IllegalStateException("the team is closed");
         }
-        Loop l = new Loop(body, chunks);
+        Loop l = new Loop(body, pieces, chunks);
         if (!members.isEmpty() && chunks > 1) {
             loop = l;
             for (Member m : members) {
@@ -103,11 +185,8 @@ public final class Team implements AutoCloseable {
             }
         }
         l.work(0, size());
-        for (int spins = 1; l.done.get() < chunks; spins++) {
-            Thread.onSpinWait();
-            if ((spins & 0xFFFF) == 0) {
-                Thread.yield(); // a member descheduled in the middle of a chunk must get the CPU back
-            }
+        for (int spins = 1; !l.finished(); spins++) {
+            pause(spins);
         }
         Throwable t = l.failure.get();
         if (t instanceof RuntimeException r) {
@@ -116,6 +195,14 @@ public final class Team implements AutoCloseable {
             throw e;
         } else if (t != null) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /** One wait in a spin for other members' work; now and then a yield, for a member descheduled in the middle of it. */
+    private static void pause(int spins) {
+        Thread.onSpinWait();
+        if ((spins & 0xFFFF) == 0) {
+            Thread.yield();
         }
     }
 

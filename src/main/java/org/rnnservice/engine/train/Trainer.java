@@ -236,6 +236,9 @@ public final class Trainer {
             start += count / parts + (s < count % parts ? 1 : 0);
         }
         offsets[parts] = start;
+        for (int s = 0; s < parts; s++) {
+            shards.get(s).net.deferWeightGradients(parts > 1);
+        }
         if (parts == 1) {
             shards.get(0).run(data, order, from, count, count, new Random(mix(seed, epoch, 2 + batch * 64L)));
         } else {
@@ -245,7 +248,19 @@ public final class Trainer {
             if (team == null) {
                 team = Team.of(threads);
             }
-            team.run(parts, body);
+            // the weight gradients each part defers are shared by whichever threads are free: a thread whose vCPU
+            // ran faster takes blocks of the other part's instead of waiting for it
+            team.run(parts, body, new Team.Pieces() {
+                @Override
+                public int count(int part) {
+                    return shards.get(part).net.deferredBlocks();
+                }
+
+                @Override
+                public void run(int part, int block) {
+                    shards.get(part).net.runDeferredBlock(block);
+                }
+            });
         }
         double value = 0;
         for (int s = 0; s < parts; s++) {
