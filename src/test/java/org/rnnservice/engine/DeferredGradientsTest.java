@@ -3,12 +3,15 @@ package org.rnnservice.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.rnnservice.RequestBodies.layer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
@@ -32,6 +35,11 @@ class DeferredGradientsTest {
     }
 
     private static List<float[]> gradients(Sequential m, boolean defer, Kernels kernels) {
+        return gradients(m, defer, kernels, false);
+    }
+
+    /** The gradients of one batch; deferred blocks run in reverse order, or each on its own thread at once. */
+    private static List<float[]> gradients(Sequential m, boolean defer, Kernels kernels, boolean concurrently) {
         m.useKernels(kernels);
         m.deferWeightGradients(defer);
         Random rng = new Random(3);
@@ -44,14 +52,20 @@ class DeferredGradientsTest {
             dy[i] = rng.nextFloat() - 0.5f;
         }
         m.forward(x, BATCH, STEPS, true, new Random(1));
-        for (Param p : m.params()) {
-            Arrays.fill(p.grad(), Float.NaN); // a block left unrun would show
-        }
+        if (!concurrently) {
+            for (Param p : m.params()) {
+                Arrays.fill(p.grad(), Float.NaN); // a block left unrun would show
+            }
+        } // else the gradients are first used by the blocks, as in a fresh replica's first batch
         m.backward(new Tensor(dy, BATCH, 0, 1));
         if (defer) {
             assertEquals(4, m.deferredBlocks());
-            for (int b = m.deferredBlocks() - 1; b >= 0; b--) {
-                m.runDeferredBlock(b);
+            if (concurrently) {
+                runAtOnce(m);
+            } else {
+                for (int b = m.deferredBlocks() - 1; b >= 0; b--) {
+                    m.runDeferredBlock(b);
+                }
             }
         } else {
             assertEquals(0, m.deferredBlocks());
@@ -72,6 +86,47 @@ class DeferredGradientsTest {
                 float[] g = whole.get(i);
                 assertFalse(Float.isNaN(g[0]), k.name() + ": weight " + i + " has a gradient");
                 assertArrayEquals(g, blocks.get(i), k.name() + ": weight " + i);
+            }
+        }
+    }
+
+    private static void runAtOnce(Sequential m) {
+        int blocks = m.deferredBlocks();
+        CyclicBarrier start = new CyclicBarrier(blocks);
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int b = 0; b < blocks; b++) {
+            int block = b;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    m.runDeferredBlock(block);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        assertNull(failure.get());
+    }
+
+    @Test
+    void blocksOfAFreshModelRunAtOnceOnSeveralThreadsGiveTheSameGradients() {
+        // the first pass is where buffers are allocated: nothing a block uses may be allocated by the blocks
+        Kernels k = KernelsProvider.get();
+        for (int attempt = 0; attempt < 40; attempt++) {
+            List<float[]> whole = gradients(model(), false, k);
+            List<float[]> blocks = gradients(model(), true, k, true);
+            for (int i = 0; i < whole.size(); i++) {
+                assertArrayEquals(whole.get(i), blocks.get(i), "attempt " + attempt + ", weight " + i);
             }
         }
     }

@@ -210,7 +210,6 @@ public final class Lstm extends Recurrent {
         int w = 4 * units;
         int k = jointRows();
         int cols = to - from;
-        jointGrad = Buffers.atLeast(jointGrad, k * w);
         kernels.gemmTransA(k, cols, steps * batch, jointIn, 0, k, dPre, from, w, jointGrad, from, w, false);
         int row = 0;
         if (useBias) {
@@ -354,6 +353,9 @@ public final class Lstm extends Recurrent {
             }
         }
         if (jointSteps()) {
+            // allocated here, on one thread: the deferred blocks of one pass may run on several at once
+            jointGrad = Buffers.atLeast(jointGrad, jointRows() * w);
+            params().forEach(Param::grad);
             if (deferGradients) {
                 deferred = (w + GRADIENT_BLOCK - 1) / GRADIENT_BLOCK;
             } else {
