@@ -61,6 +61,23 @@ public abstract class Layer {
     public abstract Tensor backward(Tensor dy, boolean needInputGrad);
 
     /**
+     * Pieces of work that lay out this layer's weights once for it and all its replicas (see
+     * {@link #shareWeightsWith}) before the parts of a batch run, instead of once per replica; 0 when there are none.
+     */
+    public int sharedPackings() {
+        return 0;
+    }
+
+    /** Runs piece {@code piece} of {@link #sharedPackings()}; pieces may run on any thread, at once. */
+    public void packShared(int piece) {
+        throw new IllegalStateException(name + " has no shared packings");
+    }
+
+    /** Stops the passes of this layer and its replicas from using the shared packings: the weights will change. */
+    public void dropSharedPackings() {
+    }
+
+    /**
      * Whether the next backward passes may leave part of their weight gradients as {@link #deferredBlocks} instead
      * of computing it, so that the threads of a batch can share that work as they finish their parts.
      */

@@ -29,8 +29,7 @@ public final class Lstm extends Recurrent {
     private float[] dhNext;
     private float[] dcNext;
     private float[] dcTmp;
-    private float[] joint;       // [b; W; U] stacked, for the joint per-step product
-    private float[] packedJoint; // and laid out for it
+    private float[] joint;       // [b; W; U] stacked, for the joint per-step product (then laid out in packedU)
     private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
     private float[] jointGrad;   // the gradient of [b; W; U]
     private boolean deferGradients;
@@ -88,8 +87,13 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
-    protected boolean multipliesByPackedRecurrentKernel() {
-        return !jointSteps();
+    protected boolean jointLayout() {
+        return jointSteps();
+    }
+
+    @Override
+    protected float[] packForward(boolean joint, float[] reuse) {
+        return joint ? packJoint(reuse) : super.packForward(false, reuse);
     }
 
     /**
@@ -113,8 +117,6 @@ public final class Lstm extends Recurrent {
         float[] b = useBias ? bias.value() : null;
         if (projectAll) {
             projectInputs(pre, w, b, 0);
-        } else if (joint) {
-            packJoint(w);
         }
         for (int t = 0; t < steps; t++) {
             int p = projectAll ? t * stepW : 0;
@@ -140,7 +142,9 @@ public final class Lstm extends Recurrent {
         return (useBias ? 1 : 0) + inputDim + units;
     }
 
-    private void packJoint(int w) {
+    /** {@code [b; W; U]} laid out for the joint per-step product. */
+    private float[] packJoint(float[] reuse) {
+        int w = 4 * units;
         int rows = jointRows();
         joint = Buffers.atLeast(joint, rows * w);
         int at = 0;
@@ -150,7 +154,7 @@ public final class Lstm extends Recurrent {
         }
         System.arraycopy(kernel.value(), 0, joint, at, inputDim * w);
         System.arraycopy(recurrentKernel.value(), 0, joint, at + inputDim * w, units * w);
-        packedJoint = kernels.packB(rows, w, joint, 0, w, packedJoint);
+        return kernels.packB(rows, w, joint, 0, w, reuse);
     }
 
     /**
@@ -172,7 +176,7 @@ public final class Lstm extends Recurrent {
             return;
         }
         jointRowsOf(t, in, k);
-        kernels.gemmPacked(batch, w, k, jointIn, in, k, packedJoint, pre, 0, w, false);
+        kernels.gemmPacked(batch, w, k, jointIn, in, k, packedU, pre, 0, w, false);
     }
 
     /** Step {@code t}'s rows {@code [1 | x_t | h_{t-1}]} into {@code jointIn} from {@code at}; zeros for h_{-1}. */

@@ -40,8 +40,27 @@ abstract class Recurrent extends Layer {
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
     protected float[] recurrentT; // recurrent kernel transposed [gates*u, u], so each step's dh is a plain product
-    protected float[] packedU;    // the recurrent kernel laid out once per pass for the per-step products
-    protected float[] packedUT;   // and its transpose, for the backward pass
+    protected float[] packedU;    // what each forward step multiplies by, laid out once per pass
+    protected float[] packedUT;   // the transposed recurrent kernel laid out for the backward pass
+    private float[] ownPackedU;   // this layer's own copies, used when no shared packing is current
+    private float[] ownRecurrentT;
+    private float[] ownPackedUT;
+    private Packings shared = new Packings();
+
+    /**
+     * The packed weights of a layer and its replicas, laid out once per batch by {@link #packShared} (each replica
+     * packing its own would do the same copying once per thread), valid until {@link #dropSharedPackings}.
+     */
+    private static final class Packings {
+        volatile boolean forwardCurrent;
+        volatile boolean backwardCurrent;
+        /** The forward layout of the last forward pass (see {@link #jointLayout}); -1 before the first. */
+        volatile int lastLayout = -1;
+        int layout;
+        float[] forward;
+        float[] transposed;
+        float[] backward;
+    }
 
     Recurrent(String name, LayerConfig c, String defaultActivation) {
         super(name);
@@ -104,6 +123,60 @@ abstract class Recurrent extends Layer {
         kernel = r.kernel.sharedView();
         recurrentKernel = r.recurrentKernel.sharedView();
         bias = r.bias == null ? null : r.bias.sharedView();
+        shared = r.shared;
+    }
+
+    /** Two pieces: the forward pass's packing (once a forward pass has shown which layout) and the backward's. */
+    @Override
+    public int sharedPackings() {
+        return 2;
+    }
+
+    @Override
+    public void packShared(int piece) {
+        Packings p = shared;
+        if (piece == 0) {
+            int layout = p.lastLayout;
+            if (layout >= 0) {
+                p.layout = layout;
+                p.forward = packForward(layout == 1, p.forward);
+                p.forwardCurrent = true;
+            }
+        } else {
+            p.transposed = transposeRecurrentKernel(p.transposed);
+            p.backward = packTransposed(p.transposed, p.backward);
+            p.backwardCurrent = true;
+        }
+    }
+
+    @Override
+    public void dropSharedPackings() {
+        shared.forwardCurrent = false;
+        shared.backwardCurrent = false;
+    }
+
+    /**
+     * Whether the forward steps multiply by the joint matrix {@code [b; W; U]} rather than by the recurrent kernel
+     * alone; decided by each forward pass from its input.
+     */
+    protected boolean jointLayout() {
+        return false;
+    }
+
+    /** Lays out what the forward steps multiply by, into {@code reuse} when it is large enough. */
+    protected float[] packForward(boolean joint, float[] reuse) {
+        return kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, reuse);
+    }
+
+    private float[] transposeRecurrentKernel(float[] reuse) {
+        int width = gates() * units;
+        float[] t = Buffers.atLeast(reuse, width * units);
+        kernels.transpose(units, width, recurrentKernel.value(), 0, width, t, 0, units);
+        return t;
+    }
+
+    private float[] packTransposed(float[] transposed, float[] reuse) {
+        return kernels.packB(gates() * units, units, transposed, 0, units, reuse);
     }
 
     @Override
@@ -123,8 +196,16 @@ abstract class Recurrent extends Layer {
         }
         h = Buffers.atLeast(h, steps * batch * units);
         hot = oneHotIndices(x, steps * batch);
-        if (multipliesByPackedRecurrentKernel()) {
-            packedU = kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, packedU);
+        int layout = jointLayout() ? 1 : 0;
+        Packings p = shared;
+        if (training) {
+            p.lastLayout = layout;
+        }
+        if (p.forwardCurrent && p.layout == layout) {
+            packedU = p.forward;
+        } else {
+            ownPackedU = packForward(layout == 1, ownPackedU);
+            packedU = ownPackedU;
         }
         runCell();
         if (returnSequences) {
@@ -162,10 +243,16 @@ abstract class Recurrent extends Layer {
             java.util.Arrays.fill(dh, 0, (steps - 1) * stepLen, 0f);
             System.arraycopy(dy.data(), 0, dh, (steps - 1) * stepLen, stepLen);
         }
-        int width = gates() * units;
-        recurrentT = Buffers.atLeast(recurrentT, width * units);
-        kernels.transpose(units, width, recurrentKernel.value(), 0, width, recurrentT, 0, units);
-        packedUT = kernels.packB(width, units, recurrentT, 0, units, packedUT);
+        Packings p = shared;
+        if (p.backwardCurrent) {
+            recurrentT = p.transposed;
+            packedUT = p.backward;
+        } else {
+            ownRecurrentT = transposeRecurrentKernel(ownRecurrentT);
+            ownPackedUT = packTransposed(ownRecurrentT, ownPackedUT);
+            recurrentT = ownRecurrentT;
+            packedUT = ownPackedUT;
+        }
         runCellBackward(dh);
         if (!needInputGrad) {
             return null;
@@ -181,11 +268,6 @@ abstract class Recurrent extends Layer {
             }
         }
         return new Tensor(dx, batch, steps, inputDim);
-    }
-
-    /** Whether {@link #runCell} uses {@link #packedU}, which is then laid out before it runs. */
-    protected boolean multipliesByPackedRecurrentKernel() {
-        return true;
     }
 
     /** Fills {@link #h} for all steps from {@link #x}. */

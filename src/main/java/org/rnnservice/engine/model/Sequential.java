@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ObjIntConsumer;
+import java.util.function.ToIntFunction;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.Layer;
@@ -241,25 +243,49 @@ public final class Sequential {
 
     /** Blocks of weight-gradient work the last backward pass left, over all layers. */
     public int deferredBlocks() {
-        int n = 0;
-        for (Layer layer : layers) {
-            n += layer.deferredBlocks();
-        }
-        return n;
+        return count(Layer::deferredBlocks);
     }
 
     /** Runs deferred block {@code block} of {@link #deferredBlocks()}, counted over the layers in order. */
     public void runDeferredBlock(int block) {
-        int b = block;
+        runPiece(block, Layer::deferredBlocks, Layer::runDeferredBlock);
+    }
+
+    /** See {@link Layer#sharedPackings}: over all layers. */
+    public int sharedPackings() {
+        return count(Layer::sharedPackings);
+    }
+
+    /** Runs piece {@code piece} of {@link #sharedPackings()}, counted over the layers in order. */
+    public void packShared(int piece) {
+        runPiece(piece, Layer::sharedPackings, Layer::packShared);
+    }
+
+    /** See {@link Layer#dropSharedPackings}: for every layer. */
+    public void dropSharedPackings() {
+        layers.forEach(Layer::dropSharedPackings);
+    }
+
+    private int count(ToIntFunction<Layer> pieces) {
+        int n = 0;
         for (Layer layer : layers) {
-            int n = layer.deferredBlocks();
-            if (b < n) {
-                layer.runDeferredBlock(b);
+            n += pieces.applyAsInt(layer);
+        }
+        return n;
+    }
+
+    /** Runs piece {@code piece} of the pieces that {@code pieces} counts layer after layer. */
+    private void runPiece(int piece, ToIntFunction<Layer> pieces, ObjIntConsumer<Layer> run) {
+        int p = piece;
+        for (Layer layer : layers) {
+            int n = pieces.applyAsInt(layer);
+            if (p < n) {
+                run.accept(layer, p);
                 return;
             }
-            b -= n;
+            p -= n;
         }
-        throw new IndexOutOfBoundsException("deferred block " + block + " of " + deferredBlocks());
+        throw new IndexOutOfBoundsException("piece " + piece + " of " + count(pieces));
     }
 
     /** The last forward output, batch-major, into {@code dst}. */

@@ -245,22 +245,7 @@ public final class Trainer {
             // each part has its samples, replica and seed whichever thread runs it: the same weights, bit for bit
             Team.Body body = s -> shards.get(s).run(data, order, offsets[s], offsets[s + 1] - offsets[s], count,
                     new Random(mix(seed, epoch, 2 + batch * 64L + s)));
-            if (team == null) {
-                team = Team.of(threads);
-            }
-            // the weight gradients each part defers are shared by whichever threads are free: a thread whose vCPU
-            // ran faster takes blocks of the other part's instead of waiting for it
-            team.run(parts, body, new Team.Pieces() {
-                @Override
-                public int count(int part) {
-                    return shards.get(part).net.deferredBlocks();
-                }
-
-                @Override
-                public void run(int part, int block) {
-                    shards.get(part).net.runDeferredBlock(block);
-                }
-            });
+            runParts(parts, body);
         }
         double value = 0;
         for (int s = 0; s < parts; s++) {
@@ -274,6 +259,33 @@ public final class Trainer {
             team.run(slices, slice -> sumGradients(parts, slice, slices));
         }
         return value;
+    }
+
+    /**
+     * Runs the parts of a batch on the team. The replicas multiply by the same weights, so those are laid out once,
+     * by the team, rather than once per part; the weight gradients each part defers are shared by whichever threads
+     * are free, so a thread whose vCPU ran faster takes blocks of the other part's instead of waiting for it.
+     */
+    private void runParts(int parts, Team.Body body) {
+        if (team == null) {
+            team = Team.of(threads);
+        }
+        try {
+            team.run(model.sharedPackings(), model::packShared);
+            team.run(parts, body, new Team.Pieces() {
+                @Override
+                public int count(int part) {
+                    return shards.get(part).net.deferredBlocks();
+                }
+
+                @Override
+                public void run(int part, int block) {
+                    shards.get(part).net.runDeferredBlock(block);
+                }
+            });
+        } finally {
+            model.dropSharedPackings(); // before the optimizer changes the weights
+        }
     }
 
     /**
