@@ -9,6 +9,7 @@ import static org.rnnservice.RequestBodies.layer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,38 +21,56 @@ import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.simd.KernelsProvider;
 
 /**
- * The weight gradients a backward pass leaves as blocks (for the threads of a batch to share) are, run in any order,
- * those of a backward pass that defers nothing, bit for bit, with either kernel set.
+ * The weight gradients a backward pass leaves as blocks (for the threads of a batch to share) are, run in any order
+ * or all at once, those of a backward pass that defers nothing, bit for bit, with either kernel set.
  */
 class DeferredGradientsTest {
 
     private static final int BATCH = 5;
     private static final int STEPS = 7;
+    private static final int FEATURES = 9;
 
-    /** Two LSTMs of 320 and 288 gate columns: two blocks each, the second one narrower. */
-    private static Sequential model() {
-        return Models.build(Models.shape(null, 3), List.of(layer("LSTM", "units", 80, "return_sequences", true),
-                layer("LSTM", "units", 72), layer("Dense", "units", 1)));
+    /** A model, whether its input rows are one-hot, and how many blocks its recurrent layers leave. */
+    private record Case(String name, List<Map<String, Object>> layers, boolean oneHot, int blocks) {
     }
 
-    private static List<float[]> gradients(Sequential m, boolean defer, Kernels kernels) {
-        return gradients(m, defer, kernels, false);
+    private static final List<Case> CASES = List.of(
+            // 640 and 540 gate columns: two blocks each, the second wider than the first
+            new Case("LSTM on its joint step, GRU", List.of(layer("LSTM", "units", 160, "return_sequences", true),
+                    layer("GRU", "units", 180), layer("Dense", "units", 1)), false, 4),
+            new Case("LSTM on one-hot rows, GRU without reset_after, SimpleRNN", List.of(
+                    layer("LSTM", "units", 130, "return_sequences", true),
+                    layer("GRU", "units", 180, "reset_after", false, "return_sequences", true),
+                    layer("SimpleRNN", "units", 520), layer("Dense", "units", 1)), true, 6));
+
+    private static Sequential model(Case c) {
+        return Models.build(Models.shape(null, FEATURES), c.layers());
+    }
+
+    private static float[] input(boolean oneHot) {
+        Random rng = new Random(3);
+        float[] x = new float[BATCH * STEPS * FEATURES];
+        for (int r = 0; r < BATCH * STEPS; r++) {
+            for (int f = 0; f < FEATURES; f++) {
+                x[r * FEATURES + f] = oneHot ? 0f : rng.nextFloat() * 2 - 1;
+            }
+            if (oneHot) {
+                x[r * FEATURES + rng.nextInt(FEATURES)] = 1f;
+            }
+        }
+        return x;
     }
 
     /** The gradients of one batch; deferred blocks run in reverse order, or each on its own thread at once. */
-    private static List<float[]> gradients(Sequential m, boolean defer, Kernels kernels, boolean concurrently) {
+    private static List<float[]> gradients(Case c, boolean defer, Kernels kernels, boolean concurrently) {
+        Sequential m = model(c);
         m.useKernels(kernels);
         m.deferWeightGradients(defer);
-        Random rng = new Random(3);
-        float[] x = new float[BATCH * STEPS * 3];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextFloat() * 2 - 1;
-        }
         float[] dy = new float[BATCH];
         for (int i = 0; i < dy.length; i++) {
-            dy[i] = rng.nextFloat() - 0.5f;
+            dy[i] = 0.1f * i - 0.2f;
         }
-        m.forward(x, BATCH, STEPS, true, new Random(1));
+        m.forward(input(c.oneHot()), BATCH, STEPS, true, new Random(1));
         if (!concurrently) {
             for (Param p : m.params()) {
                 Arrays.fill(p.grad(), Float.NaN); // a block left unrun would show
@@ -59,7 +78,7 @@ class DeferredGradientsTest {
         } // else the gradients are first used by the blocks, as in a fresh replica's first batch
         m.backward(new Tensor(dy, BATCH, 0, 1));
         if (defer) {
-            assertEquals(4, m.deferredBlocks());
+            assertEquals(c.blocks(), m.deferredBlocks(), c.name());
             if (concurrently) {
                 runAtOnce(m);
             } else {
@@ -73,21 +92,6 @@ class DeferredGradientsTest {
         List<float[]> grads = new ArrayList<>();
         m.params().forEach(p -> grads.add(p.grad().clone()));
         return grads;
-    }
-
-    @Test
-    void deferredBlocksRunInReverseGiveTheGradientsOfAWholePassBitForBit() {
-        List<Kernels> sets = new ArrayList<>(List.of(KernelsProvider.scalar()));
-        KernelsProvider.vector().ifPresent(sets::add);
-        for (Kernels k : sets) {
-            List<float[]> whole = gradients(model(), false, k);
-            List<float[]> blocks = gradients(model(), true, k);
-            for (int i = 0; i < whole.size(); i++) {
-                float[] g = whole.get(i);
-                assertFalse(Float.isNaN(g[0]), k.name() + ": weight " + i + " has a gradient");
-                assertArrayEquals(g, blocks.get(i), k.name() + ": weight " + i);
-            }
-        }
     }
 
     private static void runAtOnce(Sequential m) {
@@ -118,16 +122,47 @@ class DeferredGradientsTest {
         assertNull(failure.get());
     }
 
+    private static void assertSameGradients(List<float[]> whole, List<float[]> blocks, String what) {
+        for (int i = 0; i < whole.size(); i++) {
+            float[] g = whole.get(i);
+            assertFalse(Float.isNaN(g[0]), what + ": weight " + i + " has a gradient");
+            assertArrayEquals(g, blocks.get(i), what + ": weight " + i);
+        }
+    }
+
+    @Test
+    void deferredBlocksRunInReverseGiveTheGradientsOfAWholePassBitForBit() {
+        List<Kernels> sets = new ArrayList<>(List.of(KernelsProvider.scalar()));
+        KernelsProvider.vector().ifPresent(sets::add);
+        for (Kernels k : sets) {
+            for (Case c : CASES) {
+                assertSameGradients(gradients(c, false, k, false), gradients(c, true, k, false),
+                        k.name() + ", " + c.name());
+            }
+        }
+    }
+
     @Test
     void blocksOfAFreshModelRunAtOnceOnSeveralThreadsGiveTheSameGradients() {
         // the first pass is where buffers are allocated: nothing a block uses may be allocated by the blocks
         Kernels k = KernelsProvider.get();
-        for (int attempt = 0; attempt < 40; attempt++) {
-            List<float[]> whole = gradients(model(), false, k);
-            List<float[]> blocks = gradients(model(), true, k, true);
-            for (int i = 0; i < whole.size(); i++) {
-                assertArrayEquals(whole.get(i), blocks.get(i), "attempt " + attempt + ", weight " + i);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            for (Case c : CASES) {
+                assertSameGradients(gradients(c, false, k, false), gradients(c, true, k, true),
+                        "attempt " + attempt + ", " + c.name());
             }
         }
+    }
+
+    @Test
+    void aForwardPassDropsTheBlocksOfTheLastBackwardPass() {
+        Case c = CASES.get(0);
+        Sequential m = model(c);
+        m.deferWeightGradients(true);
+        m.forward(input(false), BATCH, STEPS, true, new Random(1));
+        m.backward(new Tensor(new float[BATCH], BATCH, 0, 1));
+        assertEquals(c.blocks(), m.deferredBlocks());
+        m.forward(input(false), BATCH, STEPS, true, new Random(1));
+        assertEquals(0, m.deferredBlocks());
     }
 }

@@ -244,19 +244,34 @@ public final class Gru extends Recurrent {
                 }
             }
         }
-        kernelGradient(dxz, w);
+    }
+
+    @Override
+    protected void weightGradients(int from, int to) {
+        int u = units;
+        int w = 3 * u;
+        int cols = to - from;
+        int rows = steps * batch;
+        kernelGradient(dxz, w, from, to);
         if (resetAfter) {
-            recurrentGradient(dhz, w, w, 0, false);
+            recurrentGradient(dhz, w, cols, from, false);
             if (useBias) {
-                kernels.sumRows(steps * batch, w, dxz, 0, w, bias.grad(), 0, false);
-                kernels.sumRows(steps * batch, w, dhz, 0, w, bias.grad(), w, false);
+                kernels.sumRows(rows, cols, dxz, from, w, bias.grad(), from, false);
+                kernels.sumRows(rows, cols, dhz, from, w, bias.grad(), w + from, false);
             }
-        } else {
-            recurrentGradient(dxz, w, 2 * u, 0, false);
-            kernels.gemmTransA(u, u, steps * batch, rh, 0, u, dxz, 2 * u, w, recurrentKernel.grad(), 2 * u, w, false);
-            if (useBias) {
-                kernels.sumRows(steps * batch, w, dxz, 0, w, bias.grad(), 0, false);
-            }
+            return;
+        }
+        // z and r columns from h_{t-1}, candidate columns from r*h_{t-1}
+        int split = 2 * u;
+        if (from < split) {
+            recurrentGradient(dxz, w, Math.min(to, split) - from, from, false);
+        }
+        if (to > split) {
+            int c0 = Math.max(from, split);
+            kernels.gemmTransA(u, to - c0, rows, rh, 0, u, dxz, c0, w, recurrentKernel.grad(), c0, w, false);
+        }
+        if (useBias) {
+            kernels.sumRows(rows, cols, dxz, from, w, bias.grad(), from, false);
         }
     }
 

@@ -9,12 +9,6 @@ import java.util.Random;
  */
 public final class Lstm extends Recurrent {
 
-    /**
-     * Columns of the joint weight gradient per deferred block: a multiple of every kernel set's panel width (64
-     * columns at most), so that a block's columns are computed exactly as in the whole product.
-     */
-    private static final int GRADIENT_BLOCK = 256;
-
     /** One-hot inputs of all steps are gathered at once up to this many gate pre-activations (256 KB, in L2). */
     private static final int PROJECT_ALL_FLOATS = 1 << 16;
 
@@ -32,8 +26,6 @@ public final class Lstm extends Recurrent {
     private float[] joint;       // [b; W; U] stacked, for the joint per-step product (then laid out in packedU)
     private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
     private float[] jointGrad;   // the gradient of [b; W; U]
-    private boolean deferGradients;
-    private int deferred;        // blocks of the joint weight gradient the last backward pass left
 
     public Lstm(String name, LayerConfig c) {
         super(name, c, "tanh");
@@ -68,7 +60,6 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void runCell() {
-        deferred = 0; // the blocks of the last backward pass read buffers this pass overwrites
         if (fused()) {
             runFusedCell();
         } else {
@@ -231,21 +222,24 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
-    public void deferWeightGradients(boolean defer) {
-        deferGradients = defer;
-    }
-
-    @Override
-    public int deferredBlocks() {
-        return deferred;
-    }
-
-    @Override
-    public void runDeferredBlock(int block) {
-        if (block < 0 || block >= deferred) {
-            throw new IndexOutOfBoundsException("block " + block + " of " + deferred);
+    protected void prepareWeightGradients() {
+        if (jointSteps()) {
+            jointGrad = Buffers.atLeast(jointGrad, jointRows() * 4 * units);
         }
-        jointWeightGradient(block * GRADIENT_BLOCK, Math.min(4 * units, (block + 1) * GRADIENT_BLOCK));
+    }
+
+    @Override
+    protected void weightGradients(int from, int to) {
+        if (jointSteps()) {
+            jointWeightGradient(from, to);
+            return;
+        }
+        int w = 4 * units;
+        kernelGradient(dPre, w, from, to);
+        recurrentGradient(dPre, w, to - from, from, false);
+        if (useBias) {
+            kernels.sumRows(steps * batch, to - from, dPre, from, w, bias.grad(), from, false);
+        }
     }
 
     private void runGenericCell() {
@@ -307,7 +301,6 @@ public final class Lstm extends Recurrent {
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
-        deferred = 0;
         dPre = Buffers.atLeast(dPre, steps * batch * w);
         dhNext = Buffers.atLeast(dhNext, stepLen);
         dcNext = Buffers.atLeast(dcNext, stepLen);
@@ -355,22 +348,6 @@ public final class Lstm extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);
             }
-        }
-        if (jointSteps()) {
-            // allocated here, on one thread: the deferred blocks of one pass may run on several at once
-            jointGrad = Buffers.atLeast(jointGrad, jointRows() * w);
-            params().forEach(Param::grad);
-            if (deferGradients) {
-                deferred = (w + GRADIENT_BLOCK - 1) / GRADIENT_BLOCK;
-            } else {
-                jointWeightGradient(0, w);
-            }
-            return;
-        }
-        kernelGradient(dPre, w);
-        recurrentGradient(dPre, w, w, 0, false);
-        if (useBias) {
-            kernels.sumRows(steps * batch, w, dPre, 0, w, bias.grad(), 0, false);
         }
     }
 

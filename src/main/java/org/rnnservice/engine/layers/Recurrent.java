@@ -12,6 +12,13 @@ import org.rnnservice.engine.simd.Kernels;
  */
 abstract class Recurrent extends Layer {
 
+    /**
+     * Gate columns per deferred block of weight gradients: a multiple of every kernel set's panel width (64 at most).
+     * The last block takes the rest, so that no block is narrow enough for a kernel to take another path: a block's
+     * columns are computed exactly as in the whole product.
+     */
+    private static final int GRADIENT_BLOCK = 256;
+
     protected final int units;
     protected final Activation activation;
     protected final boolean useBias;
@@ -46,6 +53,8 @@ abstract class Recurrent extends Layer {
     private float[] ownRecurrentT;
     private float[] ownPackedUT;
     private Packings shared = new Packings();
+    private boolean deferGradients;
+    private int deferred;         // blocks of weight gradients the last backward pass left
 
     /**
      * The packed weights of a layer and its replicas, laid out once per batch by {@link #packShared} (each replica
@@ -186,6 +195,7 @@ abstract class Recurrent extends Layer {
 
     @Override
     public Tensor forward(Tensor in, boolean training, Random rng) {
+        deferred = 0; // the blocks of the last backward pass read buffers this pass overwrites
         steps = in.steps();
         batch = in.batch();
         this.training = training;
@@ -254,6 +264,7 @@ abstract class Recurrent extends Layer {
             packedUT = ownPackedUT;
         }
         runCellBackward(dh);
+        finishWeightGradients();
         if (!needInputGrad) {
             return null;
         }
@@ -270,10 +281,52 @@ abstract class Recurrent extends Layer {
         return new Tensor(dx, batch, steps, inputDim);
     }
 
+    @Override
+    public void deferWeightGradients(boolean defer) {
+        deferGradients = defer;
+    }
+
+    @Override
+    public int deferredBlocks() {
+        return deferred;
+    }
+
+    @Override
+    public void runDeferredBlock(int block) {
+        if (block < 0 || block >= deferred) {
+            throw new IndexOutOfBoundsException("block " + block + " of " + deferred);
+        }
+        int last = gates() * units;
+        weightGradients(block * GRADIENT_BLOCK, block == deferred - 1 ? last : (block + 1) * GRADIENT_BLOCK);
+    }
+
+    /** After a backward pass: its weight gradients now, or as blocks for any thread when deferring. */
+    private void finishWeightGradients() {
+        // allocated here, on one thread: the blocks of one pass may run on several at once
+        prepareWeightGradients();
+        params().forEach(Param::grad);
+        int width = gates() * units;
+        if (deferGradients) {
+            deferred = Math.max(1, width / GRADIENT_BLOCK);
+        } else {
+            weightGradients(0, width);
+        }
+    }
+
+    /** Allocates what {@link #weightGradients} writes to besides the gradients. */
+    protected void prepareWeightGradients() {
+    }
+
+    /**
+     * Gate columns {@code from..to} of every weight's gradient, from what the last backward pass kept. Safe to run
+     * for different columns on several threads at once.
+     */
+    protected abstract void weightGradients(int from, int to);
+
     /** Fills {@link #h} for all steps from {@link #x}. */
     protected abstract void runCell();
 
-    /** Back-propagates through time given the gradient of every state, filling the weight gradients. */
+    /** Back-propagates through time given the gradient of every state, keeping what {@link #weightGradients} needs. */
     protected abstract void runCellBackward(float[] dh);
 
     /** Writes the gradient of the cell input into {@code out} ({@code [T, B, I]}) after {@link #runCellBackward}. */
@@ -346,18 +399,23 @@ abstract class Recurrent extends Layer {
         }
     }
 
-    /** {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation gradients {@code dz}. */
-    protected void kernelGradient(float[] dz, int width) {
+    /**
+     * Columns {@code from..to} of {@code kernel.grad = x^T . dz} over all steps at once, for the pre-activation
+     * gradients {@code dz} of {@code width} columns.
+     */
+    protected void kernelGradient(float[] dz, int width, int from, int to) {
+        float[] g = kernel.grad();
+        int cols = to - from;
         if (hot != null) {
-            float[] g = kernel.grad();
-            java.util.Arrays.fill(g, 0f);
+            for (int r = 0; r < inputDim; r++) {
+                java.util.Arrays.fill(g, r * width + from, r * width + to, 0f);
+            }
             for (int r = 0; r < steps * batch; r++) {
-                kernels.axpy(width, 1f, dz, r * width, g, hot[r] * width);
+                kernels.axpy(cols, 1f, dz, r * width + from, g, hot[r] * width + from);
             }
             return;
         }
-        kernels.gemmTransA(inputDim, width, steps * batch, x, 0, inputDim, dz, 0, width,
-                kernel.grad(), 0, width, false);
+        kernels.gemmTransA(inputDim, cols, steps * batch, x, 0, inputDim, dz, from, width, g, from, width, false);
     }
 
     /** {@code out = dz . kernel^T}: the gradient of the cell input. */

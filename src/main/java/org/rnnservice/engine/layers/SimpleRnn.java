@@ -56,10 +56,15 @@ public final class SimpleRnn extends Recurrent {
                 kernels.gemmPacked(batch, u, u, dz, off, u, packedUT, dhNext, 0, u, false);
             }
         }
-        kernelGradient(dz, u);
-        recurrentGradient(dz, u, u, 0, false);
+    }
+
+    @Override
+    protected void weightGradients(int from, int to) {
+        int u = units;
+        kernelGradient(dz, u, from, to);
+        recurrentGradient(dz, u, to - from, from, false);
         if (useBias) {
-            kernels.sumRows(steps * batch, u, dz, 0, u, bias.grad(), 0, false);
+            kernels.sumRows(steps * batch, to - from, dz, from, u, bias.grad(), from, false);
         }
     }
 
