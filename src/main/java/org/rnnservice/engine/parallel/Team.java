@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * the same data every time stays with one core's caches), then takes any chunk still left. The caller waits for the
  * chunks, not for the helpers: a helper whose vCPU is busy elsewhere when a loop starts (the JIT compiler's threads
  * share the same two vCPUs) finds its chunk done by the caller instead of holding up the loop. Members stay with the
- * team between loops, spinning a moment, then parked.
+ * team between loops, spinning a moment, then parked. A chunk may leave {@link Pieces} of work that any thread takes
+ * once the chunk is done, so that threads which finished early share what the slower ones left.
  *
  * <p>Not thread-safe: one thread, the one that opened the team, runs its loops.
  */
