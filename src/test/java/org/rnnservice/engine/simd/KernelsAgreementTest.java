@@ -69,6 +69,30 @@ class KernelsAgreementTest {
         }
     }
 
+    @Test
+    void productsOnWeightsTooLargeForL2AreTheSameBitsAsUnpacked() {
+        assumeTrue(vector != null);
+        Random rng = new Random(21);
+        // packed B over 1 MB is read ahead while it is multiplied (to the end of B, then from its start again): the
+        // sums must be those of the product that packs B itself, bit for bit, for every kind of row block
+        for (int m : new int[] {8, 12, 13, 30, 32, 64}) {
+            for (int[] nk : new int[][] {{2048, 545}, {512, 2048}, {1000, 300}, {2048, 130}}) {
+                int n = nk[0];
+                int k = nk[1];
+                float[] a = random(m * k, rng);
+                float[] b = random(k * n, rng);
+                float[] packed = vector.packB(k, n, b, 0, n, null);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] unpacked = random(m * n, rng);
+                    float[] fromPacked = unpacked.clone();
+                    vector.gemm(m, n, k, a, 0, k, b, 0, n, unpacked, 0, n, acc);
+                    vector.gemmPacked(m, n, k, a, 0, k, packed, fromPacked, 0, n, acc);
+                    assertArrayEquals(unpacked, fromPacked, m + "x" + n + "x" + k + " accumulate " + acc);
+                }
+            }
+        }
+    }
+
     private static void compare(String form, int m, int n, int k, boolean acc, Random rng) {
         int pad = 3; // leading dimensions wider than the matrices, and offsets, as layers use them
         int lda = (form.equals("gemmTransA") ? m : k) + pad;
