@@ -75,7 +75,7 @@ final class VectorKernels implements Kernels {
             // one column panel of B at a time, copied where the micro-kernels stream it from cache
             float[] panel = scratch(PANEL, k * WIDE);
             packPanel(k, w, b, bOff + j, ldb, panel, 0);
-            panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate, false);
+            panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate);
         }
     }
 
@@ -103,7 +103,7 @@ final class VectorKernels implements Kernels {
             for (int j = 0; j < n; j += WIDE) {
                 int w = Math.min(WIDE, n - j);
                 packPanel(kc, w, b, bOff + p0 * ldb + j, ldb, panel, 0);
-                panel(m, kc, slice, 0, 1, stride, panel, 0, w, c, cOff + j, ldc, acc, false);
+                panel(m, kc, slice, 0, 1, stride, panel, 0, w, c, cOff + j, ldc, acc);
             }
         }
     }
@@ -157,7 +157,6 @@ final class VectorKernels implements Kernels {
     @Override
     public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-        boolean ahead = (long) k * n > FAR;
         int j = 0;
         if (m < 4) {
             // a row alone is bound by the latency of its FMA chains: two panels at once run twice the chains
@@ -185,22 +184,22 @@ final class VectorKernels implements Kernels {
         }
         for (; j < n; j += WIDE) {
             panel(m, k, a, aOff, lda, 1, packedB, (j / WIDE) * k * WIDE, Math.min(WIDE, n - j), c, cOff + j, ldc,
-                    accumulate, ahead);
+                    accumulate);
         }
     }
 
     /** C[:, 0..w) (+)= A . (one packed panel of {@code w} columns). */
     private static void panel(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int w,
-                              float[] c, int cOff, int ldc, boolean accumulate, boolean ahead) {
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         if (w == WIDE) {
-            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, c, cOff, ldc, accumulate, ahead);
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, c, cOff, ldc, accumulate);
         } else if (panelWidth(w) == WIDE) {
             // more than three vectors: the full kernels on the zero-padded panel, into scratch
             float[] out = scratch(TAIL, m * WIDE);
             if (accumulate) {
                 copyColumns(m, w, c, cOff, ldc, out, 0, WIDE);
             }
-            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, out, 0, WIDE, accumulate, false);
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, out, 0, WIDE, accumulate);
             copyColumns(m, w, out, 0, WIDE, c, cOff, ldc);
         } else {
             for (int v = 0; v * L < w; v++) {
@@ -252,31 +251,23 @@ final class VectorKernels implements Kernels {
 
     /**
      * One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows, {@link #KC} steps of k at a time
-     * so the slice of the panel being read stays in L1. With {@code ahead}, for B packed once and read from far
-     * caches at every call (a recurrent kernel, one step after the other): while the row blocks after the first work
-     * on a slice already in L1, they also read one float per line of the slice after it, so that its lines are on
-     * their way when the first row block gets there (Java has no prefetch instruction).
+     * so the slice of the panel being read stays in L1.
      */
     private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
-                                  float[] c, int cOff, int ldc, boolean accumulate, boolean ahead) {
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean acc = accumulate || p0 > 0;
             int ap = aOff + p0 * acs;
             int bp = bOff + p0 * WIDE;
-            int next = bp + kc * WIDE; // where the next slice starts, then the lines still to read ahead
             int i = 0;
             // a remainder of 2 rows is better as two blocks of 4 than as single rows
             int sixes = m % 6 == 2 && m >= 8 ? m - 8 : m;
             for (; i + 6 <= sixes; i += 6) {
-                int tp = ahead && i > 0 ? ahead(b, next, kc) : NO_TOUCH;
-                next += kc * LINE;
-                k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc, tp);
+                k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
             }
             for (; i + 4 <= m; i += 4) {
-                int tp = ahead && i > 0 ? ahead(b, next, kc) : NO_TOUCH;
-                next += kc * LINE;
-                k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc, tp);
+                k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
             }
             for (; i < m; i++) {
                 k1x4(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
@@ -284,34 +275,9 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /**
-     * Packed B of more floats than this (1 MB, half of this CPU's L2) is read ahead: it comes from L3 at every call.
-     * Smaller ones stay in L2 from one step to the next, and reading them ahead only costs (GRU(128): -3%).
-     */
-    private static final long FAR = 1 << 18;
-    /** Floats in a cache line: the stride of the reads ahead. */
-    private static final int LINE = 16;
-    private static final int NO_TOUCH = -1;
-
-    /**
-     * Where a kernel of {@code kc} steps reads ahead from: {@code next}, or the start of B (what the next call reads
-     * first) when B ends before, or nowhere when B is too short.
-     */
-    private static int ahead(float[] b, int next, int kc) {
-        int span = (kc - 1) * LINE;
-        if (next + span < b.length) {
-            return next;
-        }
-        return span < b.length ? 0 : NO_TOUCH;
-    }
-
-    /**
-     * 6 rows by 4 vectors of C: 24 accumulators, 4 loads of B and 6 broadcasts of A per step of k; and, unless
-     * {@code tp} is {@link #NO_TOUCH}, one float per line of B from {@code tp} on, summed and returned only so that
-     * the compiler keeps those reads ahead.
-     */
-    private static float k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
-                             float[] c, int c0, int ldc, boolean acc, int tp) {
+    /** 6 rows by 4 vectors of C: 24 accumulators, 4 loads of B and 6 broadcasts of A per step of k. */
+    private static void k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc) {
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23;
         FloatVector x30, x31, x32, x33, x40, x41, x42, x43, x50, x51, x52, x53;
         if (acc) {
@@ -336,12 +302,7 @@ final class VectorKernels implements Kernels {
             x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = x20 = x21 = x22 = x23 = FloatVector.zero(S);
             x30 = x31 = x32 = x33 = x40 = x41 = x42 = x43 = x50 = x51 = x52 = x53 = FloatVector.zero(S);
         }
-        float touched = 0;
-        boolean touch = tp != NO_TOUCH;
         for (int p = 0; p < k; p++) {
-            if (touch) {
-                touched += b[tp + p * LINE];
-            }
             int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
             FloatVector y0 = FloatVector.fromArray(S, b, bp);
             FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
@@ -372,12 +333,11 @@ final class VectorKernels implements Kernels {
         x40.intoArray(c, r); x41.intoArray(c, r + L); x42.intoArray(c, r + 2 * L); x43.intoArray(c, r + 3 * L);
         r += ldc;
         x50.intoArray(c, r); x51.intoArray(c, r + L); x52.intoArray(c, r + 2 * L); x53.intoArray(c, r + 3 * L);
-        return touched;
     }
 
-    /** 4 rows by 4 vectors of C, reading ahead as {@link #k6x4} does. */
-    private static float k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
-                             float[] c, int c0, int ldc, boolean acc, int tp) {
+    /** 4 rows by 4 vectors of C. */
+    private static void k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc) {
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
         if (acc) {
             x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
@@ -395,12 +355,7 @@ final class VectorKernels implements Kernels {
             x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = FloatVector.zero(S);
             x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
         }
-        float touched = 0;
-        boolean touch = tp != NO_TOUCH;
         for (int p = 0; p < k; p++) {
-            if (touch) {
-                touched += b[tp + p * LINE];
-            }
             int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
             FloatVector y0 = FloatVector.fromArray(S, b, bp);
             FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
@@ -423,7 +378,6 @@ final class VectorKernels implements Kernels {
         x20.intoArray(c, r); x21.intoArray(c, r + L); x22.intoArray(c, r + 2 * L); x23.intoArray(c, r + 3 * L);
         r += ldc;
         x30.intoArray(c, r); x31.intoArray(c, r + L); x32.intoArray(c, r + 2 * L); x33.intoArray(c, r + 3 * L);
-        return touched;
     }
 
     /** One row by 4 vectors of C. */
