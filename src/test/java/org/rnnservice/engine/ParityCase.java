@@ -15,14 +15,14 @@ import org.rnnservice.engine.train.Samples;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One reference case of {@code shared/parity} (format in its README), read without assuming its sizes. */
+/** One reference case of {@code src/test/resources/parity} (format in its README), read without assuming its sizes. */
 record ParityCase(String name, JsonNode json) {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    /** Every {@code *.json} in the folder named by {@code parity.dir} (default {@code ../shared/parity}). */
+    /** Every {@code *.json} in the folder named by {@code parity.dir} (default {@code src/test/resources/parity}). */
     static List<ParityCase> all() throws IOException {
-        Path dir = Path.of(System.getProperty("parity.dir", "../shared/parity"));
+        Path dir = Path.of(System.getProperty("parity.dir", "src/test/resources/parity"));
         try (Stream<Path> files = Files.list(dir)) {
             List<ParityCase> cases = new ArrayList<>();
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {

@@ -18,8 +18,8 @@ import org.rnnservice.engine.train.Trainer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks the engine against every reference case in {@code -Dparity.dir} (default {@code ../shared/parity}): outputs,
- * each layer's output, loss, every gradient, and the weights after one SGD and one Adam step (Keras' form), within
+ * Checks the engine against every reference case in {@code -Dparity.dir} (default {@code src/test/resources/parity}):
+ * outputs, each layer's output, loss, every gradient, and the weights after one SGD and one Adam step (Keras' form), within
  * rtol 1e-4 / atol 1e-5, on the scalar kernels and on the Vector API kernels when present.
  */
 class ParityTest {
