@@ -12,7 +12,7 @@ import org.rnnservice.engine.train.TokenWindows;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One training workload of a workloads file (the format of {@code shared/bench/workloads.json}): its model, and its
+ * One training workload of a workloads file (the format of {@code bench/workloads.json}): its model, and its
  * data generated from the file's formulas, so every implementation trains on the same numbers.
  */
 record Workload(String id, List<Map<String, Object>> layers, int seqLen, int features, int n, int batchSize,

@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the training and prediction workloads of a workloads file in this process and writes the same JSON as the
- * peer harness ({@code shared/bench/djl}), for {@code compare.py}:
- * {@code scripts/bench WORKLOADS.json OUT.json [workload-id ...]}.
+ * peer harness ({@code bench/djl}), for {@code bench/compare.py}. Test code, not part of the service's jar; {@code bench/run}
+ * starts it: {@code WorkloadRunner WORKLOADS.json OUT.json [workload-id ...]}.
  */
 public final class WorkloadRunner {
 
@@ -32,7 +32,7 @@ public final class WorkloadRunner {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: scripts/bench WORKLOADS.json OUT.json [workload-id ...]");
+            System.err.println("usage: WorkloadRunner WORKLOADS.json OUT.json [workload-id ...]");
             System.exit(2);
         }
         JsonNode file = JSON.readTree(Path.of(args[0]).toFile());
