@@ -1,6 +1,7 @@
 package org.rnnservice;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -35,6 +36,40 @@ class ArchitectureTest {
     void onlyTheSimdPackageTouchesTheVectorApi() {
         noClasses().that().resideOutsideOfPackage("org.rnnservice.engine.simd..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void enginePackagesHaveNoCycles() {
+        slices().matching("org.rnnservice.engine.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("org.rnnservice.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    /**
+     * Services refuse requests with the domain's {@code ServiceException}; only the web layer and the controllers
+     * speak HTTP statuses, and the mapping from one to the other lives in {@code ProblemHandler}.
+     */
+    @Test
+    void onlyTheWebLayerSpeaksHttpStatuses() {
+        noClasses().that().resideOutsideOfPackage("org.rnnservice.web..")
+                .and().areNotAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatus")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatusCode")
+                .orShould().dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.web.server.ResponseStatusException")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.web.ErrorResponseException")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.ProblemDetail")
+                .check(CLASSES);
+    }
+
+    @Test
+    void servicesThrowNoWebExceptions() {
+        noClasses().that().areAnnotatedWith(org.springframework.stereotype.Service.class)
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.http..")
                 .check(CLASSES);
     }
 }

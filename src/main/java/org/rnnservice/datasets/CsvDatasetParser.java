@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
@@ -24,10 +24,10 @@ final class CsvDatasetParser {
 
     ParsedData parse(InputStream body, Options o) throws IOException {
         if (o.seqLen() < 1) {
-            throw ApiException.badRequest("seq_len", "seq_len must be a positive integer: the window length");
+            throw ServiceException.badRequest("seq_len", "seq_len must be a positive integer: the window length");
         }
         if (o.horizon() < 1) {
-            throw ApiException.badRequest("horizon", "horizon must be at least 1 (1 = the next row)");
+            throw ServiceException.badRequest("horizon", "horizon must be at least 1 (1 = the next row)");
         }
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(body)) {
@@ -38,10 +38,10 @@ final class CsvDatasetParser {
                 }
             }
         } catch (tools.jackson.core.JacksonException e) {
-            throw ApiException.badRequest("body", "unreadable CSV: " + e.getOriginalMessage());
+            throw ServiceException.badRequest("body", "unreadable CSV: " + e.getOriginalMessage());
         }
         if (rows.isEmpty()) {
-            throw ApiException.badRequest("body", "the CSV is empty");
+            throw ServiceException.badRequest("body", "the CSV is empty");
         }
         boolean header = o.header() != null ? o.header() : !numeric(rows.get(0));
         String[] names = header ? rows.remove(0) : null;
@@ -60,7 +60,7 @@ final class CsvDatasetParser {
         for (int r = 0; r < n; r++) {
             String[] row = rows.get(r);
             if (row.length != columns) {
-                throw ApiException.badRequest("body", "CSV row " + (r + 1 + (header ? 1 : 0)) + " has " + row.length
+                throw ServiceException.badRequest("body", "CSV row " + (r + 1 + (header ? 1 : 0)) + " has " + row.length
                         + " columns, expected " + columns);
             }
             values[r] = new float[columns];
@@ -71,7 +71,7 @@ final class CsvDatasetParser {
         }
         int samples = n - o.seqLen() - o.horizon() + 1;
         if (samples < 1) {
-            throw ApiException.unprocessable("seq_len", "the CSV has " + n + " data rows: too few for windows of "
+            throw ServiceException.unprocessable("seq_len", "the CSV has " + n + " data rows: too few for windows of "
                     + o.seqLen() + " rows and a horizon of " + o.horizon());
         }
         int f = featureCols.size();
@@ -125,7 +125,7 @@ final class CsvDatasetParser {
         } catch (NumberFormatException ignored) {
             // not an index either
         }
-        throw ApiException.badRequest(param, param + " '" + ref + "' is neither a column name"
+        throw ServiceException.badRequest(param, param + " '" + ref + "' is neither a column name"
                 + (names != null ? " of " + java.util.Arrays.toString(names) : "") + " nor an index below " + columns);
     }
 
@@ -138,7 +138,7 @@ final class CsvDatasetParser {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiException.badRequest("body", "CSV line " + line + ", column " + col + ": '" + cell
+        throw ServiceException.badRequest("body", "CSV line " + line + ", column " + col + ": '" + cell
                 + "' is not a finite number");
     }
 }

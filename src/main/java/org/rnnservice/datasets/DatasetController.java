@@ -11,7 +11,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -79,7 +79,7 @@ public class DatasetController {
         }
         if (contentType.isCompatibleWith(TEXT_CSV)) {
             if (seqLen == null) {
-                throw ApiException.badRequest("seq_len", "seq_len is required for a CSV: the window length in rows");
+                throw ServiceException.badRequest("seq_len", "seq_len is required for a CSV: the window length in rows");
             }
             ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header));
             return created(service.create(name, data, in.count()));

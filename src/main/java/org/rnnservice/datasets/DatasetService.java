@@ -12,7 +12,7 @@ import org.rnnservice.engine.train.TokenWindows;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
 import org.rnnservice.storage.UsageTracker;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -56,7 +56,7 @@ public class DatasetService {
 
     public DatasetRecord get(String id) throws IOException {
         return store.get(Store.Collection.DATASETS, id, DatasetRecord.class)
-                .orElseThrow(() -> ApiException.notFound("dataset", id));
+                .orElseThrow(() -> ServiceException.notFound("dataset", id));
     }
 
     public boolean exists(String id) {
@@ -76,7 +76,7 @@ public class DatasetService {
     void delete(String id) throws IOException {
         get(id);
         if (!usage.deleteIfUnused(Store.Collection.DATASETS, id, () -> store.delete(Store.Collection.DATASETS, id))) {
-            throw ApiException.conflict("dataset " + id + " is used by a queued or running job; cancel it first");
+            throw ServiceException.conflict("dataset " + id + " is used by a queued or running job; cancel it first");
         }
         LOG.info("Dataset {} deleted", id);
     }

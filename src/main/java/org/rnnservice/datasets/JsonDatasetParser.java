@@ -2,7 +2,7 @@ package org.rnnservice.datasets;
 
 import java.io.InputStream;
 import java.util.List;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -30,7 +30,7 @@ final class JsonDatasetParser {
         NestedArrayReader y = null;
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("body", "the body must be a JSON object with x and y");
+                throw ServiceException.badRequest("body", "the body must be a JSON object with x and y");
             }
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();
@@ -38,34 +38,34 @@ final class JsonDatasetParser {
                 switch (field) {
                     case "name" -> {
                         if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-                            throw ApiException.badRequest("name", "name must be a string");
+                            throw ServiceException.badRequest("name", "name must be a string");
                         }
                         name = p.getValueAsString();
                     }
                     case "x" -> x = NestedArrayReader.read(p, "x");
                     case "y" -> y = NestedArrayReader.read(p, "y");
-                    default -> throw ApiException.badRequest(field, "unknown field '" + field
+                    default -> throw ServiceException.badRequest(field, "unknown field '" + field
                             + "'; a JSON dataset has name, x and y");
                 }
             }
         }
         if (x == null) {
-            throw ApiException.badRequest("x", "x is required: [samples][timesteps][features]");
+            throw ServiceException.badRequest("x", "x is required: [samples][timesteps][features]");
         }
         if (y == null) {
-            throw ApiException.badRequest("y", "y is required: one target per sample");
+            throw ServiceException.badRequest("y", "y is required: one target per sample");
         }
         List<Integer> xs = x.shape();
         if (xs.size() != 3) {
-            throw ApiException.badRequest("x", "x must have 3 dimensions [samples][timesteps][features], got "
+            throw ServiceException.badRequest("x", "x must have 3 dimensions [samples][timesteps][features], got "
                     + xs.size() + " " + xs);
         }
         List<Integer> ys = y.shape();
         if (!ys.get(0).equals(xs.get(0))) {
-            throw ApiException.badRequest("y", "y has " + ys.get(0) + " samples but x has " + xs.get(0));
+            throw ServiceException.badRequest("y", "y has " + ys.get(0) + " samples but x has " + xs.get(0));
         }
         if (ys.size() == 3 && !ys.get(1).equals(xs.get(1))) {
-            throw ApiException.badRequest("y", "a 3-D y must have x's " + xs.get(1) + " time steps, got "
+            throw ServiceException.badRequest("y", "a 3-D y must have x's " + xs.get(1) + " time steps, got "
                     + ys.get(1));
         }
         return new Result(name, new ParsedData("sequences", x.values(), xs, y.values(), ys, y.integers(),

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.rnnservice.engine.train.TokenWindows;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 
 /**
  * A text for a next-character model: the vocabulary is its distinct characters in code-point order, the text is kept
@@ -17,10 +17,10 @@ final class TextDatasetParser {
 
     ParsedData parse(String text, int seqLen, int step) {
         if (seqLen < 1) {
-            throw ApiException.badRequest("seq_len", "seq_len must be a positive integer");
+            throw ServiceException.badRequest("seq_len", "seq_len must be a positive integer");
         }
         if (step < 1) {
-            throw ApiException.badRequest("step", "step must be a positive integer");
+            throw ServiceException.badRequest("step", "step must be a positive integer");
         }
         int[] codePoints = text.codePoints().toArray();
         TreeSet<Integer> distinct = new TreeSet<>();
@@ -28,7 +28,7 @@ final class TextDatasetParser {
             distinct.add(cp);
         }
         if (distinct.size() > MAX_VOCAB) {
-            throw ApiException.unprocessable("body", "the text has " + distinct.size()
+            throw ServiceException.unprocessable("body", "the text has " + distinct.size()
                     + " distinct characters; at most " + MAX_VOCAB + " are supported");
         }
         List<String> vocab = new ArrayList<>();
@@ -43,7 +43,7 @@ final class TextDatasetParser {
         }
         int samples = new TokenWindows(tokens, Math.max(vocab.size(), 1), seqLen, step, true).count();
         if (samples < 1) {
-            throw ApiException.unprocessable("seq_len", "the text has " + tokens.length
+            throw ServiceException.unprocessable("seq_len", "the text has " + tokens.length
                     + " characters: too few for one window of " + seqLen + " plus the character to predict");
         }
         String windowing = "x[i] = characters i*" + step + " .. i*" + step + "+" + (seqLen - 1)

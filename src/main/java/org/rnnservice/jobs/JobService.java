@@ -31,11 +31,10 @@ import org.rnnservice.models.ModelRecord;
 import org.rnnservice.models.ModelService;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.UsageTracker;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -116,7 +115,7 @@ public class JobService implements SmartLifecycle {
 
     JobRecord submit(JobRequest request) throws IOException {
         if (!accepting) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the service is shutting down", List.of(), 5L);
+            throw ServiceException.unavailable("the service is shutting down", 5);
         }
         ModelRecord model = models.record(request.modelId());
         DatasetRecord ds = datasets.get(request.datasetId());
@@ -131,12 +130,12 @@ public class JobService implements SmartLifecycle {
             List<String> keys = new Trainer(architecture, architecture.spec().compile())
                     .logKeys(options.validationSplit() > 0);
             if (!keys.contains(options.earlyStopping().monitor())) {
-                throw ApiException.badRequest("early_stopping.monitor", "early_stopping.monitor '"
+                throw ServiceException.badRequest("early_stopping.monitor", "early_stopping.monitor '"
                         + options.earlyStopping().monitor() + "' is not logged by this job; it logs " + keys);
             }
         }
         if (executor.getQueue().size() >= properties.queueCapacity()) {
-            throw ApiException.busy("the training queue is full (" + properties.queueCapacity()
+            throw ServiceException.busy("the training queue is full (" + properties.queueCapacity()
                     + " jobs waiting); retry later", 30);
         }
         Instant now = Instant.now();
@@ -145,7 +144,7 @@ public class JobService implements SmartLifecycle {
                 request.earlyStopping(), request.seed() == null ? now.toEpochMilli() : request.seed(), now, null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null);
         if (!hold(record)) {
-            throw ApiException.conflict("the model or dataset was deleted while the job was being submitted");
+            throw ServiceException.conflict("the model or dataset was deleted while the job was being submitted");
         }
         try {
             store.put(Store.Collection.JOBS, record.id(), record);
@@ -165,7 +164,7 @@ public class JobService implements SmartLifecycle {
         if (options.validationSplit() > 0) {
             int train = (int) Math.floor(ds.samples() * (1.0 - options.validationSplit()));
             if (train == 0 || train == ds.samples()) {
-                throw ApiException.unprocessable("validation_split", "validation_split " + options.validationSplit()
+                throw ServiceException.unprocessable("validation_split", "validation_split " + options.validationSplit()
                         + " of " + ds.samples() + " samples leaves " + (train == 0 ? "nothing to train on"
                         : "no validation samples"));
             }
@@ -182,7 +181,7 @@ public class JobService implements SmartLifecycle {
                         es.restoreBestWeights() != null && es.restoreBestWeights(),
                         es.startFromEpoch() == null ? 0 : es.startFromEpoch(), es.baseline());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("early_stopping", "early_stopping: " + e.getMessage());
+                throw ServiceException.badRequest("early_stopping", "early_stopping: " + e.getMessage());
             }
         }
         return new FitOptions(epochs, batchSize, shuffle, split, seed, config);
@@ -211,7 +210,7 @@ public class JobService implements SmartLifecycle {
     JobRecord get(String id) {
         TrainingJob job = jobs.get(id);
         if (job == null) {
-            throw ApiException.notFound("job", id);
+            throw ServiceException.notFound("job", id);
         }
         return job.record();
     }
@@ -233,12 +232,12 @@ public class JobService implements SmartLifecycle {
     JobRecord cancel(String id) throws IOException {
         TrainingJob job = jobs.get(id);
         if (job == null) {
-            throw ApiException.notFound("job", id);
+            throw ServiceException.notFound("job", id);
         }
         synchronized (job) {
             JobState state = job.record().state();
             if (state.isFinal()) {
-                throw ApiException.conflict("job " + id + " already ended " + state);
+                throw ServiceException.conflict("job " + id + " already ended " + state);
             }
             job.requestCancel();
             if (state == JobState.QUEUED && executor.remove(job)) {
@@ -291,7 +290,7 @@ public class JobService implements SmartLifecycle {
             }
         } catch (TrainingDivergedException | JobFailure e) {
             finishQuietly(job, JobState.FAILED, e.getMessage());
-        } catch (ApiException e) {
+        } catch (ServiceException e) {
             finishQuietly(job, JobState.FAILED, e.getMessage());
         } catch (Exception e) {
             LOG.error("Job {} failed unexpectedly", r.id(), e);
@@ -449,7 +448,7 @@ public class JobService implements SmartLifecycle {
         try {
             return models.record(r.modelId()).versions().stream().filter(v -> r.id().equals(v.jobId()))
                     .map(ModelRecord.VersionInfo::version).findFirst().orElse(null);
-        } catch (IOException | ApiException e) {
+        } catch (IOException | ServiceException e) {
             return null;
         }
     }

@@ -5,7 +5,7 @@ import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.Loss;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 
 /** Whether a dataset fits a model: input features and length, outputs, and labels for sparse losses. 422 if not. */
 public final class DatasetFit {
@@ -19,24 +19,24 @@ public final class DatasetFit {
         boolean embedding = model.layers().get(0) instanceof Embedding;
         String field = "dataset_id";
         if (ds.isText() && !embedding && in.features() != ds.vocab().size()) {
-            throw ApiException.unprocessable(field, "the text dataset has a vocabulary of " + ds.vocab().size()
+            throw ServiceException.unprocessable(field, "the text dataset has a vocabulary of " + ds.vocab().size()
                     + " characters, fed one-hot; the model's input_shape takes " + in.features()
                     + " features (use input_shape [null, " + ds.vocab().size() + "] or an Embedding)");
         }
         if (!ds.isText() && embedding && ds.features() != 1) {
-            throw ApiException.unprocessable(field, "an Embedding model takes one token id per time step; the dataset"
+            throw ServiceException.unprocessable(field, "an Embedding model takes one token id per time step; the dataset"
                     + " has " + ds.features() + " features");
         }
         if (!ds.isText() && !embedding && in.features() != ds.features()) {
-            throw ApiException.unprocessable(field, "the dataset has " + ds.features()
+            throw ServiceException.unprocessable(field, "the dataset has " + ds.features()
                     + " features per time step; the model's input_shape takes " + in.features());
         }
         if (!in.sequence() && ds.steps() != 1) {
-            throw ApiException.unprocessable(field, "the model takes flat vectors but the dataset has " + ds.steps()
+            throw ServiceException.unprocessable(field, "the model takes flat vectors but the dataset has " + ds.steps()
                     + " time steps");
         }
         if (in.steps() != null && in.steps() != ds.steps()) {
-            throw ApiException.unprocessable(field, "the dataset has " + ds.steps()
+            throw ServiceException.unprocessable(field, "the dataset has " + ds.steps()
                     + " time steps; the model's input_shape takes exactly " + in.steps());
         }
         Loss loss = Loss.of(model.spec().compile().loss());
@@ -44,16 +44,16 @@ public final class DatasetFit {
         int rowsPerSample = out.sequence() ? ds.steps() : 1;
         int expected = rowsPerSample * loss.targetWidth(out.features());
         if (ds.targetSize() != expected) {
-            throw ApiException.unprocessable(field, "the dataset has " + ds.targetSize() + " target values per sample "
+            throw ServiceException.unprocessable(field, "the dataset has " + ds.targetSize() + " target values per sample "
                     + "(y shape " + ds.yShape() + "); the model's output " + out.toKeras() + " with "
                     + loss.kerasName() + " needs " + expected);
         }
         if (loss.sparse()) {
             if (!ds.integerTargets()) {
-                throw ApiException.unprocessable(field, loss.kerasName() + " needs integer class labels as targets");
+                throw ServiceException.unprocessable(field, loss.kerasName() + " needs integer class labels as targets");
             }
             if (ds.isText() && ds.vocab().size() != out.features()) {
-                throw ApiException.unprocessable(field, "the text has " + ds.vocab().size()
+                throw ServiceException.unprocessable(field, "the text has " + ds.vocab().size()
                         + " characters to predict; the model's last layer has " + out.features() + " units");
             }
         }

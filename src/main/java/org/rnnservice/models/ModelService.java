@@ -20,6 +20,7 @@ import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.ModelDefinitions;
+import org.rnnservice.engine.train.Compilation;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.simd.Kernels;
@@ -28,7 +29,7 @@ import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
 import org.rnnservice.storage.UsageTracker;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -85,11 +86,11 @@ public class ModelService {
     public ModelView create(Map<String, Object> body) throws IOException {
         ModelSpec spec = ModelDefinitions.parse(body, SEEDS.nextLong() & Long.MAX_VALUE);
         Sequential model = Sequential.build(spec, properties.maxParams());
-        ModelDefinitions.validateCompile(model);
+        Compilation.validateCompile(model);
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
-        ModelRecord record = new ModelRecord(id, model.name(), now, 0, ModelDefinitions.normalized(model),
+        ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
                 ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null);
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         store.put(Store.Collection.MODELS, id, record);
@@ -112,7 +113,7 @@ public class ModelService {
 
     public ModelRecord record(String id) throws IOException {
         return store.get(Store.Collection.MODELS, id, ModelRecord.class)
-                .orElseThrow(() -> ApiException.notFound("model", id));
+                .orElseThrow(() -> ServiceException.notFound("model", id));
     }
 
     public boolean exists(String id) {
@@ -130,7 +131,7 @@ public class ModelService {
             return byId.get();
         }
         return list().stream().filter(m -> m.name().equals(idOrName)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("model", idOrName));
+                .orElseThrow(() -> ServiceException.notFound("model", idOrName));
     }
 
     List<ModelRecord> list() throws IOException {
@@ -152,7 +153,7 @@ public class ModelService {
     /** The model with the weights of {@code version}, shared and cached: callers synchronize on it. */
     Sequential load(ModelRecord record, int version) throws IOException {
         if (record.versions().stream().noneMatch(v -> v.version() == version)) {
-            throw ApiException.notFound("weight version", record.id() + " v" + version
+            throw ServiceException.notFound("weight version", record.id() + " v" + version
                     + " (kept: " + record.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
         }
         Sequential cached = loaded.get(key(record.id(), version));
@@ -227,7 +228,7 @@ public class ModelService {
             }
         });
         if (!deleted) {
-            throw ApiException.conflict("model " + id + " is being trained by a queued or running job; cancel it"
+            throw ServiceException.conflict("model " + id + " is being trained by a queued or running job; cancel it"
                     + " first");
         }
         locks.remove(id); // a later request for the id finds no model, so no lock is needed for it again
@@ -347,18 +348,18 @@ public class ModelService {
     String generate(String id, String prompt, int length, double temperature, long seed) throws IOException {
         ModelRecord record = record(id);
         if (record.vocab() == null) {
-            throw ApiException.conflict("model " + id + " has not been trained on a text dataset, so it has no"
+            throw ServiceException.conflict("model " + id + " has not been trained on a text dataset, so it has no"
                     + " vocabulary to generate from");
         }
         Sequential model = load(record, record.version());
         TextCodec codec = codec(record, model);
         if (model.outputShape().sequence() || model.outputShape().features() != codec.size()) {
-            throw ApiException.unprocessable("model", "generation needs a model whose last layer gives one"
+            throw ServiceException.unprocessable("model", "generation needs a model whose last layer gives one"
                     + " probability per character (" + codec.size() + " units, no return_sequences)");
         }
         int[] start = codec.tokens(prompt, "prompt");
         if (start.length == 0) {
-            throw ApiException.badRequest("prompt", "prompt must not be empty");
+            throw ServiceException.badRequest("prompt", "prompt must not be empty");
         }
         int window = model.inputShape().steps() != null ? model.inputShape().steps()
                 : record.seqLen() != null ? record.seqLen() : start.length;
@@ -369,7 +370,7 @@ public class ModelService {
             for (int n = start.length; n < tokens.length; n++) {
                 int from = Math.max(0, n - window);
                 if (model.inputShape().steps() != null && n - from < window) {
-                    throw ApiException.unprocessable("prompt", "this model reads exactly " + window
+                    throw ServiceException.unprocessable("prompt", "this model reads exactly " + window
                             + " characters; give a prompt at least that long");
                 }
                 float[] probs = model.predict(codec.encode(tokens, from, n), 1, n - from, 1);

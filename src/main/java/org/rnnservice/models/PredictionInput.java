@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnservice.engine.layers.LayerShape;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -26,7 +26,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
     static PredictionInput read(InputStream body, JsonMapper mapper, LayerShape input, TextCodec codec) {
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("body", "the body must be an object with \"instances\" or \"inputs\"");
+                throw ServiceException.badRequest("body", "the body must be an object with \"instances\" or \"inputs\"");
             }
             PredictionInput result = null;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -34,7 +34,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
                 p.nextToken();
                 if (field.equals("instances") || field.equals("inputs")) {
                     if (result != null) {
-                        throw ApiException.badRequest(field, "give either instances or inputs, not both");
+                        throw ServiceException.badRequest(field, "give either instances or inputs, not both");
                     }
                     result = readList(p, field, input, codec, field.equals("inputs"));
                 } else {
@@ -42,7 +42,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
                 }
             }
             if (result == null) {
-                throw ApiException.badRequest("instances", "instances is required: a list of [timesteps][features]"
+                throw ServiceException.badRequest("instances", "instances is required: a list of [timesteps][features]"
                         + " arrays");
             }
             return result;
@@ -52,7 +52,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
     private static PredictionInput readList(JsonParser p, String field, LayerShape input, TextCodec codec,
                                             boolean columnar) {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw ApiException.badRequest(field, field + " must be a list");
+            throw ServiceException.badRequest(field, field + " must be a list");
         }
         List<float[]> values = new ArrayList<>();
         List<Integer> steps = new ArrayList<>();
@@ -60,11 +60,11 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             String path = field + "[" + values.size() + "]";
             if (values.size() >= MAX_INSTANCES) {
-                throw ApiException.tooLarge("at most " + MAX_INSTANCES + " instances per request");
+                throw ServiceException.tooLarge("at most " + MAX_INSTANCES + " instances per request");
             }
             if (t == JsonToken.VALUE_STRING) {
                 if (codec == null) {
-                    throw ApiException.unprocessable(path, path + " is a string, but this model was not trained on"
+                    throw ServiceException.unprocessable(path, path + " is a string, but this model was not trained on"
                             + " text");
                 }
                 float[] v = codec.encode(p.getString(), path);
@@ -77,7 +77,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
             values.add(a.values());
         }
         if (values.isEmpty()) {
-            throw ApiException.badRequest(field, field + " is empty");
+            throw ServiceException.badRequest(field, field + " is empty");
         }
         return new PredictionInput(values, steps, columnar);
     }
@@ -87,19 +87,19 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
         List<Integer> s = a.shape();
         if (!input.sequence()) {
             if (s.size() != 1 || s.get(0) != input.features()) {
-                throw ApiException.unprocessable(path, path + " has shape " + s + "; the model takes ["
+                throw ServiceException.unprocessable(path, path + " has shape " + s + "; the model takes ["
                         + input.features() + "]");
             }
             return 0;
         }
         boolean ids = input.features() == 1 && s.size() == 1; // token ids for an Embedding model: [timesteps]
         if (!ids && (s.size() != 2 || s.get(1) != input.features())) {
-            throw ApiException.unprocessable(path, path + " has shape " + s + "; the model takes [timesteps]["
+            throw ServiceException.unprocessable(path, path + " has shape " + s + "; the model takes [timesteps]["
                     + input.features() + "]");
         }
         int steps = s.get(0);
         if (input.steps() != null && steps != input.steps()) {
-            throw ApiException.unprocessable(path, path + " has " + steps + " time steps; the model takes exactly "
+            throw ServiceException.unprocessable(path, path + " has " + steps + " time steps; the model takes exactly "
                     + input.steps());
         }
         return steps;

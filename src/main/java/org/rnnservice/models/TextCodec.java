@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 
 /**
  * Characters to model inputs and back, for a model trained on a text dataset: one-hot rows over the vocabulary, or
@@ -46,7 +46,7 @@ final class TextCodec {
             }
         }
         if (!unknown.isEmpty()) {
-            throw ApiException.unprocessable(field, field + " has characters outside the model's vocabulary: "
+            throw ServiceException.unprocessable(field, field + " has characters outside the model's vocabulary: "
                     + unknown);
         }
         return out;
@@ -56,7 +56,7 @@ final class TextCodec {
     float[] encode(String text, String field) {
         int[] tokens = tokens(text, field);
         if (tokens.length == 0) {
-            throw ApiException.badRequest(field, field + " is empty");
+            throw ServiceException.badRequest(field, field + " is empty");
         }
         return encode(tokens, 0, tokens.length);
     }

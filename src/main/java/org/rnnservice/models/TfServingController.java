@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
+import org.rnnservice.web.ProblemHandler;
 import org.rnnservice.web.PayloadTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +75,9 @@ public class TfServingController {
         return Map.of("model_version_status", versions);
     }
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Map<String, String>> apiError(ApiException e) {
-        return error(e.status(), e.getMessage());
+    @ExceptionHandler(ServiceException.class)
+    ResponseEntity<Map<String, String>> apiError(ServiceException e) {
+        return error(ProblemHandler.status(e.kind()), e.getMessage());
     }
 
     @ExceptionHandler({HttpMessageNotReadableException.class, JacksonException.class})

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnservice.engine.layers.Param;
-import org.rnnservice.web.ApiException;
+import org.rnnservice.errors.ServiceException;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -49,7 +49,7 @@ record WeightsDocument(int modelVersion, List<Weight> weights) {
         List<float[]> values = new ArrayList<>();
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("body", "the body must be an object with a weights list");
+                throw ServiceException.badRequest("body", "the body must be an object with a weights list");
             }
             boolean found = false;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -61,18 +61,18 @@ record WeightsDocument(int modelVersion, List<Weight> weights) {
                 }
                 found = true;
                 if (p.currentToken() != JsonToken.START_ARRAY) {
-                    throw ApiException.badRequest("weights", "weights must be a list");
+                    throw ServiceException.badRequest("weights", "weights must be a list");
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     int i = values.size();
                     if (i >= params.size()) {
-                        throw ApiException.unprocessable("weights", "the model has " + params.size() + " weights");
+                        throw ServiceException.unprocessable("weights", "the model has " + params.size() + " weights");
                     }
                     values.add(readWeight(p, params.get(i), "weights[" + i + "]"));
                 }
             }
             if (!found || values.size() != params.size()) {
-                throw ApiException.unprocessable("weights", "the model has " + params.size() + " weights ("
+                throw ServiceException.unprocessable("weights", "the model has " + params.size() + " weights ("
                         + params.stream().map(Param::name).toList() + "), got " + values.size());
             }
         }
@@ -92,11 +92,11 @@ record WeightsDocument(int modelVersion, List<Weight> weights) {
             }
         }
         if (name != null && !name.equals(param.name())) {
-            throw ApiException.unprocessable(path + ".name", path + " is '" + name + "', expected '" + param.name()
+            throw ServiceException.unprocessable(path + ".name", path + " is '" + name + "', expected '" + param.name()
                     + "' (Keras get_weights() order)");
         }
         if (v == null || v.length != param.size()) {
-            throw ApiException.unprocessable(path + ".values", param.name() + " needs " + param.size()
+            throw ServiceException.unprocessable(path + ".values", param.name() + " needs " + param.size()
                     + " values for shape " + java.util.Arrays.toString(param.shape()) + ", got "
                     + (v == null ? 0 : v.length));
         }

@@ -2,6 +2,7 @@ package org.rnnservice.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rnnservice.errors.ServiceException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -23,7 +24,7 @@ public final class NestedArrayReader {
     public static NestedArrayReader read(JsonParser p, String field) {
         NestedArrayReader r = new NestedArrayReader();
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw ApiException.badRequest(field, field + " must be an array");
+            throw ServiceException.badRequest(field, field + " must be an array");
         }
         r.level(p, 0, field);
         return r;
@@ -31,7 +32,7 @@ public final class NestedArrayReader {
 
     private void level(JsonParser p, int depth, String path) {
         if (depth > MAX_DEPTH) {
-            throw ApiException.badRequest(path, path + " is nested deeper than " + (MAX_DEPTH + 1) + " levels");
+            throw ServiceException.badRequest(path, path + " is nested deeper than " + (MAX_DEPTH + 1) + " levels");
         }
         int count = 0;
         JsonToken t;
@@ -39,33 +40,33 @@ public final class NestedArrayReader {
             String at = path + "[" + count + "]";
             if (t == JsonToken.START_ARRAY) {
                 if (leafDepth >= 0 && leafDepth <= depth) {
-                    throw ApiException.badRequest(at, at + " is an array where a number was expected");
+                    throw ServiceException.badRequest(at, at + " is an array where a number was expected");
                 }
                 level(p, depth + 1, at);
             } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
                 if (leafDepth < 0) {
                     leafDepth = depth;
                 } else if (leafDepth != depth) {
-                    throw ApiException.badRequest(at, at + " is a number where an array was expected");
+                    throw ServiceException.badRequest(at, at + " is a number where an array was expected");
                 }
                 float v = p.getFloatValue();
                 if (!Float.isFinite(v)) {
-                    throw ApiException.badRequest(at, at + " is not a finite float32 number");
+                    throw ServiceException.badRequest(at, at + " is not a finite float32 number");
                 }
                 integers &= v == Math.rint(v);
                 add(v);
             } else {
-                throw ApiException.badRequest(at, at + " must be a number or an array, got " + t);
+                throw ServiceException.badRequest(at, at + " must be a number or an array, got " + t);
             }
             count++;
         }
         if (count == 0) {
-            throw ApiException.badRequest(path, path + " is an empty array");
+            throw ServiceException.badRequest(path, path + " is an empty array");
         }
         if (dims[depth] < 0) {
             dims[depth] = count;
         } else if (dims[depth] != count) {
-            throw ApiException.badRequest(path, path + " has " + count + " entries where its siblings have "
+            throw ServiceException.badRequest(path, path + " has " + count + " entries where its siblings have "
                     + dims[depth] + "; arrays must be rectangular");
         }
     }

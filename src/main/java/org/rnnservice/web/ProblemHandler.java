@@ -3,6 +3,7 @@ package org.rnnservice.web;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
+import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -29,38 +30,52 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Object> api(ApiException e) {
-        ProblemDetail p = problem(e.status(), e.getMessage(), e.errors());
+    @ExceptionHandler(ServiceException.class)
+    ResponseEntity<Object> api(ServiceException e) {
+        HttpStatus status = status(e.kind());
+        ProblemDetail p = problem(status, e.getMessage(), e.errors());
         HttpHeaders headers = new HttpHeaders();
         if (e.retryAfterSeconds() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
-        return ResponseEntity.status(e.status()).headers(headers).body(p);
+        return ResponseEntity.status(status).headers(headers).body(p);
+    }
+
+    /** The one place where the domain's reasons for refusing a request become HTTP statuses. */
+    public static HttpStatus status(ServiceException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case UNFIT -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case BUSY -> HttpStatus.TOO_MANY_REQUESTS;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
     }
 
     @ExceptionHandler(InvalidModelException.class)
     ResponseEntity<Object> invalidModel(InvalidModelException e) {
-        return api(ApiException.badRequest(e.field(), e.getMessage()));
+        return api(ServiceException.badRequest(e.field(), e.getMessage()));
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> payloadTooLarge(PayloadTooLargeException e) {
-        return api(ApiException.tooLarge(e.getMessage()));
+        return api(ServiceException.tooLarge(e.getMessage()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return api(ApiException.badRequest(e.getName(), e.getName() + " has an invalid value '" + e.getValue() + "'"));
+        return api(ServiceException.badRequest(e.getName(), e.getName() + " has an invalid value '" + e.getValue() + "'"));
     }
 
     @ExceptionHandler(JacksonException.class)
     ResponseEntity<Object> malformedJson(JacksonException e) {
         PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(e);
         if (tooLarge != null) {
-            return api(ApiException.tooLarge(tooLarge.getMessage()));
+            return api(ServiceException.tooLarge(tooLarge.getMessage()));
         }
-        return api(new ApiException(HttpStatus.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage(), List.of(),
+        return api(new ServiceException(ServiceException.Kind.INVALID, "malformed JSON: " + e.getOriginalMessage(), List.of(),
                 null));
     }
 
@@ -68,7 +83,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> unexpected(Exception e) {
         PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(e);
         if (tooLarge != null) {
-            return api(ApiException.tooLarge(tooLarge.getMessage()));
+            return api(ServiceException.tooLarge(tooLarge.getMessage()));
         }
         LOG.error("Unexpected error", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
@@ -82,9 +97,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                   WebRequest request) {
         PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(ex);
         if (tooLarge != null) {
-            return api(ApiException.tooLarge(tooLarge.getMessage()));
+            return api(ServiceException.tooLarge(tooLarge.getMessage()));
         }
-        return api(new ApiException(HttpStatus.BAD_REQUEST, "malformed request body: " + rootMessage(ex), List.of(),
+        return api(new ServiceException(ServiceException.Kind.INVALID, "malformed request body: " + rootMessage(ex), List.of(),
                 null));
     }
 
@@ -92,11 +107,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
-        List<ApiException.FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(f -> new ApiException.FieldError(f.getField(), f.getField() + " " + f.getDefaultMessage()))
+        List<ServiceException.FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(f -> new ServiceException.FieldError(f.getField(), f.getField() + " " + f.getDefaultMessage()))
                 .toList();
         String detail = errors.isEmpty() ? "invalid request" : errors.get(0).message();
-        return api(new ApiException(HttpStatus.BAD_REQUEST, detail, errors, null));
+        return api(new ServiceException(ServiceException.Kind.INVALID, detail, errors, null));
     }
 
     private static String rootMessage(Throwable e) {
@@ -110,7 +125,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return nl > 0 ? m.substring(0, nl) : m;
     }
 
-    static ProblemDetail problem(HttpStatusCode status, String detail, List<ApiException.FieldError> errors) {
+    static ProblemDetail problem(HttpStatusCode status, String detail, List<ServiceException.FieldError> errors) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         if (!errors.isEmpty()) {
             p.setProperty("errors", errors.stream().map(e -> Map.of("field", e.field(), "message", e.message()))

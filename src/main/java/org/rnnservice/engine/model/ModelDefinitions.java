@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
-import org.rnnservice.engine.train.Loss;
-import org.rnnservice.engine.train.Metric;
-import org.rnnservice.engine.train.Optimizer;
 
 /**
  * Reads model definitions from parsed JSON (maps, lists, strings, numbers, booleans): our own form
@@ -98,46 +95,6 @@ public final class ModelDefinitions {
                     "input_shape is required, at the top level or on the first layer, e.g. [null, 1]");
         }
         return shape(s, "layers[0].input_shape");
-    }
-
-    /** The normalized definition of a built model, in our own form; {@link #parse} reads it back to the same model. */
-    public static Map<String, Object> normalized(Sequential model) {
-        ModelSpec spec = model.spec();
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("name", model.name());
-        d.put("input_shape", spec.inputShape());
-        d.put("layers", model.layerConfigs());
-        Map<String, Object> compile = new LinkedHashMap<>();
-        CompileSpec c = spec.compile();
-        compile.put("optimizer", Optimizer.of(c.optimizer(), c.optimizerArgs()).config());
-        compile.put("loss", Loss.of(c.loss()).kerasName());
-        compile.put("metrics", c.metrics());
-        d.put("compile", compile);
-        d.put("seed", spec.seed());
-        return d;
-    }
-
-    /** Checks the compile settings against the built model (loss and metrics known, optimizer arguments valid). */
-    public static void validateCompile(Sequential model) {
-        CompileSpec c = model.spec().compile();
-        Loss loss;
-        try {
-            loss = Loss.of(c.loss());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidModelException("compile.loss", e.getMessage());
-        }
-        for (int i = 0; i < c.metrics().size(); i++) {
-            try {
-                Metric.of(c.metrics().get(i), loss, model.outputShape().features());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidModelException("compile.metrics[" + i + "]", e.getMessage());
-            }
-        }
-        try {
-            Optimizer.of(c.optimizer(), c.optimizerArgs());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidModelException("compile.optimizer", e.getMessage());
-        }
     }
 
     private static CompileSpec compile(Object value) {
