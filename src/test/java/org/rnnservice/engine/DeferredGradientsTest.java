@@ -43,8 +43,8 @@ class DeferredGradientsTest {
                     layer("GRU", "units", 180, "reset_after", false, "return_sequences", true),
                     layer("SimpleRNN", "units", 520), layer("Dense", "units", 1)), true, 6));
 
-    private static Sequential model(Case c) {
-        return Models.build(Models.shape(null, FEATURES), c.layers());
+    private static Sequential model(Case c, Kernels kernels) {
+        return Models.build(Models.shape(null, FEATURES), c.layers(), kernels);
     }
 
     private static float[] input(boolean oneHot) {
@@ -63,8 +63,7 @@ class DeferredGradientsTest {
 
     /** The gradients of one batch; deferred blocks run in reverse order, or each on its own thread at once. */
     private static List<float[]> gradients(Case c, boolean defer, Kernels kernels, boolean concurrently) {
-        Sequential m = model(c);
-        m.useKernels(kernels);
+        Sequential m = model(c, kernels);
         m.deferWeightGradients(defer);
         float[] dy = new float[BATCH];
         for (int i = 0; i < dy.length; i++) {
@@ -157,7 +156,7 @@ class DeferredGradientsTest {
     @Test
     void aForwardPassDropsTheBlocksOfTheLastBackwardPass() {
         Case c = CASES.get(0);
-        Sequential m = model(c);
+        Sequential m = model(c, KernelsProvider.get());
         m.deferWeightGradients(true);
         m.forward(input(false), BATCH, STEPS, true, new Random(1));
         m.backward(new Tensor(new float[BATCH], BATCH, 0, 1));

@@ -105,8 +105,7 @@ class GradientCheckTest {
     void dropoutBackPropagatesThroughItsMask(String label, List<Map<String, Object>> layers) {
         ModelSpec spec = new ModelSpec(null, shape(null, 2), layers,
                 new CompileSpec("sgd", Map.of(), "mse", List.of()), 7);
-        Sequential model = Sequential.build(spec);
-        model.useKernels(KernelsProvider.scalar());
+        Sequential model = Sequential.build(spec, Long.MAX_VALUE, KernelsProvider.scalar());
         Random rng = new Random(3);
         Samples data = randomData(model, "mse", 2, false, rng);
         Trainer trainer = new Trainer(model, spec.compile());
@@ -202,8 +201,7 @@ class GradientCheckTest {
         boolean tokens = features == 0;
         ModelSpec spec = new ModelSpec(null, tokens ? shape((Integer) null) : shape(null, features), layers,
                 new CompileSpec("sgd", Map.of(), lossName, List.of()), 7);
-        Sequential model = Sequential.build(spec);
-        model.useKernels(KernelsProvider.scalar());
+        Sequential model = Sequential.build(spec, Long.MAX_VALUE, KernelsProvider.scalar());
         Random rng = new Random(11);
         // larger weights than the initializers give, so every gate is away from its linear regime
         for (Param p : model.params()) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.simd.Kernels;
 
 /** Small helpers that write engine models the way a Keras user would. */
 final class Models {
@@ -25,5 +26,9 @@ final class Models {
 
     static Sequential build(List<Integer> inputShape, List<Map<String, Object>> layers) {
         return Sequential.build(spec(inputShape, "mse", 42, layers));
+    }
+
+    static Sequential build(List<Integer> inputShape, List<Map<String, Object>> layers, Kernels kernels) {
+        return Sequential.build(spec(inputShape, "mse", 42, layers), Long.MAX_VALUE, kernels);
     }
 }

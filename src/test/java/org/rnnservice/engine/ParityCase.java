@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.train.Samples;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,8 +49,8 @@ record ParityCase(String name, JsonNode json) {
         return json.get("loss").asString();
     }
 
-    /** The model as our API takes it: the case's layers minus their informative {@code input_dim}. */
-    Sequential model(String optimizer, Map<String, Object> optimizerArgs) {
+    /** The model as our API takes it (the case's layers minus their informative {@code input_dim}), on {@code kernels}. */
+    Sequential model(String optimizer, Map<String, Object> optimizerArgs, Kernels kernels) {
         List<Map<String, Object>> layers = new ArrayList<>();
         for (JsonNode l : json.get("layers")) {
             Map<String, Object> m = new LinkedHashMap<>(MAPPER.convertValue(l, Map.class));
@@ -58,7 +59,7 @@ record ParityCase(String name, JsonNode json) {
         }
         ModelSpec spec = new ModelSpec(null, java.util.Arrays.asList(null, inputDim()), layers,
                 new CompileSpec(optimizer, optimizerArgs, loss(), List.of()), 1);
-        Sequential model = Sequential.build(spec);
+        Sequential model = Sequential.build(spec, Long.MAX_VALUE, kernels);
         model.setWeights(weights("weights"));
         return model;
     }

@@ -45,8 +45,7 @@ class ParityTest {
 
     private static void check(ParityCase c, Kernels kernels) {
         JsonNode json = c.json();
-        Sequential model = c.model("sgd", Map.of());
-        model.useKernels(kernels);
+        Sequential model = c.model("sgd", Map.of(), kernels);
 
         List<Param> params = model.params();
         assertEquals(c.weightNames(), params.stream().map(Param::name).toList(), "weight names and order");
@@ -79,8 +78,7 @@ class ParityTest {
             assertClose("SGD step of " + params.get(i).name(), afterSgd.get(i), params.get(i).value());
         }
 
-        Sequential fresh = c.model("adam", Map.of());
-        fresh.useKernels(kernels);
+        Sequential fresh = c.model("adam", Map.of(), kernels);
         Trainer adam = new Trainer(fresh, c.compile("adam", Map.of()));
         adam.lossAndGradients(c.samples(fresh.outputShape().features()));
         adam.optimizer().step(fresh.params());

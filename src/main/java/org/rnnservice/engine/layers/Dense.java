@@ -3,6 +3,7 @@ package org.rnnservice.engine.layers;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /** Keras' {@code Dense}: {@code activation(x . kernel + bias)} on the last axis, so on a sequence every step alike. */
 public final class Dense extends Layer {
@@ -23,8 +24,8 @@ public final class Dense extends Layer {
     private float[] dz;
     private float[] dx;
 
-    public Dense(String name, LayerConfig c) {
-        super(name);
+    public Dense(String name, LayerConfig c, Kernels kernels) {
+        super(name, kernels);
         this.units = c.positiveInt("units");
         this.activation = c.activation("activation", "linear");
         this.useBias = c.bool("use_bias", true);
@@ -63,12 +64,6 @@ public final class Dense extends Layer {
         }
     }
 
-    @Override
-    public void shareWeightsWith(Layer source) {
-        Dense d = (Dense) source;
-        kernel = d.kernel.sharedView();
-        bias = d.bias == null ? null : d.bias.sharedView();
-    }
 
     @Override
     public List<Param> params() {

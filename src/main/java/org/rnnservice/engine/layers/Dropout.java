@@ -3,6 +3,7 @@ package org.rnnservice.engine.layers;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /** Keras' {@code Dropout}: in training zeroes each value with probability {@code rate} and scales the rest up. */
 public final class Dropout extends Layer {
@@ -13,8 +14,8 @@ public final class Dropout extends Layer {
     private float[] dx;
     private boolean applied;
 
-    public Dropout(String name, LayerConfig c) {
-        super(name);
+    public Dropout(String name, LayerConfig c, Kernels kernels) {
+        super(name, kernels);
         if (!c.has("rate")) {
             throw c.invalid("rate", "is required");
         }
@@ -41,10 +42,6 @@ public final class Dropout extends Layer {
         // no weights
     }
 
-    @Override
-    public void shareWeightsWith(Layer source) {
-        // no weights
-    }
 
     @Override
     public List<Param> params() {

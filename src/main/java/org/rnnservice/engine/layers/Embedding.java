@@ -3,6 +3,7 @@ package org.rnnservice.engine.layers;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /**
  * Keras' {@code Embedding}: token ids in, rows of the {@code (input_dim, output_dim)} table out. The input is a
@@ -17,8 +18,8 @@ public final class Embedding extends Layer {
     private Tensor input;
     private float[] out;
 
-    public Embedding(String name, LayerConfig c) {
-        super(name);
+    public Embedding(String name, LayerConfig c, Kernels kernels) {
+        super(name, kernels);
         this.inputDim = c.positiveInt("input_dim");
         this.outputDim = c.positiveInt("output_dim");
         this.init = c.initializer("embeddings_initializer", "random_uniform");
@@ -48,10 +49,6 @@ public final class Embedding extends Layer {
         init.fill(embeddings.value(), 0, inputDim, outputDim, rng);
     }
 
-    @Override
-    public void shareWeightsWith(Layer source) {
-        embeddings = ((Embedding) source).embeddings.sharedView();
-    }
 
     @Override
     public List<Param> params() {

@@ -2,6 +2,7 @@ package org.rnnservice.engine.layers;
 
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /**
  * Keras' {@code GRU} with gate blocks {@code [z, r, h]} and {@code h_t = z*h_{t-1} + (1-z)*hh}. With
@@ -23,8 +24,8 @@ public final class Gru extends Recurrent {
     private float[] dhNext;
     private float[] drh;
 
-    public Gru(String name, LayerConfig c) {
-        super(name, c, "tanh");
+    public Gru(String name, LayerConfig c, Kernels kernels) {
+        super(name, c, "tanh", kernels);
         this.recurrentActivation = c.activation("recurrent_activation", "sigmoid");
         this.resetAfter = c.bool("reset_after", true);
     }

@@ -2,6 +2,7 @@ package org.rnnservice.engine.layers;
 
 import java.util.Map;
 import java.util.Random;
+import org.rnnservice.engine.simd.Kernels;
 
 /**
  * Keras' {@code LSTM} with gate blocks {@code [i, f, c, o]}: {@code c_t = f*c_{t-1} + i*activation(z_c)},
@@ -27,8 +28,8 @@ public final class Lstm extends Recurrent {
     private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
     private float[] jointGrad;   // the gradient of [b; W; U]
 
-    public Lstm(String name, LayerConfig c) {
-        super(name, c, "tanh");
+    public Lstm(String name, LayerConfig c, Kernels kernels) {
+        super(name, c, "tanh", kernels);
         this.recurrentActivation = c.activation("recurrent_activation", "sigmoid");
         this.unitForgetBias = c.bool("unit_forget_bias", true);
     }

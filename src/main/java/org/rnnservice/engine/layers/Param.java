@@ -7,7 +7,7 @@ public final class Param {
 
     private final String name;
     private final int[] shape;
-    private final float[] value;
+    private float[] value;
     private float[] grad;
 
     /** A zero-filled weight named like Keras' {@code layer/kernel}. */
@@ -21,15 +21,16 @@ public final class Param {
         this.value = new float[size];
     }
 
-    private Param(String name, int[] shape, float[] value) {
-        this.name = name;
-        this.shape = shape;
-        this.value = value;
-    }
-
-    /** A parameter that shares this one's values but has its own gradient: for a replica training on another shard. */
-    public Param sharedView() {
-        return new Param(name, shape, value);
+    /**
+     * Makes this weight read and write {@code source}'s values from now on, keeping its own gradient: a replica that
+     * trains on another part of each batch sees every update of the original.
+     */
+    public void shareValuesOf(Param source) {
+        if (!Arrays.equals(shape, source.shape)) {
+            throw new IllegalArgumentException(name + " of shape " + Arrays.toString(shape) + " cannot share "
+                    + source.name + " of shape " + Arrays.toString(source.shape));
+        }
+        value = source.value;
     }
 
     public String name() {

@@ -10,7 +10,7 @@ import org.rnnservice.engine.simd.Kernels;
  * returning the last state or all of them, and the weight gradients that are one product over all time steps.
  * Subclasses implement the cell over a whole time-major sequence.
  */
-abstract class Recurrent extends Layer {
+abstract class Recurrent extends Layer implements DataParallelLayer {
 
     /**
      * Gate columns per deferred block of weight gradients: a multiple of every kernel set's panel width (64 at most).
@@ -57,8 +57,8 @@ abstract class Recurrent extends Layer {
     private int deferred;         // blocks of weight gradients the last backward pass left
 
     /**
-     * The packed weights of a layer and its replicas, laid out once per batch by {@link #packShared} (each replica
-     * packing its own would do the same copying once per thread), valid until {@link #dropSharedPackings}.
+     * The packed weights of a layer and its replicas, laid out once per batch by {@link #runLayoutTask} (each replica
+     * packing its own would do the same copying once per thread), valid until {@link #dropSharedLayouts}.
      */
     private static final class Packings {
         volatile boolean forwardCurrent;
@@ -71,8 +71,8 @@ abstract class Recurrent extends Layer {
         float[] backward;
     }
 
-    Recurrent(String name, LayerConfig c, String defaultActivation) {
-        super(name);
+    Recurrent(String name, LayerConfig c, String defaultActivation, Kernels kernels) {
+        super(name, kernels);
         this.units = c.positiveInt("units");
         this.activation = c.activation("activation", defaultActivation);
         this.useBias = c.bool("use_bias", true);
@@ -127,24 +127,20 @@ abstract class Recurrent extends Layer {
     }
 
     @Override
-    public void shareWeightsWith(Layer source) {
-        Recurrent r = (Recurrent) source;
-        kernel = r.kernel.sharedView();
-        recurrentKernel = r.recurrentKernel.sharedView();
-        bias = r.bias == null ? null : r.bias.sharedView();
-        shared = r.shared;
+    public void shareLayoutsWith(DataParallelLayer source) {
+        shared = ((Recurrent) source).shared;
     }
 
-    /** Two pieces: the forward pass's packing (once a forward pass has shown which layout) and the backward's. */
+    /** Two tasks: the forward pass's layout (once a forward pass has shown which one) and the backward's. */
     @Override
-    public int sharedPackings() {
+    public int layoutTasks() {
         return 2;
     }
 
     @Override
-    public void packShared(int piece) {
+    public void runLayoutTask(int task) {
         Packings p = shared;
-        if (piece == 0) {
+        if (task == 0) {
             int layout = p.lastLayout;
             if (layout >= 0) {
                 p.layout = layout;
@@ -159,7 +155,7 @@ abstract class Recurrent extends Layer {
     }
 
     @Override
-    public void dropSharedPackings() {
+    public void dropSharedLayouts() {
         shared.forwardCurrent = false;
         shared.backwardCurrent = false;
     }

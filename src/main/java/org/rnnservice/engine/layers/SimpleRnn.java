@@ -1,5 +1,7 @@
 package org.rnnservice.engine.layers;
 
+import org.rnnservice.engine.simd.Kernels;
+
 /** Keras' {@code SimpleRNN}: {@code h_t = activation(x_t . W + h_{t-1} . U + b)}, {@code h_0 = 0}. */
 public final class SimpleRnn extends Recurrent {
 
@@ -7,8 +9,8 @@ public final class SimpleRnn extends Recurrent {
     private float[] dz;  // their gradients [T, B, u]
     private float[] dhNext;
 
-    public SimpleRnn(String name, LayerConfig c) {
-        super(name, c, "tanh");
+    public SimpleRnn(String name, LayerConfig c, Kernels kernels) {
+        super(name, c, "tanh", kernels);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.rnnservice.engine.layers.Dense;
 import org.rnnservice.engine.layers.Dropout;
 import org.rnnservice.engine.layers.Embedding;
@@ -14,11 +13,17 @@ import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerConfig;
 import org.rnnservice.engine.layers.Lstm;
 import org.rnnservice.engine.layers.SimpleRnn;
+import org.rnnservice.engine.simd.Kernels;
 
 /** Creates layers from Keras class names and arguments, and gives them Keras' default names. */
 final class LayerFactory {
 
-    private record Kind(String type, String baseName, BiFunction<String, LayerConfig, Layer> constructor) {
+    /** A layer's constructor: its name, its Keras arguments and the kernels it computes with. */
+    private interface Constructor {
+        Layer create(String name, LayerConfig config, Kernels kernels);
+    }
+
+    private record Kind(String type, String baseName, Constructor constructor) {
     }
 
     private static final List<Kind> KINDS = List.of(
@@ -68,7 +73,7 @@ final class LayerFactory {
     }
 
     /** Builds layer {@code index} of a model, naming it from {@code used} when it carries no name. */
-    static Layer create(Map<String, Object> definition, int index, Set<String> used) {
+    static Layer create(Map<String, Object> definition, int index, Set<String> used, Kernels kernels) {
         String path = "layers[" + index + "]";
         Object typeValue = definition.get("type");
         if (!(typeValue instanceof String typeName) || typeName.isBlank()) {
@@ -92,7 +97,7 @@ final class LayerFactory {
         } else if (used.contains(name)) {
             throw new InvalidModelException(path + ".name", "layer name '" + name + "' is used twice");
         }
-        Layer layer = kind.constructor().apply(name, config);
+        Layer layer = kind.constructor().create(name, config, kernels);
         for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
             Object given = definition.get(unsupported.getKey());
             if (given != null && !isDefault(given, unsupported.getValue())) {

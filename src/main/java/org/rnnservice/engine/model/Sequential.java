@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
+import org.rnnservice.engine.layers.DataParallelLayer;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.Layer;
@@ -16,6 +17,7 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.simd.Kernels;
+import org.rnnservice.engine.simd.KernelsProvider;
 
 /**
  * Keras' {@code Sequential}: a stack of layers built from a {@link ModelSpec}, with Keras' shapes, names, parameter
@@ -28,17 +30,23 @@ public final class Sequential {
     public static final long DEFAULT_MAX_PARAMS = 50_000_000L;
 
     private final ModelSpec spec;
+    private final Kernels kernels;
     private final LayerShape inputShape;
     private final List<Layer> layers;
+    private final List<DataParallelLayer> parallelLayers;
     private final List<LayerShape> shapes;
     private float[] input;
     private Tensor lastOutput;
 
-    private Sequential(ModelSpec spec, LayerShape inputShape, List<Layer> layers, List<LayerShape> shapes) {
+    private Sequential(ModelSpec spec, Kernels kernels, LayerShape inputShape, List<Layer> layers,
+                       List<LayerShape> shapes) {
         this.spec = spec;
+        this.kernels = kernels;
         this.inputShape = inputShape;
         this.layers = layers;
         this.shapes = shapes;
+        this.parallelLayers = layers.stream().filter(DataParallelLayer.class::isInstance)
+                .map(DataParallelLayer.class::cast).toList();
     }
 
     /** Builds and initializes the model with the spec's seed, failing with the field at fault for a bad definition. */
@@ -48,13 +56,18 @@ public final class Sequential {
 
     /** As {@link #build(ModelSpec)}, refusing models with more than {@code maxParams} weights before allocating. */
     public static Sequential build(ModelSpec spec, long maxParams) {
+        return build(spec, maxParams, KernelsProvider.get());
+    }
+
+    /** As {@link #build(ModelSpec, long)}, computing with the given kernels. */
+    public static Sequential build(ModelSpec spec, long maxParams, Kernels kernels) {
         if (spec.layers().isEmpty()) {
             throw new InvalidModelException("layers", "a model needs at least one layer");
         }
         Set<String> used = new HashSet<>();
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < spec.layers().size(); i++) {
-            layers.add(LayerFactory.create(spec.layers().get(i), i, used));
+            layers.add(LayerFactory.create(spec.layers().get(i), i, used, kernels));
         }
         LayerShape in = inputShape(spec.inputShape(), layers.get(0));
         List<LayerShape> shapes = new ArrayList<>();
@@ -79,7 +92,7 @@ public final class Sequential {
             layers.get(i).build(layerInput, rng);
             layerInput = shapes.get(i);
         }
-        return new Sequential(spec, in, List.copyOf(layers), List.copyOf(shapes));
+        return new Sequential(spec, kernels, in, List.copyOf(layers), List.copyOf(shapes));
     }
 
     private static LayerShape inputShape(List<Integer> dims, Layer first) {
@@ -103,6 +116,11 @@ public final class Sequential {
 
     public ModelSpec spec() {
         return spec;
+    }
+
+    /** The kernels every layer of this model computes with. */
+    public Kernels kernels() {
+        return kernels;
     }
 
     public String name() {
@@ -153,27 +171,26 @@ public final class Sequential {
 
     /** An independent model with the same definition and current weights. */
     public Sequential copy() {
-        Sequential other = build(spec, Long.MAX_VALUE);
+        Sequential other = build(spec, Long.MAX_VALUE, kernels);
         other.setWeights(weights());
         return other;
     }
 
     /**
      * A model that computes with this one's weights (changes to them show in both) but keeps its own gradients and
-     * buffers: a second thread trains a shard of each batch on it.
+     * buffers: a second thread trains a part of each batch on it.
      */
     public Sequential replica() {
-        Sequential other = build(spec, Long.MAX_VALUE);
-        for (int i = 0; i < layers.size(); i++) {
-            other.layers.get(i).shareWeightsWith(layers.get(i));
-            other.layers.get(i).useKernels(layers.get(i).kernels());
+        Sequential other = build(spec, Long.MAX_VALUE, kernels);
+        List<Param> mine = params();
+        List<Param> theirs = other.params();
+        for (int i = 0; i < mine.size(); i++) {
+            theirs.get(i).shareValuesOf(mine.get(i));
+        }
+        for (int i = 0; i < parallelLayers.size(); i++) {
+            other.parallelLayers.get(i).shareLayoutsWith(parallelLayers.get(i));
         }
         return other;
-    }
-
-    /** Runs every layer on the given kernels (for comparisons between implementations). */
-    public void useKernels(Kernels kernels) {
-        layers.forEach(l -> l.useKernels(kernels));
     }
 
     public Summary summary() {
@@ -234,58 +251,56 @@ public final class Sequential {
         }
     }
 
-    /** See {@link Layer#deferWeightGradients}: for every layer. */
+    /** See {@link DataParallelLayer#deferWeightGradients}: for every layer that can. */
     public void deferWeightGradients(boolean defer) {
-        for (Layer layer : layers) {
-            layer.deferWeightGradients(defer);
-        }
+        parallelLayers.forEach(l -> l.deferWeightGradients(defer));
     }
 
     /** Blocks of weight-gradient work the last backward pass left, over all layers. */
     public int deferredBlocks() {
-        return count(Layer::deferredBlocks);
+        return count(DataParallelLayer::deferredBlocks);
     }
 
     /** Runs deferred block {@code block} of {@link #deferredBlocks()}, counted over the layers in order. */
     public void runDeferredBlock(int block) {
-        runPiece(block, Layer::deferredBlocks, Layer::runDeferredBlock);
+        runTask(block, DataParallelLayer::deferredBlocks, DataParallelLayer::runDeferredBlock);
     }
 
-    /** See {@link Layer#sharedPackings}: over all layers. */
-    public int sharedPackings() {
-        return count(Layer::sharedPackings);
+    /** See {@link DataParallelLayer#layoutTasks}: over all layers. */
+    public int layoutTasks() {
+        return count(DataParallelLayer::layoutTasks);
     }
 
-    /** Runs piece {@code piece} of {@link #sharedPackings()}, counted over the layers in order. */
-    public void packShared(int piece) {
-        runPiece(piece, Layer::sharedPackings, Layer::packShared);
+    /** Runs layout task {@code task} of {@link #layoutTasks()}, counted over the layers in order. */
+    public void runLayoutTask(int task) {
+        runTask(task, DataParallelLayer::layoutTasks, DataParallelLayer::runLayoutTask);
     }
 
-    /** See {@link Layer#dropSharedPackings}: for every layer. */
-    public void dropSharedPackings() {
-        layers.forEach(Layer::dropSharedPackings);
+    /** See {@link DataParallelLayer#dropSharedLayouts}: for every layer. */
+    public void dropSharedLayouts() {
+        parallelLayers.forEach(DataParallelLayer::dropSharedLayouts);
     }
 
-    private int count(ToIntFunction<Layer> pieces) {
+    private int count(ToIntFunction<DataParallelLayer> tasks) {
         int n = 0;
-        for (Layer layer : layers) {
-            n += pieces.applyAsInt(layer);
+        for (DataParallelLayer layer : parallelLayers) {
+            n += tasks.applyAsInt(layer);
         }
         return n;
     }
 
-    /** Runs piece {@code piece} of the pieces that {@code pieces} counts layer after layer. */
-    private void runPiece(int piece, ToIntFunction<Layer> pieces, ObjIntConsumer<Layer> run) {
-        int p = piece;
-        for (Layer layer : layers) {
-            int n = pieces.applyAsInt(layer);
-            if (p < n) {
-                run.accept(layer, p);
+    /** Runs task {@code task} of the tasks that {@code tasks} counts layer after layer. */
+    private void runTask(int task, ToIntFunction<DataParallelLayer> tasks, ObjIntConsumer<DataParallelLayer> run) {
+        int t = task;
+        for (DataParallelLayer layer : parallelLayers) {
+            int n = tasks.applyAsInt(layer);
+            if (t < n) {
+                run.accept(layer, t);
                 return;
             }
-            p -= n;
+            t -= n;
         }
-        throw new IndexOutOfBoundsException("piece " + piece + " of " + count(pieces));
+        throw new IndexOutOfBoundsException("task " + task + " of " + count(tasks));
     }
 
     /** The last forward output, batch-major, into {@code dst}. */
@@ -352,14 +367,14 @@ public final class Sequential {
                                float[] out) {
         int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
         int outSize = outputSize(steps);
-        float[] chunk = new float[rows * inSize];
-        float[] chunkOut = new float[rows * outSize];
+        float[] passIn = new float[rows * inSize];
+        float[] passOut = new float[rows * outSize];
         for (int from = next.getAndIncrement() * rows; from < count; from = next.getAndIncrement() * rows) {
             int n = Math.min(rows, count - from);
-            System.arraycopy(x, from * inSize, chunk, 0, n * inSize);
-            Tensor y = forward(chunk, n, steps, false, null);
-            y.toBatchMajor(chunkOut);
-            System.arraycopy(chunkOut, 0, out, from * outSize, n * outSize);
+            System.arraycopy(x, from * inSize, passIn, 0, n * inSize);
+            Tensor y = forward(passIn, n, steps, false, null);
+            y.toBatchMajor(passOut);
+            System.arraycopy(passOut, 0, out, from * outSize, n * outSize);
         }
     }
 }

@@ -11,57 +11,57 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A caller and helper threads that run one loop at a time together, for as long as the team is open. Each loop is cut
- * into chunks; each thread first runs its own (chunk {@code i} for the {@code i}-th thread, so a chunk that works on
- * the same data every time stays with one core's caches), then takes any chunk still left. The caller waits for the
- * chunks, not for the helpers: a helper whose vCPU is busy elsewhere when a loop starts (the JIT compiler's threads
- * share the same two vCPUs) finds its chunk done by the caller instead of holding up the loop. Members stay with the
- * team between loops, spinning a moment, then parked. A chunk may leave {@link Pieces} of work that any thread takes
- * once the chunk is done, so that threads which finished early share what the slower ones left.
+ * into tasks; each thread first runs its own (task {@code i} for the {@code i}-th thread, so a task that works on
+ * the same data every time stays with one core's caches), then takes any task still left. The caller waits for the
+ * tasks, not for the helpers: a helper whose vCPU is busy elsewhere when a loop starts (the JIT compiler's threads
+ * share the same two vCPUs) finds its task done by the caller instead of holding up the loop. Members stay with the
+ * team between loops, spinning a moment, then parked. A task may leave {@link Blocks} of work that any thread takes
+ * once the task is done, so that threads which finished early share what the slower ones left.
  *
  * <p>Not thread-safe: one thread, the one that opened the team, runs its loops.
  */
 public final class Team implements AutoCloseable {
 
-    /** The work of one loop, chunk by chunk; must be safe to run on any thread, chunks in any order. */
+    /** The work of one loop, task by task; must be safe to run on any thread, tasks in any order. */
     public interface Body {
-        void run(int chunk);
+        void run(int task);
     }
 
     /**
-     * Work a chunk leaves behind when it is done, in pieces that any thread may run in any order: a thread that
-     * finished its own chunk early takes pieces of the others' instead of waiting for them.
+     * Work a task leaves behind when it is done, in blocks that any thread may run in any order: a thread that
+     * finished its own task early takes blocks of the others' instead of waiting for them.
      */
-    public interface Pieces {
-        /** How many pieces chunk {@code chunk} left; asked once, right after the chunk ran. */
-        int count(int chunk);
+    public interface Blocks {
+        /** How many blocks task {@code task} left; asked once, right after the task ran. */
+        int count(int task);
 
-        void run(int chunk, int piece);
+        void run(int task, int block);
     }
 
-    /** One loop: its body and which of its chunks are taken and done, so a late member never touches another loop. */
+    /** One loop: its body and which of its tasks are taken and done, so a late member never touches another loop. */
     private static final class Loop {
         private static final int NOT_DONE = -1;
 
         final Body body;
-        final Pieces pieces;
-        final int chunks;
+        final Blocks blocks;
+        final int tasks;
         final AtomicIntegerArray taken;
-        /** Pieces each chunk left, once it is done; {@link #NOT_DONE} before. */
+        /** Blocks each task left, once it is done; {@link #NOT_DONE} before. */
         final AtomicIntegerArray left;
-        final AtomicIntegerArray nextPiece;
-        /** Chunks and pieces not finished yet; pieces are added before their chunk counts as finished. */
+        final AtomicIntegerArray nextBlock;
+        /** Tasks and blocks not finished yet; blocks are added before their task counts as finished. */
         final AtomicInteger outstanding;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Loop(Body body, Pieces pieces, int chunks) {
+        Loop(Body body, Blocks blocks, int tasks) {
             this.body = body;
-            this.pieces = pieces;
-            this.chunks = chunks;
-            this.taken = new AtomicIntegerArray(chunks);
-            this.left = new AtomicIntegerArray(chunks);
-            this.nextPiece = new AtomicIntegerArray(chunks);
-            this.outstanding = new AtomicInteger(chunks);
-            for (int c = 0; c < chunks; c++) {
+            this.blocks = blocks;
+            this.tasks = tasks;
+            this.taken = new AtomicIntegerArray(tasks);
+            this.left = new AtomicIntegerArray(tasks);
+            this.nextBlock = new AtomicIntegerArray(tasks);
+            this.outstanding = new AtomicInteger(tasks);
+            for (int c = 0; c < tasks; c++) {
                 left.set(c, NOT_DONE);
             }
         }
@@ -71,28 +71,28 @@ public final class Team implements AutoCloseable {
         }
 
         /**
-         * Runs thread {@code home}'s own chunks of a team of {@code size}, then any left; with pieces, then takes
-         * pieces (its own chunks' first) until every chunk and piece is done. Failures are kept.
+         * Runs thread {@code home}'s own tasks of a team of {@code size}, then any left; with blocks, then takes
+         * blocks (its own tasks' first) until every task and block is done. Failures are kept.
          */
         void work(int home, int size) {
-            for (int c = home; c < chunks; c += size) {
+            for (int c = home; c < tasks; c += size) {
                 tryRun(c);
             }
-            for (int c = 0; c < chunks; c++) {
+            for (int c = 0; c < tasks; c++) {
                 tryRun(c);
             }
-            if (pieces == null) {
+            if (blocks == null) {
                 return;
             }
-            for (int c = home; c < chunks; c += size) {
-                while (tryPiece(c)) {
-                    // its own chunks' pieces first: their data is in this core's caches
+            for (int c = home; c < tasks; c += size) {
+                while (tryBlock(c)) {
+                    // its own tasks' blocks first: their data is in this core's caches
                 }
             }
             for (int spins = 1; !finished(); spins++) {
                 boolean ran = false;
-                for (int c = 0; c < chunks; c++) {
-                    ran |= tryPiece(c);
+                for (int c = 0; c < tasks; c++) {
+                    ran |= tryBlock(c);
                 }
                 if (!ran) {
                     pause(spins);
@@ -107,8 +107,8 @@ public final class Team implements AutoCloseable {
             int count = 0;
             try {
                 body.run(c);
-                if (pieces != null) {
-                    count = pieces.count(c);
+                if (blocks != null) {
+                    count = blocks.count(c);
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
@@ -118,18 +118,18 @@ public final class Team implements AutoCloseable {
             outstanding.decrementAndGet();
         }
 
-        /** Runs one piece of chunk {@code c} if the chunk is done and has one not taken yet. */
-        private boolean tryPiece(int c) {
+        /** Runs one block of task {@code c} if the task is done and has one not taken yet. */
+        private boolean tryBlock(int c) {
             int count = left.get(c);
-            if (count <= 0 || nextPiece.get(c) >= count) {
+            if (count <= 0 || nextBlock.get(c) >= count) {
                 return false;
             }
-            int p = nextPiece.getAndIncrement(c);
+            int p = nextBlock.getAndIncrement(c);
             if (p >= count) {
                 return false;
             }
             try {
-                pieces.run(c, p);
+                blocks.run(c, p);
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             }
@@ -163,23 +163,23 @@ public final class Team implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over chunks {@code 0 .. chunks-1} on the threads of the team and returns when all are done; a
-     * failure in any chunk is thrown here, after the others have finished.
+     * Runs {@code body} over tasks {@code 0 .. tasks-1} on the threads of the team and returns when all are done; a
+     * failure in any task is thrown here, after the others have finished.
      */
-    public void run(int chunks, Body body) {
-        run(chunks, body, null);
+    public void run(int tasks, Body body) {
+        run(tasks, body, null);
     }
 
     /**
-     * Runs {@code body} over chunks {@code 0 .. chunks-1} as {@link #run(int, Body)} does, and the pieces each chunk
-     * leaves as soon as it is done, on any thread; returns when all chunks and pieces are done.
+     * Runs {@code body} over tasks {@code 0 .. tasks-1} as {@link #run(int, Body)} does, and the blocks each task
+     * leaves as soon as it is done, on any thread; returns when all tasks and blocks are done.
      */
-    public void run(int chunks, Body body, Pieces pieces) {
+    public void run(int tasks, Body body, Blocks blocks) {
         if (closed) {
             throw new IllegalStateException("the team is closed");
         }
-        Loop l = new Loop(body, pieces, chunks);
-        if (!members.isEmpty() && chunks > 1) {
+        Loop l = new Loop(body, blocks, tasks);
+        if (!members.isEmpty() && tasks > 1) {
             loop = l;
             for (Member m : members) {
                 m.wake();

@@ -10,8 +10,6 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
-import org.rnnservice.engine.parallel.Team;
-import org.rnnservice.engine.simd.Kernels;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
@@ -25,13 +23,10 @@ public final class Trainer {
     private final List<Metric> metrics;
     private final Optimizer optimizer;
     private final int rowWidth;
-
-    /** Fewer samples than this per thread are not worth a hand-off: the batch then runs on fewer threads. */
-    private static final int MIN_SHARD = 4;
-
     private final int threads;
-    private final List<Shard> shards = new ArrayList<>();
-    private Team team; // the threads of the running fit, from its first batch split in parts
+    private float[] evalX;
+    private float[] evalY;
+    private float[] evalOut;
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -39,9 +34,8 @@ public final class Trainer {
     }
 
     /**
-     * A trainer that splits each batch over {@code threads} threads, each running forward and backward on its part
-     * with its own replica of the model; gradients are summed in a fixed order, so a fixed thread count gives the same
-     * weights bit for bit.
+     * A trainer that splits each batch over {@code threads} threads (a {@link DataParallelStep}); a fixed thread count
+     * gives the same weights bit for bit.
      */
     public Trainer(Sequential model, CompileSpec compile, int threads) {
         this.model = model;
@@ -50,53 +44,6 @@ public final class Trainer {
         this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
         this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
         this.threads = Math.max(1, threads);
-        shards.add(new Shard(model));
-    }
-
-    /** One thread's part of a batch: a model (the trainer's own, or a replica sharing its weights) and buffers. */
-    private final class Shard {
-        final Sequential net;
-        float[] xb;
-        float[] yb;
-        float[] out;
-        float[] grad;
-        float[] gradEngine;
-        double loss;
-        double[] metricSums;
-        int samples;
-
-        Shard(Sequential net) {
-            this.net = net;
-        }
-
-        /** Forward, loss and backward on samples {@code order[from, from+n)}; the loss is scaled by n / batch. */
-        void run(Samples data, int[] order, int from, int n, int batch, Random rng) {
-            samples = n;
-            metricSums = new double[metrics.size()];
-            int steps = data.steps();
-            xb = Buffers.atLeast(xb, n * Math.max(steps, 1) * data.features());
-            yb = Buffers.atLeast(yb, n * data.targetSize());
-            data.inputs(order, from, n, xb);
-            data.targets(order, from, n, yb);
-            Tensor y = net.forward(xb, n, steps, true, rng);
-            int rows = y.rows();
-            int size = rows * rowWidth;
-            grad = Buffers.atLeast(grad, size);
-            out = net.lastOutputBatchMajor(Buffers.atLeast(out, size));
-            double share = (double) n / batch;
-            loss = loss().compute(out, yb, rows, rowWidth, grad) * share;
-            if (n != batch) {
-                float f = (float) share;
-                for (int i = 0; i < size; i++) {
-                    grad[i] *= f;
-                }
-            }
-            for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] = metrics.get(m).sum(out, yb, rows, rowWidth);
-            }
-            gradEngine = Buffers.atLeast(gradEngine, size);
-            net.backward(Tensor.fromBatchMajor(grad, 0, n, y.steps(), rowWidth, gradEngine));
-        }
     }
 
     public Loss loss() {
@@ -159,15 +106,14 @@ public final class Trainer {
                 stopper.restore(resume.earlyStopping());
             }
         }
-        try {
-            return run(data, options, listener, history, initialEpoch, trainCount, validation, stopper);
-        } finally {
-            releaseTeam();
+        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads)) {
+            return run(step, data, options, listener, history, initialEpoch, trainCount, validation, stopper);
         }
     }
 
-    private History run(Samples data, FitOptions options, TrainingListener listener, History history,
-                        int initialEpoch, int trainCount, Samples validation, EarlyStopping stopper) {
+    private History run(DataParallelStep step, Samples data, FitOptions options, TrainingListener listener,
+                        History history, int initialEpoch, int trainCount, Samples validation,
+                        EarlyStopping stopper) {
         int batchSize = Math.min(options.batchSize(), trainCount);
         int batches = (trainCount + batchSize - 1) / batchSize;
         int[] order = new int[trainCount];
@@ -177,7 +123,7 @@ public final class Trainer {
                 order[i] = i;
             }
             if (options.shuffle()) {
-                shuffle(order, new Random(mix(options.seed(), epoch, 0)));
+                shuffle(order, new Random(Seeds.mix(options.seed(), epoch, 0)));
             }
             listener.onEpochBegin(epoch, options.epochs(), batches);
             double lossSum = 0;
@@ -189,12 +135,12 @@ public final class Trainer {
                 }
                 int from = b * batchSize;
                 int count = Math.min(batchSize, trainCount - from);
-                double batchLoss = trainBatch(data, order, from, count, options.seed(), epoch, b, metricSums);
+                double batchLoss = step.run(data, order, from, count, options.seed(), epoch, b, metricSums);
                 // the model computes in float32, so a loss beyond float range has diverged even if a double holds it
                 if (!Float.isFinite((float) batchLoss)) {
                     throw new TrainingDivergedException(batchLoss, epoch, b);
                 }
-                step(params);
+                step.update(optimizer, params);
                 lossSum += batchLoss * count;
                 rowsSeen += rows(count, data.steps());
                 listener.onBatchEnd(epoch, b, batches, batchLoss);
@@ -223,115 +169,10 @@ public final class Trainer {
         return history;
     }
 
-    private double trainBatch(Samples data, int[] order, int from, int count, long seed, int epoch, int batch,
-                              double[] metricSums) {
-        int parts = Math.max(1, Math.min(threads, count / MIN_SHARD));
-        while (shards.size() < parts) {
-            shards.add(new Shard(model.replica()));
-        }
-        int[] offsets = new int[parts + 1];
-        int start = from;
-        for (int s = 0; s < parts; s++) {
-            offsets[s] = start;
-            start += count / parts + (s < count % parts ? 1 : 0);
-        }
-        offsets[parts] = start;
-        for (int s = 0; s < parts; s++) {
-            shards.get(s).net.deferWeightGradients(parts > 1);
-        }
-        if (parts == 1) {
-            shards.get(0).run(data, order, from, count, count, new Random(mix(seed, epoch, 2 + batch * 64L)));
-        } else {
-            // each part has its samples, replica and seed whichever thread runs it: the same weights, bit for bit
-            Team.Body body = s -> shards.get(s).run(data, order, offsets[s], offsets[s + 1] - offsets[s], count,
-                    new Random(mix(seed, epoch, 2 + batch * 64L + s)));
-            runParts(parts, body);
-        }
-        double value = 0;
-        for (int s = 0; s < parts; s++) {
-            value += shards.get(s).loss;
-            for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] += shards.get(s).metricSums[m];
-            }
-        }
-        if (parts > 1) {
-            int slices = team.size();
-            team.run(slices, slice -> sumGradients(parts, slice, slices));
-        }
-        return value;
-    }
-
-    /**
-     * Runs the parts of a batch on the team. The replicas multiply by the same weights, so those are laid out once,
-     * by the team, rather than once per part; the weight gradients each part defers are shared by whichever threads
-     * are free, so a thread whose vCPU ran faster takes blocks of the other part's instead of waiting for it.
-     */
-    private void runParts(int parts, Team.Body body) {
-        if (team == null) {
-            team = Team.of(threads);
-        }
-        try {
-            team.run(model.sharedPackings(), model::packShared);
-            team.run(parts, body, new Team.Pieces() {
-                @Override
-                public int count(int part) {
-                    return shards.get(part).net.deferredBlocks();
-                }
-
-                @Override
-                public void run(int part, int block) {
-                    shards.get(part).net.runDeferredBlock(block);
-                }
-            });
-        } finally {
-            model.dropSharedPackings(); // before the optimizer changes the weights
-        }
-    }
-
-    /**
-     * Adds the other parts' gradients to the model's, over slice {@code slice} of {@code slices} of every weight.
-     * Each element is summed in the order of the parts: the same thread count gives the same weights, bit for bit.
-     */
-    private void sumGradients(int parts, int slice, int slices) {
-        List<Param> params = model.params();
-        Kernels k = model.layers().get(0).kernels();
-        for (int s = 1; s < parts; s++) {
-            List<Param> theirs = shards.get(s).net.params();
-            for (int i = 0; i < params.size(); i++) {
-                float[] g = theirs.get(i).grad();
-                int from = (int) ((long) g.length * slice / slices);
-                int to = (int) ((long) g.length * (slice + 1) / slices);
-                k.axpy(to - from, 1f, g, from, params.get(i).grad(), from);
-            }
-        }
-    }
-
-    /** The optimizer's step, its updates shared by the team's threads when the fit has one. */
-    private void step(List<Param> params) {
-        if (team == null) {
-            optimizer.step(params);
-            return;
-        }
-        optimizer.begin(params);
-        int slices = team.size();
-        team.run(slices, slice -> optimizer.update(params, slice, slices));
-    }
-
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
     public double lossAndGradients(Samples data) {
-        int[] order = identity(data.count());
-        try {
-            return trainBatch(data, order, 0, data.count(), 0, 0, 0, new double[metrics.size()]);
-        } finally {
-            releaseTeam();
-        }
-    }
-
-    /** Lets the helper threads of the last fit go back to the shared pool. */
-    private void releaseTeam() {
-        if (team != null) {
-            team.close();
-            team = null;
+        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads)) {
+            return step.run(data, identity(data.count()), 0, data.count(), 0, 0, 0, new double[metrics.size()]);
         }
     }
 
@@ -347,17 +188,16 @@ public final class Trainer {
         long rowsSeen = 0;
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            Shard s = shards.get(0);
-            s.xb = Buffers.atLeast(s.xb, count * Math.max(data.steps(), 1) * data.features());
-            s.yb = Buffers.atLeast(s.yb, count * data.targetSize());
-            data.inputs(order, from, count, s.xb);
-            data.targets(order, from, count, s.yb);
-            Tensor y = model.forward(s.xb, count, data.steps(), false, null);
+            evalX = Buffers.atLeast(evalX, count * Math.max(data.steps(), 1) * data.features());
+            evalY = Buffers.atLeast(evalY, count * data.targetSize());
+            data.inputs(order, from, count, evalX);
+            data.targets(order, from, count, evalY);
+            Tensor y = model.forward(evalX, count, data.steps(), false, null);
             int rows = y.rows();
-            s.out = model.lastOutputBatchMajor(Buffers.atLeast(s.out, rows * rowWidth));
-            lossSum += loss.compute(s.out, s.yb, rows, rowWidth, null) * count;
+            evalOut = model.lastOutputBatchMajor(Buffers.atLeast(evalOut, rows * rowWidth));
+            lossSum += loss.compute(evalOut, evalY, rows, rowWidth, null) * count;
             for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] += metrics.get(m).sum(s.out, s.yb, rows, rowWidth);
+                metricSums[m] += metrics.get(m).sum(evalOut, evalY, rows, rowWidth);
             }
             rowsSeen += rows;
         }
@@ -389,13 +229,5 @@ public final class Trainer {
             order[i] = order[j];
             order[j] = t;
         }
-    }
-
-    /** A seed per (run seed, epoch, purpose), so any epoch can be replayed without replaying the ones before it. */
-    private static long mix(long seed, int epoch, long purpose) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + purpose * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -32,11 +32,11 @@ class HelperThreadsTest {
     @Test
     void aFailureReachesTheCallerAsTheCause() {
         Future<Object> failed = HelperThreads.submit(() -> {
-            throw new IllegalStateException("shard failed");
+            throw new IllegalStateException("task failed");
         });
         ExecutionException e = assertThrows(ExecutionException.class, failed::get);
         assertInstanceOf(IllegalStateException.class, e.getCause());
-        assertEquals("shard failed", e.getCause().getMessage());
+        assertEquals("task failed", e.getCause().getMessage());
     }
 
     @Test

@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A team runs every chunk of every loop exactly once, on all its threads, and reports a chunk's failure. */
+/** A team runs every task of every loop exactly once, on all its threads, and reports a task's failure. */
 @Timeout(30)
 class TeamTest {
 
-    /** Keeps a thread busy for about {@code micros} so the others get a share of the chunks. */
+    /** Keeps a thread busy for about {@code micros} so the others get a share of the tasks. */
     private static void work(int micros) {
         long end = System.nanoTime() + micros * 1000L;
         while (System.nanoTime() < end) {
@@ -25,20 +25,20 @@ class TeamTest {
     }
 
     @Test
-    void everyChunkOfEveryLoopRunsOnceAndTheWorkIsShared() {
+    void everyTaskOfEveryLoopRunsOnceAndTheWorkIsShared() {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         try (Team team = Team.of(3)) {
             assertEquals(3, team.size());
             for (int loop = 0; loop < 500; loop++) {
-                int chunks = 1 + loop % 37;
-                AtomicIntegerArray runs = new AtomicIntegerArray(chunks);
-                team.run(chunks, c -> {
+                int tasks = 1 + loop % 37;
+                AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+                team.run(tasks, c -> {
                     runs.incrementAndGet(c);
                     workers.add(Thread.currentThread());
                     work(20);
                 });
-                for (int c = 0; c < chunks; c++) {
-                    assertEquals(1, runs.get(c), "loop " + loop + " chunk " + c);
+                for (int c = 0; c < tasks; c++) {
+                    assertEquals(1, runs.get(c), "loop " + loop + " task " + c);
                 }
             }
         }
@@ -62,27 +62,27 @@ class TeamTest {
     }
 
     @Test
-    void theCallerDoesTheChunkOfAHelperThatIsNotThereYet() throws InterruptedException {
+    void theCallerDoesTheTaskOfAHelperThatIsNotThereYet() throws InterruptedException {
         Thread caller = Thread.currentThread();
-        Set<Thread> ranChunkOne = ConcurrentHashMap.newKeySet();
+        Set<Thread> ranTaskOne = ConcurrentHashMap.newKeySet();
         try (Team team = Team.of(2)) {
-            for (int attempt = 0; attempt < 5 && !ranChunkOne.contains(caller); attempt++) {
-                Thread.sleep(20); // the helper parks; waking it takes far longer than the caller's empty chunk
+            for (int attempt = 0; attempt < 5 && !ranTaskOne.contains(caller); attempt++) {
+                Thread.sleep(20); // the helper parks; waking it takes far longer than the caller's empty task
                 team.run(2, c -> {
                     if (c == 1) {
-                        ranChunkOne.add(Thread.currentThread());
+                        ranTaskOne.add(Thread.currentThread());
                     }
                 });
             }
         }
-        assertTrue(ranChunkOne.contains(caller), "the caller took the parked helper's chunk: " + ranChunkOne);
+        assertTrue(ranTaskOne.contains(caller), "the caller took the parked helper's task: " + ranTaskOne);
     }
 
     @Test
-    void aFailingChunkIsThrownAfterTheOthersRanAndTheTeamGoesOn() {
+    void aFailingTaskIsThrownAfterTheOthersRanAndTheTeamGoesOn() {
         try (Team team = Team.of(2)) {
             AtomicIntegerArray runs = new AtomicIntegerArray(16);
-            IllegalArgumentException boom = new IllegalArgumentException("chunk 5");
+            IllegalArgumentException boom = new IllegalArgumentException("task 5");
             IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> team.run(16, c -> {
                 runs.incrementAndGet(c);
                 work(10);
@@ -113,18 +113,18 @@ class TeamTest {
         assertEquals(42, HelperThreads.submit(() -> 42).get());
     }
 
-    /** Pieces that count the runs of each (chunk, piece) and check that their chunk ran first. */
-    private static class CountedPieces implements Team.Pieces {
+    /** Blocks that count the runs of each (task, block) and check that their task ran first. */
+    private static class CountedBlocks implements Team.Blocks {
         final int[] counts;
-        final AtomicIntegerArray chunkRan;
+        final AtomicIntegerArray taskRan;
         final AtomicIntegerArray[] runs;
         final Set<Thread>[] threads;
         final AtomicInteger early = new AtomicInteger();
 
         @SuppressWarnings("unchecked")
-        CountedPieces(int[] counts) {
+        CountedBlocks(int[] counts) {
             this.counts = counts;
-            this.chunkRan = new AtomicIntegerArray(counts.length);
+            this.taskRan = new AtomicIntegerArray(counts.length);
             this.runs = new AtomicIntegerArray[counts.length];
             this.threads = new Set[counts.length];
             for (int c = 0; c < counts.length; c++) {
@@ -134,38 +134,38 @@ class TeamTest {
         }
 
         @Override
-        public int count(int chunk) {
-            return counts[chunk];
+        public int count(int task) {
+            return counts[task];
         }
 
         @Override
-        public void run(int chunk, int piece) {
-            if (chunkRan.get(chunk) == 0) {
+        public void run(int task, int block) {
+            if (taskRan.get(task) == 0) {
                 early.incrementAndGet();
             }
-            runs[chunk].incrementAndGet(piece);
-            threads[chunk].add(Thread.currentThread());
+            runs[task].incrementAndGet(block);
+            threads[task].add(Thread.currentThread());
         }
     }
 
     @Test
-    void everyPieceRunsOnceAfterItsChunkAndBeforeTheLoopReturns() {
+    void everyBlockRunsOnceAfterItsTaskAndBeforeTheLoopReturns() {
         try (Team team = Team.of(3)) {
             for (int loop = 0; loop < 300; loop++) {
-                int chunks = 1 + loop % 5;
-                int[] counts = new int[chunks];
-                for (int c = 0; c < chunks; c++) {
-                    counts[c] = (loop + 3 * c) % 7; // some chunks leave no pieces
+                int tasks = 1 + loop % 5;
+                int[] counts = new int[tasks];
+                for (int c = 0; c < tasks; c++) {
+                    counts[c] = (loop + 3 * c) % 7; // some tasks leave no blocks
                 }
-                CountedPieces pieces = new CountedPieces(counts);
-                team.run(chunks, c -> {
+                CountedBlocks blocks = new CountedBlocks(counts);
+                team.run(tasks, c -> {
                     work(5 * (c + 1));
-                    pieces.chunkRan.set(c, 1);
-                }, pieces);
-                assertEquals(0, pieces.early.get(), "loop " + loop + ": a piece ran before its chunk");
-                for (int c = 0; c < chunks; c++) {
+                    blocks.taskRan.set(c, 1);
+                }, blocks);
+                assertEquals(0, blocks.early.get(), "loop " + loop + ": a block ran before its task");
+                for (int c = 0; c < tasks; c++) {
                     for (int p = 0; p < counts[c]; p++) {
-                        assertEquals(1, pieces.runs[c].get(p), "loop " + loop + " chunk " + c + " piece " + p);
+                        assertEquals(1, blocks.runs[c].get(p), "loop " + loop + " task " + c + " block " + p);
                     }
                 }
             }
@@ -173,50 +173,50 @@ class TeamTest {
     }
 
     @Test
-    void aThreadDoneWithItsChunkTakesPiecesOfASlowerOne() {
-        Set<Thread> ranSlowPieces = ConcurrentHashMap.newKeySet();
+    void aThreadDoneWithItsTaskTakesBlocksOfASlowerOne() {
+        Set<Thread> ranSlowBlocks = ConcurrentHashMap.newKeySet();
         try (Team team = Team.of(2)) {
-            for (int attempt = 0; attempt < 10 && ranSlowPieces.size() < 2; attempt++) {
-                Team.Pieces pieces = new Team.Pieces() {
+            for (int attempt = 0; attempt < 10 && ranSlowBlocks.size() < 2; attempt++) {
+                Team.Blocks blocks = new Team.Blocks() {
                     @Override
-                    public int count(int chunk) {
-                        return chunk == 1 ? 8 : 0;
+                    public int count(int task) {
+                        return task == 1 ? 8 : 0;
                     }
 
                     @Override
-                    public void run(int chunk, int piece) {
-                        ranSlowPieces.add(Thread.currentThread());
+                    public void run(int task, int block) {
+                        ranSlowBlocks.add(Thread.currentThread());
                         work(2000);
                     }
                 };
-                // chunk 0 is quick and leaves nothing; chunk 1 is slow and leaves eight pieces of 2 ms
-                team.run(2, c -> work(c == 1 ? 5000 : 10), pieces);
-                if (ranSlowPieces.size() < 2) {
-                    ranSlowPieces.clear();
+                // task 0 is quick and leaves nothing; task 1 is slow and leaves eight blocks of 2 ms
+                team.run(2, c -> work(c == 1 ? 5000 : 10), blocks);
+                if (ranSlowBlocks.size() < 2) {
+                    ranSlowBlocks.clear();
                 }
             }
         }
-        assertEquals(2, ranSlowPieces.size(), "both threads ran pieces of the slow chunk: " + ranSlowPieces);
+        assertEquals(2, ranSlowBlocks.size(), "both threads ran blocks of the slow task: " + ranSlowBlocks);
     }
 
     @Test
-    void aFailingPieceIsThrownAfterTheOtherPiecesRan() {
+    void aFailingBlockIsThrownAfterTheOtherBlocksRan() {
         try (Team team = Team.of(2)) {
-            CountedPieces pieces = new CountedPieces(new int[] {6, 6}) {
+            CountedBlocks blocks = new CountedBlocks(new int[] {6, 6}) {
                 @Override
-                public void run(int chunk, int piece) {
-                    super.run(chunk, piece);
-                    if (chunk == 1 && piece == 2) {
-                        throw new IllegalStateException("piece 2");
+                public void run(int task, int block) {
+                    super.run(task, block);
+                    if (task == 1 && block == 2) {
+                        throw new IllegalStateException("block 2");
                     }
                 }
             };
             IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                    () -> team.run(2, c -> pieces.chunkRan.set(c, 1), pieces));
-            assertEquals("piece 2", thrown.getMessage());
+                    () -> team.run(2, c -> blocks.taskRan.set(c, 1), blocks));
+            assertEquals("block 2", thrown.getMessage());
             for (int c = 0; c < 2; c++) {
                 for (int p = 0; p < 6; p++) {
-                    assertEquals(1, pieces.runs[c].get(p));
+                    assertEquals(1, blocks.runs[c].get(p));
                 }
             }
         }

@@ -19,7 +19,7 @@ import org.rnnservice.engine.model.Sequential;
  * A replica that multiplies by the weights its model laid out once for all replicas computes what it computes with
  * its own layout, bit for bit; and once the weights change, a layout made before is never used again.
  */
-class SharedPackingsTest {
+class SharedLayoutsTest {
 
     private static final int BATCH = 4;
     private static final int STEPS = 6;
@@ -67,8 +67,8 @@ class SharedPackingsTest {
     }
 
     private static void packAll(Sequential m) {
-        for (int p = m.sharedPackings() - 1; p >= 0; p--) {
-            m.packShared(p);
+        for (int t = m.layoutTasks() - 1; t >= 0; t--) {
+            m.runLayoutTask(t);
         }
     }
 
@@ -86,7 +86,7 @@ class SharedPackingsTest {
             pass(m, x); // shows the layout the forward passes use
             packAll(m);
             List<float[]> shared = pass(replica, x);
-            m.dropSharedPackings();
+            m.dropSharedLayouts();
             assertSame(own, shared, oneHot ? "one-hot" : "dense");
         }
     }
@@ -99,7 +99,7 @@ class SharedPackingsTest {
         pass(m, x);
         packAll(m);
         List<float[]> before = pass(replica, x);
-        m.dropSharedPackings();
+        m.dropSharedLayouts();
         for (Param p : m.params()) {
             float[] v = p.value();
             for (int i = 0; i < v.length; i++) {
@@ -123,7 +123,7 @@ class SharedPackingsTest {
         pass(m, dense);
         packAll(m);
         List<float[]> shared = pass(replica, oneHot);
-        m.dropSharedPackings();
+        m.dropSharedLayouts();
         assertSame(own, shared, "one-hot after a dense layout");
     }
 }
