@@ -1,22 +1,29 @@
 package org.rnnservice;
 
+import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.simd.KernelsProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/**
- * Hands {@code rnn.simd} to the engine before the first model is built, so the kernel choice (and its one log line)
- * follows the service's configuration.
- */
+/** The engine's kernels, chosen from {@code rnn.simd.*}, and its helper threads, for whatever builds or trains models. */
 @Configuration(proxyBeanMethods = false)
 class EngineConfig {
 
     @Bean
     Kernels kernels(RnnProperties properties) {
-        if (System.getProperty(KernelsProvider.SIMD_PROPERTY) == null) {
-            System.setProperty(KernelsProvider.SIMD_PROPERTY, properties.simd());
-        }
-        return KernelsProvider.get();
+        return KernelsProvider.create(properties.simd().mode(), properties.simd().bits());
+    }
+
+    /**
+     * Enough helpers for every worker's job to use all its threads and for a prediction per core to take a second
+     * thread; more would only queue for the same cores.
+     */
+    @Bean
+    HelperThreads helperThreads(RnnProperties properties) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int perJob = properties.threadsPerJob() > 0 ? properties.threadsPerJob()
+                : Math.max(1, cores / properties.workers());
+        return new HelperThreads(properties.workers() * perJob + cores);
     }
 }

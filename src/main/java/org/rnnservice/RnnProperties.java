@@ -15,13 +15,14 @@ import org.springframework.validation.annotation.Validated;
  * @param workers training jobs that run at once
  * @param queueCapacity jobs that may wait for a worker before submissions get 429
  * @param threadsPerJob threads one training job may use; 0 means what the workers leave of the cores
- * @param simd {@code auto} uses the Vector API when present, {@code off} forces the scalar kernels
+ * @param simd the kernels: {@code mode} {@code auto} uses the Vector API when present, {@code off} forces the scalar
+ *             kernels; {@code bits} the vector width (128, 256 or 512; 0 for the machine's preferred width)
  * @param maxParams the largest model accepted, in weights
  * @param maxRequestSize the largest request body accepted (datasets included)
  * @param keptWeightVersions weight versions kept per model, newest first
  * @param shutdownTimeout how long shutdown waits for running jobs to checkpoint
  * @param progressInterval the least time between two progress events of one job
- * @param loadedModels built models kept in memory for predictions, most recently used first
+ * @param modelCache memory for built models kept for predictions, the least recently used dropped first
  */
 @Validated
 @ConfigurationProperties("rnn")
@@ -30,11 +31,15 @@ public record RnnProperties(
         @DefaultValue("1") @Min(1) int workers,
         @DefaultValue("16") @Min(0) int queueCapacity,
         @DefaultValue("0") @Min(0) int threadsPerJob,
-        @DefaultValue("auto") String simd,
+        @DefaultValue Simd simd,
         @DefaultValue("50000000") @Min(1) long maxParams,
         @DefaultValue("64MB") DataSize maxRequestSize,
         @DefaultValue("5") @Min(1) int keptWeightVersions,
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("250ms") Duration progressInterval,
-        @DefaultValue("16") @Min(1) int loadedModels) {
+        @DefaultValue("512MB") DataSize modelCache) {
+
+    /** {@code rnn.simd.*}: which kernels the engine computes with. */
+    public record Simd(@DefaultValue("auto") String mode, @DefaultValue("0") int bits) {
+    }
 }

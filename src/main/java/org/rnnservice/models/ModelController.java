@@ -36,16 +36,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "models")
 public class ModelController {
 
-    private final ModelService service;
+    private final ModelCatalog catalog;
+    private final PredictionService predictions;
 
-    public ModelController(ModelService service) {
-        this.service = service;
+    public ModelController(ModelCatalog catalog, PredictionService predictions) {
+        this.catalog = catalog;
+        this.predictions = predictions;
     }
 
     @Operation(operationId = "createModel", summary = "Create a model from our definition or a Keras model.to_json() document")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelView> create(@RequestBody Map<String, Object> body) throws IOException {
-        ModelView view = service.create(body);
+        ModelView view = catalog.create(body);
         return ResponseEntity.created(URI.create("/api/v1/models/" + view.id())).body(view);
     }
 
@@ -57,12 +59,12 @@ public class ModelController {
     @GetMapping
     public Page<ModelView> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
-        List<ModelRecord> all = service.list();
+        List<ModelRecord> all = catalog.list();
         int from = (int) Math.min((long) page * size, all.size());
         int to = Math.min(from + size, all.size());
         List<ModelView> items = new java.util.ArrayList<>();
         for (ModelRecord r : all.subList(from, to)) {
-            items.add(ModelService.view(r));
+            items.add(ModelCatalog.view(r));
         }
         return new Page<>(items, page, size, all.size());
     }
@@ -70,26 +72,26 @@ public class ModelController {
     @Operation(operationId = "getModel", summary = "One model")
     @GetMapping("/{id}")
     public ModelView get(@PathVariable String id) throws IOException {
-        return ModelService.view(service.record(id));
+        return ModelCatalog.view(catalog.record(id));
     }
 
     @Operation(operationId = "deleteModel", summary = "Delete a model and its weights (409 while a job trains it)")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@PathVariable String id) throws IOException {
-        service.delete(id);
+        catalog.delete(id);
     }
 
     @Operation(operationId = "getModelSummary", summary = "The model summary as JSON")
     @GetMapping(value = "/{id}/summary", produces = MediaType.APPLICATION_JSON_VALUE)
     public ModelView.SummaryView summary(@PathVariable String id) throws IOException {
-        return service.record(id).summary();
+        return catalog.record(id).summary();
     }
 
     @Operation(operationId = "getModelSummaryText", summary = "The model summary as Keras prints it")
     @GetMapping(value = "/{id}/summary", produces = MediaType.TEXT_PLAIN_VALUE)
     public String summaryText(@PathVariable String id) throws IOException {
-        return service.summaryText(id);
+        return catalog.summaryText(id);
     }
 
     @Operation(operationId = "predict", summary = "Predict: {\"instances\": [[[...]], ...]} (each [timesteps][features]) or {\"inputs\": ...}")
@@ -98,7 +100,7 @@ public class ModelController {
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"instances\": [...]} (each [timesteps][features], or a string for a text model) or {\"inputs\": ...}")))
     public Map<String, Object> predict(@PathVariable String id, @RequestParam(required = false) Integer version,
                                        InputStream body) throws IOException {
-        ModelService.Prediction p = service.predict(service.record(id), version, body);
+        PredictionService.Prediction p = predictions.predict(catalog.record(id), version, body);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("predictions", p.outputs());
         out.put("model_version", p.version());
@@ -113,14 +115,14 @@ public class ModelController {
     @PostMapping(value = "/{id}/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> evaluate(@PathVariable String id, @Valid @RequestBody EvaluateRequest request)
             throws IOException {
-        return service.evaluate(id, request.datasetId(), request.batchSize() == null ? 32 : request.batchSize());
+        return predictions.evaluate(id, request.datasetId(), request.batchSize() == null ? 32 : request.batchSize());
     }
 
     @Operation(operationId = "getWeights", summary = "Weights in Keras get_weights() order")
     @GetMapping("/{id}/weights")
     public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version)
             throws IOException {
-        return service.weights(id, version);
+        return predictions.weights(id, version);
     }
 
     @Operation(operationId = "putWeights", summary = "Upload weights (same body as GET); makes a new version")
@@ -128,7 +130,7 @@ public class ModelController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"weights\": [{\"name\", \"shape\", \"values\"}, ...]} in Keras get_weights() order")))
     public Map<String, Object> putWeights(@PathVariable String id, InputStream body) throws IOException {
-        return Map.of("model_version", service.putWeights(id, body));
+        return Map.of("model_version", catalog.putWeights(id, body));
     }
 
     /** A text continuation request. */
@@ -140,7 +142,7 @@ public class ModelController {
     @PostMapping(value = "/{id}/generate", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> generate(@PathVariable String id, @Valid @RequestBody GenerateRequest request)
             throws IOException {
-        String text = service.generate(id, request.prompt(), request.length() == null ? 100 : request.length(),
+        String text = predictions.generate(id, request.prompt(), request.length() == null ? 100 : request.length(),
                 request.temperature() == null ? 1.0 : request.temperature(),
                 request.seed() == null ? System.nanoTime() : request.seed());
         Map<String, Object> out = new LinkedHashMap<>();

@@ -34,10 +34,12 @@ public class TfServingController {
 
     private static final Logger LOG = LoggerFactory.getLogger(TfServingController.class);
 
-    private final ModelService service;
+    private final ModelCatalog catalog;
+    private final PredictionService predictions;
 
-    public TfServingController(ModelService service) {
-        this.service = service;
+    public TfServingController(ModelCatalog catalog, PredictionService predictions) {
+        this.catalog = catalog;
+        this.predictions = predictions;
     }
 
     @Operation(operationId = "tfServingPredict", summary = "TF Serving predict: instances -> predictions, inputs -> outputs")
@@ -45,7 +47,7 @@ public class TfServingController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": ...}")))
     public Map<String, Object> predict(@PathVariable String name, InputStream body) throws IOException {
-        return predict(service.byIdOrName(name), null, body);
+        return predict(catalog.byIdOrName(name), null, body);
     }
 
     @Operation(operationId = "tfServingPredictVersion", summary = "TF Serving predict on a given version")
@@ -54,18 +56,18 @@ public class TfServingController {
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": ...}")))
     public Map<String, Object> predictVersion(@PathVariable String name, @PathVariable int version, InputStream body)
             throws IOException {
-        return predict(service.byIdOrName(name), version, body);
+        return predict(catalog.byIdOrName(name), version, body);
     }
 
     private Map<String, Object> predict(ModelRecord record, Integer version, InputStream body) throws IOException {
-        ModelService.Prediction p = service.predict(record, version, body);
+        PredictionService.Prediction p = predictions.predict(record, version, body);
         return Map.of(p.columnar() ? "outputs" : "predictions", p.outputs());
     }
 
     @Operation(operationId = "tfServingModelStatus", summary = "TF Serving model status")
     @GetMapping("/v1/models/{name}")
     public Map<String, Object> status(@PathVariable String name) throws IOException {
-        ModelRecord r = service.byIdOrName(name);
+        ModelRecord r = catalog.byIdOrName(name);
         List<Object> versions = r.versions().stream()
                 .sorted((a, b) -> Integer.compare(b.version(), a.version()))
                 .map(v -> (Object) Map.of("version", String.valueOf(v.version()),

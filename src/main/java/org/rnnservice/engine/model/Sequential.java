@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
 import org.rnnservice.engine.layers.DataParallelLayer;
@@ -319,6 +320,11 @@ public final class Sequential {
      * result is the same, bit for bit, as on one thread.
      */
     public float[] predictParallel(float[] x, int count, int steps, int batchSize) {
+        return predictParallel(x, count, steps, batchSize, HelperThreads.shared());
+    }
+
+    /** As {@link #predictParallel(float[], int, int, int)}, the second thread from {@code helpers}. */
+    public float[] predictParallel(float[] x, int count, int steps, int batchSize, HelperThreads helpers) {
         if (count < 2 * MIN_SAMPLES_PER_THREAD) {
             return predict(x, count, steps, batchSize);
         }
@@ -327,18 +333,10 @@ public final class Sequential {
         }
         int rows = Math.min(batchSize, PREDICT_ROWS);
         float[] out = new float[Math.multiplyExact(count, outputSize(steps))];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.Future<?> other = HelperThreads.submit(
-                () -> predictReplica.predictPasses(x, count, steps, rows, next, out));
+        AtomicInteger next = new AtomicInteger();
+        HelperThreads.Share other = helpers.start(() -> predictReplica.predictPasses(x, count, steps, rows, next, out));
         predictPasses(x, count, steps, rows, next, out);
-        try {
-            other.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while predicting", e);
-        }
+        other.join();
         return out;
     }
 
@@ -358,12 +356,12 @@ public final class Sequential {
         if (count <= rows) {
             return forward(x, count, steps, false, null).toBatchMajor(out);
         }
-        predictPasses(x, count, steps, rows, new java.util.concurrent.atomic.AtomicInteger(), out);
+        predictPasses(x, count, steps, rows, new AtomicInteger(), out);
         return out;
     }
 
     /** Runs the passes of {@code rows} samples that {@code next} hands out, each into its place in {@code out}. */
-    private void predictPasses(float[] x, int count, int steps, int rows, java.util.concurrent.atomic.AtomicInteger next,
+    private void predictPasses(float[] x, int count, int steps, int rows, AtomicInteger next,
                                float[] out) {
         int inSize = inputShape.sequence() ? steps * inputShape.features() : inputShape.features();
         int outSize = outputSize(steps);

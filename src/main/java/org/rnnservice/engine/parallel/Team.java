@@ -2,8 +2,6 @@ package org.rnnservice.engine.parallel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,13 +87,14 @@ public final class Team implements AutoCloseable {
                     // its own tasks' blocks first: their data is in this core's caches
                 }
             }
+            long start = System.nanoTime();
             for (int spins = 1; !finished(); spins++) {
                 boolean ran = false;
                 for (int c = 0; c < tasks; c++) {
                     ran |= tryBlock(c);
                 }
                 if (!ran) {
-                    pause(spins);
+                    SpinThenPark.pause(spins, start, this);
                 }
             }
         }
@@ -139,22 +138,27 @@ public final class Team implements AutoCloseable {
     }
 
     private final List<Member> members = new ArrayList<>();
-    private final List<Future<?>> running = new ArrayList<>();
+    private final List<HelperThreads.Share> running = new ArrayList<>();
     private volatile Loop loop;
     private volatile boolean closed;
 
     private Team() {
     }
 
-    /** A team of {@code threads} threads: the caller and {@code threads - 1} helpers. */
-    public static Team of(int threads) {
+    /** A team of {@code threads} threads: the caller and {@code threads - 1} helpers from {@code helpers}. */
+    public static Team of(int threads, HelperThreads helpers) {
         Team team = new Team();
         for (int i = 1; i < threads; i++) {
             Member m = team.new Member(i);
             team.members.add(m);
-            team.running.add(HelperThreads.submit(m));
+            team.running.add(helpers.start(m));
         }
         return team;
+    }
+
+    /** Helpers parked while waiting for the next loop (for tests of the waking). */
+    int parkedHelpers() {
+        return (int) members.stream().filter(m -> m.parked).count();
     }
 
     /** Threads in the team, the caller included. */
@@ -186,8 +190,9 @@ public final class Team implements AutoCloseable {
             }
         }
         l.work(0, size());
+        long start = System.nanoTime();
         for (int spins = 1; !l.finished(); spins++) {
-            pause(spins);
+            SpinThenPark.pause(spins, start, l);
         }
         Throwable t = l.failure.get();
         if (t instanceof RuntimeException r) {
@@ -199,15 +204,7 @@ public final class Team implements AutoCloseable {
         }
     }
 
-    /** One wait in a spin for other members' work; now and then a yield, for a member descheduled in the middle of it. */
-    private static void pause(int spins) {
-        Thread.onSpinWait();
-        if ((spins & 0xFFFF) == 0) {
-            Thread.yield();
-        }
-    }
-
-    /** Lets the helpers go back to the shared pool; waits until they have left the team. */
+    /** Lets the helpers go back to their pool; waits until they have left the team. */
     @Override
     public void close() {
         if (closed) {
@@ -217,15 +214,8 @@ public final class Team implements AutoCloseable {
         for (Member m : members) {
             m.wake();
         }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
+        for (HelperThreads.Share member : running) {
+            member.join();
         }
     }
 
@@ -254,7 +244,7 @@ public final class Team implements AutoCloseable {
                 long start = System.nanoTime();
                 Loop next;
                 for (int spins = 1; (next = loop) == seen && !closed; spins++) {
-                    if (HelperThreads.spinning(spins, start, HelperThreads.SPIN_NANOS)) {
+                    if (SpinThenPark.spinning(spins, start)) {
                         continue;
                     }
                     parked = true;

@@ -22,19 +22,11 @@ public interface Kernels {
      * Lays out {@code B[k,n]} for repeated {@link #gemmPacked} calls (a recurrent kernel used at every time step):
      * the copying that a product would otherwise do on every call happens once. The layout is the implementation's.
      */
-    default float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse) {
-        float[] out = reuse != null && reuse.length >= k * n ? reuse : new float[k * n];
-        for (int p = 0; p < k; p++) {
-            System.arraycopy(b, bOff + p * ldb, out, p * n, n);
-        }
-        return out;
-    }
+    float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse);
 
     /** {@code C[m,n] (+)= A[m,k] . B} with B as {@link #packB} laid it out. */
-    default void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
-        gemm(m, n, k, a, aOff, lda, packedB, 0, n, c, cOff, ldc, accumulate);
-    }
+    void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
+                            float[] c, int cOff, int ldc, boolean accumulate);
 
     /** {@code C[m,n] (+)= A^T . B} where A is stored as {@code [k,m]}; the weight-gradient product. */
     void gemmTransA(int m, int n, int k,
@@ -70,27 +62,9 @@ public interface Kernels {
      * the gate activations {@code act}, the cell {@code c_t = f*c_{t-1} + i*g}, its tanh and {@code h_t = o*tanh(c_t)}.
      * {@code cellPrev} null means t = 0.
      */
-    default void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, int actOff,
+    void lstmForwardStep(int rows, int u, float[] pre, int preOff, float[] act, int actOff,
                                  float[] cellPrev, int prevOff, float[] cell, int cellOff, float[] cellAct,
-                                 int cellActOff, float[] h, int hOff) {
-        int w = 4 * u;
-        for (int b = 0; b < rows; b++) {
-            int p = preOff + b * w;
-            int a = actOff + b * w;
-            sigmoid(pre, p, act, a, 2 * u);
-            tanh(pre, p + 2 * u, act, a + 2 * u, u);
-            sigmoid(pre, p + 3 * u, act, a + 3 * u, u);
-            int c = cellOff + b * u;
-            for (int j = 0; j < u; j++) {
-                float carried = cellPrev == null ? 0f : act[a + u + j] * cellPrev[prevOff + b * u + j];
-                cell[c + j] = carried + act[a + j] * act[a + 2 * u + j];
-            }
-            tanh(cell, c, cellAct, cellActOff + b * u, u);
-            for (int j = 0; j < u; j++) {
-                h[hOff + b * u + j] = act[a + 3 * u + j] * cellAct[cellActOff + b * u + j];
-            }
-        }
-    }
+                                 int cellActOff, float[] h, int hOff);
 
     /**
      * One time step of the LSTM backward pass for the default activations (tanh, sigmoid gates), all elementwise
@@ -98,16 +72,9 @@ public interface Kernels {
      * gradient {@code dcNext}, writes the gate pre-activation gradients into {@code dPre} ({@code [i, f, c, o]} rows
      * of {@code 4u}) and the cell gradient for step t-1 back into {@code dcNext}. {@code cellPrev} null means t = 0.
      */
-    default void lstmBackwardStep(int rows, int u, float[] act, int actOff, float[] cellAct, int cellOff,
+    void lstmBackwardStep(int rows, int u, float[] act, int actOff, float[] cellAct, int cellOff,
                                   float[] cellPrev, int prevOff, float[] dh, int dhOff, float[] dhNext,
-                                  float[] dcNext, float[] dPre, int dPreOff) {
-        for (int b = 0; b < rows; b++) {
-            for (int j = 0; j < u; j++) {
-                LstmMath.backwardElement(b, j, u, act, actOff, cellAct, cellOff, cellPrev, prevOff, dh, dhOff, dhNext,
-                        dcNext, dPre, dPreOff);
-            }
-        }
-    }
+                                  float[] dcNext, float[] dPre, int dPreOff);
 
     /**
      * One time step of the GRU forward pass ({@code reset_after}, sigmoid gates, tanh candidate), all elementwise
@@ -115,28 +82,8 @@ public interface Kernels {
      * rows of {@code 3u}) writes {@code act = [z, r, hh]} with {@code hh = tanh(x_h + r*hz_h)} and
      * {@code h_t = z*h_{t-1} + (1-z)*hh}. {@code hPrev} null means t = 0.
      */
-    default void gruForwardStep(int rows, int u, float[] xz, int xzOff, float[] hz, int hzOff, float[] act,
-                                int actOff, float[] hPrev, int prevOff, float[] h, int hOff) {
-        int w = 3 * u;
-        for (int b = 0; b < rows; b++) {
-            int x = xzOff + b * w;
-            int r = hzOff + b * w;
-            int a = actOff + b * w;
-            for (int j = 0; j < 2 * u; j++) {
-                act[a + j] = xz[x + j] + hz[r + j];
-            }
-            sigmoid(act, a, act, a, 2 * u);
-            for (int j = 0; j < u; j++) {
-                act[a + 2 * u + j] = xz[x + 2 * u + j] + act[a + u + j] * hz[r + 2 * u + j];
-            }
-            tanh(act, a + 2 * u, act, a + 2 * u, u);
-            for (int j = 0; j < u; j++) {
-                float z = act[a + j];
-                float candidate = (1f - z) * act[a + 2 * u + j];
-                h[hOff + b * u + j] = hPrev == null ? candidate : z * hPrev[prevOff + b * u + j] + candidate;
-            }
-        }
-    }
+    void gruForwardStep(int rows, int u, float[] xz, int xzOff, float[] hz, int hzOff, float[] act,
+                                int actOff, float[] hPrev, int prevOff, float[] h, int hOff);
 
     /**
      * One time step of the GRU ({@code reset_after}) backward pass for the default activations, elementwise work
@@ -144,34 +91,15 @@ public interface Kernels {
      * gradients {@code dxz} and recurrent-side ones {@code dhz} ({@code [z, r, h]} rows of {@code 3u}) and leaves
      * {@code dhNext = dh_total * z}, the direct part of the gradient for step t-1. {@code hPrev} null means t = 0.
      */
-    default void gruBackwardStep(int rows, int u, float[] act, int actOff, float[] hz, int hzOff, float[] hPrev,
-                                 int prevOff, float[] dh, int dhOff, float[] dhNext, float[] dxz, float[] dhz) {
-        for (int b = 0; b < rows; b++) {
-            for (int j = 0; j < u; j++) {
-                GruMath.backwardElement(b, j, u, act, actOff, hz, hzOff, hPrev, prevOff, dh, dhOff, dhNext, dxz, dhz);
-            }
-        }
-    }
+    void gruBackwardStep(int rows, int u, float[] act, int actOff, float[] hz, int hzOff, float[] hPrev,
+                                 int prevOff, float[] dh, int dhOff, float[] dhNext, float[] dxz, float[] dhz);
 
     /**
      * {@code dst[c, r] = src[r, c]} for a {@code rows x cols} matrix, in tiles of 16 x 16: with the power-of-two
      * strides of weight matrices, the 32 lines of a 32-row tile fall into one L1 set and evict each other (a 512 x 2048
      * transpose takes twice as long).
      */
-    default void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
-        final int tile = 16;
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            for (int c0 = 0; c0 < cols; c0 += tile) {
-                int r1 = Math.min(rows, r0 + tile);
-                int c1 = Math.min(cols, c0 + tile);
-                for (int r = r0; r < r1; r++) {
-                    for (int c = c0; c < c1; c++) {
-                        dst[dstOff + c * ldd + r] = src[srcOff + r * lds + c];
-                    }
-                }
-            }
-        }
-    }
+    void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd);
 
     /** {@code out[0..n) (+)= sum over rows of a[r, 0..n)}; the bias-gradient reduction. */
     default void sumRows(int rows, int n, float[] a, int aOff, int lda, float[] out, int outOff, boolean accumulate) {

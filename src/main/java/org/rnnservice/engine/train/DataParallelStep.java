@@ -7,6 +7,7 @@ import org.rnnservice.engine.layers.Buffers;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.parallel.Team;
 
 /**
@@ -28,15 +29,17 @@ final class DataParallelStep implements AutoCloseable {
     private final List<Metric> metrics;
     private final int rowWidth;
     private final int threads;
+    private final HelperThreads helpers;
     private final List<Replica> replicas = new ArrayList<>();
     private Team team; // from the first batch split in parts until close
 
-    DataParallelStep(Sequential model, Loss loss, List<Metric> metrics, int threads) {
+    DataParallelStep(Sequential model, Loss loss, List<Metric> metrics, int threads, HelperThreads helpers) {
         this.model = model;
         this.loss = loss;
         this.metrics = metrics;
         this.rowWidth = model.outputShape().features();
         this.threads = Math.max(1, threads);
+        this.helpers = helpers;
         replicas.add(new Replica(model));
     }
 
@@ -103,7 +106,7 @@ final class DataParallelStep implements AutoCloseable {
     /** Runs the parts of a batch as tasks of the team, after the shared layouts and with the deferred blocks. */
     private void runParts(int parts, Team.Body part) {
         if (team == null) {
-            team = Team.of(threads);
+            team = Team.of(threads, helpers);
         }
         try {
             team.run(model.layoutTasks(), model::runLayoutTask);

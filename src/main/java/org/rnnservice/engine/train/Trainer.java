@@ -10,6 +10,7 @@ import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.parallel.HelperThreads;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The
@@ -24,6 +25,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final int rowWidth;
     private final int threads;
+    private final HelperThreads helpers;
     private float[] evalX;
     private float[] evalY;
     private float[] evalOut;
@@ -33,17 +35,23 @@ public final class Trainer {
         this(model, compile, 1);
     }
 
-    /**
-     * A trainer that splits each batch over {@code threads} threads (a {@link DataParallelStep}); a fixed thread count
-     * gives the same weights bit for bit.
-     */
+    /** A trainer on {@code threads} threads, its helpers from the JVM's shared pool. */
     public Trainer(Sequential model, CompileSpec compile, int threads) {
+        this(model, compile, threads, HelperThreads.shared());
+    }
+
+    /**
+     * A trainer that splits each batch over {@code threads} threads (a {@link DataParallelStep}), the caller's and
+     * {@code threads - 1} from {@code helpers}; a fixed thread count gives the same weights bit for bit.
+     */
+    public Trainer(Sequential model, CompileSpec compile, int threads, HelperThreads helpers) {
         this.model = model;
         this.loss = Loss.of(compile.loss());
         this.rowWidth = model.outputShape().features();
         this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
         this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
         this.threads = Math.max(1, threads);
+        this.helpers = helpers;
     }
 
     public Loss loss() {
@@ -78,23 +86,10 @@ public final class Trainer {
      */
     public History fit(Samples data, FitOptions options, TrainingListener listener, Checkpoint resume) {
         int n = data.count();
-        int trainCount = n;
-        Samples validation = null;
-        if (options.validationSplit() > 0) {
-            trainCount = (int) Math.floor(n * (1.0 - options.validationSplit()));
-            if (trainCount == 0 || trainCount == n) {
-                throw new IllegalArgumentException("validation_split " + options.validationSplit() + " of " + n
-                        + " samples leaves " + (trainCount == 0 ? "no training" : "no validation") + " samples");
-            }
-            validation = data.slice(trainCount, n);
-        } else if (n == 0) {
-            throw new IllegalArgumentException("no samples to train on");
-        }
+        options.check(n, logKeys(options.validationSplit() > 0));
+        int trainCount = options.trainCount(n);
+        Samples validation = trainCount < n ? data.slice(trainCount, n) : null;
         EarlyStopping stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
-        if (stopper != null && !logKeys(validation != null).contains(stopper.config().monitor())) {
-            throw new IllegalArgumentException("early_stopping.monitor '" + stopper.config().monitor()
-                    + "' is not logged; available: " + logKeys(validation != null));
-        }
         History history = new History();
         int initialEpoch = 0;
         if (resume != null) {
@@ -106,7 +101,7 @@ public final class Trainer {
                 stopper.restore(resume.earlyStopping());
             }
         }
-        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads)) {
+        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads, helpers)) {
             return run(step, data, options, listener, history, initialEpoch, trainCount, validation, stopper);
         }
     }
@@ -171,7 +166,7 @@ public final class Trainer {
 
     /** Loss and gradients of one batch without an optimizer step (for checks against reference numbers). */
     public double lossAndGradients(Samples data) {
-        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads)) {
+        try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads, helpers)) {
             return step.run(data, identity(data.count()), 0, data.count(), 0, 0, 0, new double[metrics.size()]);
         }
     }

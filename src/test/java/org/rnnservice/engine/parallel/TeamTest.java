@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /** A team runs every task of every loop exactly once, on all its threads, and reports a task's failure. */
 @Timeout(30)
 class TeamTest {
+
+    private static final HelperThreads HELPERS = new HelperThreads(4);
 
     /** Keeps a thread busy for about {@code micros} so the others get a share of the tasks. */
     private static void work(int micros) {
@@ -27,7 +32,7 @@ class TeamTest {
     @Test
     void everyTaskOfEveryLoopRunsOnceAndTheWorkIsShared() {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
-        try (Team team = Team.of(3)) {
+        try (Team team = Team.of(3, HELPERS)) {
             assertEquals(3, team.size());
             for (int loop = 0; loop < 500; loop++) {
                 int tasks = 1 + loop % 37;
@@ -46,10 +51,12 @@ class TeamTest {
     }
 
     @Test
-    void aLoopAfterTheHelpersParkedStillRunsOnAllOfThem() throws InterruptedException {
-        try (Team team = Team.of(2)) {
+    void aLoopAfterTheHelpersParkedStillRunsOnAllOfThem() {
+        try (Team team = Team.of(2, HELPERS)) {
             team.run(4, c -> work(10));
-            Thread.sleep(50); // past the spin: the helper is parked
+            while (team.parkedHelpers() < 1) {
+                Thread.onSpinWait(); // until the helper has spun out and parked (the class timeout bounds this)
+            }
             Set<Thread> workers = ConcurrentHashMap.newKeySet();
             for (int loop = 0; loop < 50 && workers.size() < 2; loop++) {
                 team.run(8, c -> {
@@ -62,25 +69,30 @@ class TeamTest {
     }
 
     @Test
-    void theCallerDoesTheTaskOfAHelperThatIsNotThereYet() throws InterruptedException {
+    void theCallerDoesTheTaskOfAHelperThatIsNotThereYet() throws Exception {
+        HelperThreads one = new HelperThreads(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> occupying = one.submit(() -> {
+            busy.countDown();
+            release.await();
+            return null;
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS));
         Thread caller = Thread.currentThread();
-        Set<Thread> ranTaskOne = ConcurrentHashMap.newKeySet();
-        try (Team team = Team.of(2)) {
-            for (int attempt = 0; attempt < 5 && !ranTaskOne.contains(caller); attempt++) {
-                Thread.sleep(20); // the helper parks; waking it takes far longer than the caller's empty task
-                team.run(2, c -> {
-                    if (c == 1) {
-                        ranTaskOne.add(Thread.currentThread());
-                    }
-                });
-            }
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        try (Team team = Team.of(2, one)) {
+            // the pool's only thread is busy, so the team's helper has not started: the caller runs both tasks
+            team.run(2, c -> ran.add(Thread.currentThread()));
+            assertEquals(Set.of(caller), ran);
+            release.countDown();
         }
-        assertTrue(ranTaskOne.contains(caller), "the caller took the parked helper's task: " + ranTaskOne);
+        occupying.get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void aFailingTaskIsThrownAfterTheOthersRanAndTheTeamGoesOn() {
-        try (Team team = Team.of(2)) {
+        try (Team team = Team.of(2, HELPERS)) {
             AtomicIntegerArray runs = new AtomicIntegerArray(16);
             IllegalArgumentException boom = new IllegalArgumentException("task 5");
             IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> team.run(16, c -> {
@@ -104,13 +116,17 @@ class TeamTest {
 
     @Test
     void aClosedTeamRefusesWorkAndItsHelpersServeOthers() throws Exception {
-        Team team = Team.of(2);
+        Team team = Team.of(2, HELPERS);
         team.run(2, c -> { });
         team.close();
         team.close();
         assertThrows(IllegalStateException.class, () -> team.run(2, c -> { }));
-        // the helper is back in the shared pool: a task submitted now completes
-        assertEquals(42, HelperThreads.submit(() -> 42).get());
+        // the helper is back in the pool: with one thread, a task submitted now could not run otherwise
+        HelperThreads one = new HelperThreads(1);
+        Team small = Team.of(2, one);
+        small.run(2, c -> { });
+        small.close();
+        assertEquals(42, one.submit(() -> 42).get(10, TimeUnit.SECONDS));
     }
 
     /** Blocks that count the runs of each (task, block) and check that their task ran first. */
@@ -150,7 +166,7 @@ class TeamTest {
 
     @Test
     void everyBlockRunsOnceAfterItsTaskAndBeforeTheLoopReturns() {
-        try (Team team = Team.of(3)) {
+        try (Team team = Team.of(3, HELPERS)) {
             for (int loop = 0; loop < 300; loop++) {
                 int tasks = 1 + loop % 5;
                 int[] counts = new int[tasks];
@@ -175,7 +191,7 @@ class TeamTest {
     @Test
     void aThreadDoneWithItsTaskTakesBlocksOfASlowerOne() {
         Set<Thread> ranSlowBlocks = ConcurrentHashMap.newKeySet();
-        try (Team team = Team.of(2)) {
+        try (Team team = Team.of(2, HELPERS)) {
             for (int attempt = 0; attempt < 10 && ranSlowBlocks.size() < 2; attempt++) {
                 Team.Blocks blocks = new Team.Blocks() {
                     @Override
@@ -201,7 +217,7 @@ class TeamTest {
 
     @Test
     void aFailingBlockIsThrownAfterTheOtherBlocksRan() {
-        try (Team team = Team.of(2)) {
+        try (Team team = Team.of(2, HELPERS)) {
             CountedBlocks blocks = new CountedBlocks(new int[] {6, 6}) {
                 @Override
                 public void run(int task, int block) {

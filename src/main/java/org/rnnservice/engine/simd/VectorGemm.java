@@ -1,0 +1,535 @@
+package org.rnnservice.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matrix products on the Vector API: register-blocked micro-kernels over packed panels of B, in the forms the
+ * layers need ({@code A.B}, {@code A^T.B}, {@code A.B^T}, and {@code A.B} with B packed once for many calls).
+ *
+ * <p>Vectors never cross a method boundary in the hot loops: a {@code FloatVector} that escapes an un-inlined call is
+ * boxed, and the products fall from hundreds of GFLOP/s to tens.
+ */
+final class VectorGemm {
+
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
+    /** Columns of C one micro-kernel computes: four vectors. */
+    private static final int WIDE = 4 * L;
+    /** Below this many multiply-adds (or one vector of columns) the scalar loop wins: no setup, no tails. */
+    private static final long SMALL = 4096;
+    private static final ScalarKernels SCALAR = new ScalarKernels();
+    /** Per-thread scratch for one transposed B in {@link #gemmTransB}. */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for one packed column panel of B; grows to the largest k seen, then is reused. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for the C block of a zero-padded last panel. */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread scratch for one slice of A^T in {@link #transposedGemm}. */
+    private static final ThreadLocal<float[]> A_SLICE = ThreadLocal.withInitial(() -> new float[0]);
+
+
+    private VectorGemm() {
+    }
+
+    static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        broadcastGemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    static void gemmTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        broadcastGemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * C (+)= A.B where element (i, p) of A sits at {@code aOff + i*ars + p*acs}: one driver serves A and A^T because
+     * A is only ever broadcast, never loaded as a vector. The driver passes only scalars; each register-blocked
+     * micro-kernel is its own small method, so C2 inlines every vector operation inside it (one big method exhausts
+     * the inlining budget and boxes the vectors).
+     */
+    private static void broadcastGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (n < L || (long) m * n * k < SMALL) {
+            SCALAR.broadcastGemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        if (m < 4) {
+            // a row or three: stream B once per row instead of packing it
+            for (int i = 0; i < m; i++) {
+                rowTimesMatrix(n, k, a, aOff + i * ars, acs, b, bOff, ldb, c, cOff + i * ldc, accumulate);
+            }
+            return;
+        }
+        if (acs != 1) {
+            transposedGemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        for (int j = 0; j < n; j += WIDE) {
+            int w = Math.min(WIDE, n - j);
+            // one column panel of B at a time, copied where the micro-kernels stream it from cache
+            float[] panel = scratch(PANEL, k * WIDE);
+            packPanel(k, w, b, bOff + j, ldb, panel, 0);
+            panel(m, k, a, aOff, ars, acs, panel, 0, w, c, cOff + j, ldc, accumulate);
+        }
+    }
+
+    /**
+     * C (+)= A^T.B with A stored {@code [k, m]}, the weight-gradient product, where A and B are both long (every time
+     * step of a batch). Slice by slice of k: the slice of A is copied once to a stride that is not a power of two (a
+     * units-wide stride puts every row in the same few L1 sets) and stays in L2 while all panels of B pass over it,
+     * instead of all of A coming from L3 again for every panel.
+     */
+    private static void transposedGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        int stride = (m + L - 1) / L * L;
+        if ((stride / L) % 2 == 0) {
+            stride += L;
+        }
+        int kcMax = Math.min(KC, k);
+        float[] slice = scratch(A_SLICE, kcMax * stride);
+        float[] panel = scratch(PANEL, kcMax * WIDE);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(a, aOff + (p0 + p) * lda, slice, p * stride, m);
+            }
+            for (int j = 0; j < n; j += WIDE) {
+                int w = Math.min(WIDE, n - j);
+                packPanel(kc, w, b, bOff + p0 * ldb + j, ldb, panel, 0);
+                panel(m, kc, slice, 0, 1, stride, panel, 0, w, c, cOff + j, ldc, acc);
+            }
+        }
+    }
+
+    /**
+     * Panels of {@link #WIDE} columns, each {@code k x WIDE} contiguous, and a narrower last panel as
+     * {@link #packPanel} lays it out: what the micro-kernels stream.
+     */
+    static float[] packB(int k, int n, float[] b, int bOff, int ldb, float[] reuse) {
+        int size = (n / WIDE) * k * WIDE + (n % WIDE == 0 ? 0 : k * panelWidth(n % WIDE));
+        float[] out = reuse != null && reuse.length >= size ? reuse : new float[size];
+        for (int j = 0; j < n; j += WIDE) {
+            packPanel(k, Math.min(WIDE, n - j), b, bOff + j, ldb, out, (j / WIDE) * k * WIDE);
+        }
+        return out;
+    }
+
+    /** Floats per step of k that a packed panel of {@code w} columns takes: whole vectors, or all of WIDE. */
+    private static int panelWidth(int w) {
+        return w > WIDE - L ? WIDE : (w + L - 1) / L * L;
+    }
+
+    /**
+     * Copies {@code k x w} of B into {@code out}: as {@code k x WIDE} rows, zero-padded, when {@code w} needs four
+     * vectors; a narrower panel as one {@code k x L} strip per vector, so that a last panel of 8 columns costs one
+     * vector per step of k rather than four. Strides stay constant, so the kernels' bounds checks are hoisted.
+     */
+    private static void packPanel(int k, int w, float[] b, int bOff, int ldb, float[] out, int outOff) {
+        if (panelWidth(w) == WIDE) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb, out, outOff + p * WIDE, w);
+                if (w < WIDE) {
+                    java.util.Arrays.fill(out, outOff + p * WIDE + w, outOff + (p + 1) * WIDE, 0f);
+                }
+            }
+            return;
+        }
+        for (int v = 0; v * L < w; v++) {
+            int cols = Math.min(L, w - v * L);
+            int strip = outOff + v * k * L;
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + v * L, out, strip + p * L, cols);
+                if (cols < L) {
+                    java.util.Arrays.fill(out, strip + p * L + cols, strip + (p + 1) * L, 0f);
+                }
+            }
+        }
+    }
+
+    static void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        int j = 0;
+        if (m < 4) {
+            // a row alone is bound by the latency of its FMA chains: two panels at once run twice the chains
+            for (; j + 2 * WIDE <= n; j += 2 * WIDE) {
+                int panel = (j / WIDE) * k * WIDE;
+                for (int i = 0; i < m; i++) {
+                    k1x8(k, a, aOff + i * lda, packedB, panel, panel + k * WIDE, c, cOff + i * ldc + j, accumulate);
+                }
+            }
+            int strip = n - j - WIDE;
+            if (strip > 0 && strip <= L) {
+                // a full panel and one strip left (LSTM(50)'s 200 gate columns): one pass for both, five chains
+                int panel = (j / WIDE) * k * WIDE;
+                float[] tail = scratch(TAIL, L);
+                for (int i = 0; i < m; i++) {
+                    int row = cOff + i * ldc + j;
+                    if (accumulate) {
+                        System.arraycopy(c, row + WIDE, tail, 0, strip);
+                    }
+                    k1x5(k, a, aOff + i * lda, packedB, panel, panel + k * WIDE, c, row, tail, accumulate);
+                    System.arraycopy(tail, 0, c, row + WIDE, strip);
+                }
+                return;
+            }
+        }
+        for (; j < n; j += WIDE) {
+            panel(m, k, a, aOff, lda, 1, packedB, (j / WIDE) * k * WIDE, Math.min(WIDE, n - j), c, cOff + j, ldc,
+                    accumulate);
+        }
+    }
+
+    /** C[:, 0..w) (+)= A . (one packed panel of {@code w} columns). */
+    private static void panel(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int w,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+        if (w == WIDE) {
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, c, cOff, ldc, accumulate);
+        } else if (panelWidth(w) == WIDE) {
+            // more than three vectors: the full kernels on the zero-padded panel, into scratch
+            float[] out = scratch(TAIL, m * WIDE);
+            if (accumulate) {
+                copyColumns(m, w, c, cOff, ldc, out, 0, WIDE);
+            }
+            rowBlocks(m, k, a, aOff, ars, acs, b, bOff, out, 0, WIDE, accumulate);
+            copyColumns(m, w, out, 0, WIDE, c, cOff, ldc);
+        } else {
+            for (int v = 0; v * L < w; v++) {
+                strip(m, k, a, aOff, ars, acs, b, bOff + v * k * L, c, cOff + v * L, ldc, accumulate,
+                        Math.min(L, w - v * L));
+            }
+        }
+    }
+
+    /** Copies the first {@code cols} columns of {@code rows} rows: C to and from a block of whole vectors. */
+    private static void copyColumns(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff,
+                                    int ldd) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(src, srcOff + i * lds, dst, dstOff + i * ldd, cols);
+        }
+    }
+
+    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+        float[] buf = holder.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            holder.set(buf);
+        }
+        return buf;
+    }
+
+    /** {@code c[0..n) (+)= sum_p a[p*acs] * B[p, 0..n)}: one row of C as a sum of rows of B. */
+    private static void rowTimesMatrix(int n, int k, float[] a, int a0, int acs, float[] b, int bOff, int ldb,
+                                       float[] c, int c0, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(c, c0, c0 + n, 0f);
+        }
+        int full = n - n % L;
+        for (int p = 0; p < k; p++) {
+            float av = a[a0 + p * acs];
+            int bp = bOff + p * ldb;
+            FloatVector v = FloatVector.broadcast(S, av);
+            for (int j = 0; j < full; j += L) {
+                v.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, c, c0 + j)).intoArray(c, c0 + j);
+            }
+            for (int j = full; j < n; j++) {
+                c[c0 + j] = Math.fma(av, b[bp + j], c[c0 + j]);
+            }
+        }
+    }
+
+    /** Depth of one pass over a panel: 128 x WIDE floats (32 KB) stay in L1 while every row block reuses them. */
+    private static final int KC = 128;
+
+    /**
+     * One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows, {@link #KC} steps of k at a time
+     * so the slice of the panel being read stays in L1.
+     */
+    private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int ap = aOff + p0 * acs;
+            int bp = bOff + p0 * WIDE;
+            int i = 0;
+            // a remainder of 2 rows is better as two blocks of 4 than as single rows
+            int sixes = m % 6 == 2 && m >= 8 ? m - 8 : m;
+            for (; i + 6 <= sixes; i += 6) {
+                k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+            }
+            for (; i + 4 <= m; i += 4) {
+                k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+            }
+            for (; i < m; i++) {
+                k1x4(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+            }
+        }
+    }
+
+    /** 6 rows by 4 vectors of C: 24 accumulators, 4 loads of B and 6 broadcasts of A per step of k. */
+    private static void k6x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc) {
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23;
+        FloatVector x30, x31, x32, x33, x40, x41, x42, x43, x50, x51, x52, x53;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L); x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            int r = c0 + ldc;
+            x10 = FloatVector.fromArray(S, c, r); x11 = FloatVector.fromArray(S, c, r + L);
+            x12 = FloatVector.fromArray(S, c, r + 2 * L); x13 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x20 = FloatVector.fromArray(S, c, r); x21 = FloatVector.fromArray(S, c, r + L);
+            x22 = FloatVector.fromArray(S, c, r + 2 * L); x23 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x30 = FloatVector.fromArray(S, c, r); x31 = FloatVector.fromArray(S, c, r + L);
+            x32 = FloatVector.fromArray(S, c, r + 2 * L); x33 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x40 = FloatVector.fromArray(S, c, r); x41 = FloatVector.fromArray(S, c, r + L);
+            x42 = FloatVector.fromArray(S, c, r + 2 * L); x43 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x50 = FloatVector.fromArray(S, c, r); x51 = FloatVector.fromArray(S, c, r + L);
+            x52 = FloatVector.fromArray(S, c, r + 2 * L); x53 = FloatVector.fromArray(S, c, r + 3 * L);
+        } else {
+            x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = x20 = x21 = x22 = x23 = FloatVector.zero(S);
+            x30 = x31 = x32 = x33 = x40 = x41 = x42 = x43 = x50 = x51 = x52 = x53 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = a0 + p * acs;
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(y0, x00); x01 = v.fma(y1, x01); x02 = v.fma(y2, x02); x03 = v.fma(y3, x03);
+            v = FloatVector.broadcast(S, a[ap + ars]);
+            x10 = v.fma(y0, x10); x11 = v.fma(y1, x11); x12 = v.fma(y2, x12); x13 = v.fma(y3, x13);
+            v = FloatVector.broadcast(S, a[ap + 2 * ars]);
+            x20 = v.fma(y0, x20); x21 = v.fma(y1, x21); x22 = v.fma(y2, x22); x23 = v.fma(y3, x23);
+            v = FloatVector.broadcast(S, a[ap + 3 * ars]);
+            x30 = v.fma(y0, x30); x31 = v.fma(y1, x31); x32 = v.fma(y2, x32); x33 = v.fma(y3, x33);
+            v = FloatVector.broadcast(S, a[ap + 4 * ars]);
+            x40 = v.fma(y0, x40); x41 = v.fma(y1, x41); x42 = v.fma(y2, x42); x43 = v.fma(y3, x43);
+            v = FloatVector.broadcast(S, a[ap + 5 * ars]);
+            x50 = v.fma(y0, x50); x51 = v.fma(y1, x51); x52 = v.fma(y2, x52); x53 = v.fma(y3, x53);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        int r = c0 + ldc;
+        x10.intoArray(c, r); x11.intoArray(c, r + L); x12.intoArray(c, r + 2 * L); x13.intoArray(c, r + 3 * L);
+        r += ldc;
+        x20.intoArray(c, r); x21.intoArray(c, r + L); x22.intoArray(c, r + 2 * L); x23.intoArray(c, r + 3 * L);
+        r += ldc;
+        x30.intoArray(c, r); x31.intoArray(c, r + L); x32.intoArray(c, r + 2 * L); x33.intoArray(c, r + 3 * L);
+        r += ldc;
+        x40.intoArray(c, r); x41.intoArray(c, r + L); x42.intoArray(c, r + 2 * L); x43.intoArray(c, r + 3 * L);
+        r += ldc;
+        x50.intoArray(c, r); x51.intoArray(c, r + L); x52.intoArray(c, r + 2 * L); x53.intoArray(c, r + 3 * L);
+    }
+
+    /** 4 rows by 4 vectors of C. */
+    private static void k4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc) {
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
+        if (acc) {
+            x00 = FloatVector.fromArray(S, c, c0); x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L); x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            int r = c0 + ldc;
+            x10 = FloatVector.fromArray(S, c, r); x11 = FloatVector.fromArray(S, c, r + L);
+            x12 = FloatVector.fromArray(S, c, r + 2 * L); x13 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x20 = FloatVector.fromArray(S, c, r); x21 = FloatVector.fromArray(S, c, r + L);
+            x22 = FloatVector.fromArray(S, c, r + 2 * L); x23 = FloatVector.fromArray(S, c, r + 3 * L);
+            r += ldc;
+            x30 = FloatVector.fromArray(S, c, r); x31 = FloatVector.fromArray(S, c, r + L);
+            x32 = FloatVector.fromArray(S, c, r + 2 * L); x33 = FloatVector.fromArray(S, c, r + 3 * L);
+        } else {
+            x00 = x01 = x02 = x03 = x10 = x11 = x12 = x13 = FloatVector.zero(S);
+            x20 = x21 = x22 = x23 = x30 = x31 = x32 = x33 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            int ap = a0 + p * acs;
+            FloatVector v = FloatVector.broadcast(S, a[ap]);
+            x00 = v.fma(y0, x00); x01 = v.fma(y1, x01); x02 = v.fma(y2, x02); x03 = v.fma(y3, x03);
+            v = FloatVector.broadcast(S, a[ap + ars]);
+            x10 = v.fma(y0, x10); x11 = v.fma(y1, x11); x12 = v.fma(y2, x12); x13 = v.fma(y3, x13);
+            v = FloatVector.broadcast(S, a[ap + 2 * ars]);
+            x20 = v.fma(y0, x20); x21 = v.fma(y1, x21); x22 = v.fma(y2, x22); x23 = v.fma(y3, x23);
+            v = FloatVector.broadcast(S, a[ap + 3 * ars]);
+            x30 = v.fma(y0, x30); x31 = v.fma(y1, x31); x32 = v.fma(y2, x32); x33 = v.fma(y3, x33);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + L); x02.intoArray(c, c0 + 2 * L); x03.intoArray(c, c0 + 3 * L);
+        int r = c0 + ldc;
+        x10.intoArray(c, r); x11.intoArray(c, r + L); x12.intoArray(c, r + 2 * L); x13.intoArray(c, r + 3 * L);
+        r += ldc;
+        x20.intoArray(c, r); x21.intoArray(c, r + L); x22.intoArray(c, r + 2 * L); x23.intoArray(c, r + 3 * L);
+        r += ldc;
+        x30.intoArray(c, r); x31.intoArray(c, r + L); x32.intoArray(c, r + 2 * L); x33.intoArray(c, r + 3 * L);
+    }
+
+    /** One row by 4 vectors of C. */
+    private static void k1x4(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0,
+                             boolean acc) {
+        FloatVector x0, x1, x2, x3;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        } else {
+            x0 = x1 = x2 = x3 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + p * WIDE; // a constant stride: C2 can hoist the bounds checks out of the loop
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p * acs]);
+            x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, bp + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, bp + 3 * L), x3);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+    }
+
+    /** One row by two panels (8 vectors) of C: the same sums as {@link #k1x4} on each panel, twice the chains. */
+    private static void k1x8(int k, float[] a, int a0, float[] b, int b0, int b1, float[] c, int c0, boolean acc) {
+        FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x4 = FloatVector.fromArray(S, c, c0 + 4 * L); x5 = FloatVector.fromArray(S, c, c0 + 5 * L);
+            x6 = FloatVector.fromArray(S, c, c0 + 6 * L); x7 = FloatVector.fromArray(S, c, c0 + 7 * L);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            int p0 = b0 + p * WIDE;
+            int p1 = b1 + p * WIDE;
+            x0 = v.fma(FloatVector.fromArray(S, b, p0), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, p0 + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, p0 + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, p0 + 3 * L), x3);
+            x4 = v.fma(FloatVector.fromArray(S, b, p1), x4);
+            x5 = v.fma(FloatVector.fromArray(S, b, p1 + L), x5);
+            x6 = v.fma(FloatVector.fromArray(S, b, p1 + 2 * L), x6);
+            x7 = v.fma(FloatVector.fromArray(S, b, p1 + 3 * L), x7);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+        x4.intoArray(c, c0 + 4 * L); x5.intoArray(c, c0 + 5 * L); x6.intoArray(c, c0 + 6 * L);
+        x7.intoArray(c, c0 + 7 * L);
+    }
+
+    /**
+     * One row by a full panel (4 vectors of C at {@code c0}) and one strip (a vector of C in {@code tail}, whose valid
+     * lanes the caller copies): the sums of {@link #k1x4} and {@link #k1x1}, bit for bit, in one pass.
+     */
+    private static void k1x5(int k, float[] a, int a0, float[] b, int b0, int s0, float[] c, int c0, float[] tail,
+                             boolean acc) {
+        FloatVector x0, x1, x2, x3, x4;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L); x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x4 = FloatVector.fromArray(S, tail, 0);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            int bp = b0 + p * WIDE;
+            x0 = v.fma(FloatVector.fromArray(S, b, bp), x0);
+            x1 = v.fma(FloatVector.fromArray(S, b, bp + L), x1);
+            x2 = v.fma(FloatVector.fromArray(S, b, bp + 2 * L), x2);
+            x3 = v.fma(FloatVector.fromArray(S, b, bp + 3 * L), x3);
+            x4 = v.fma(FloatVector.fromArray(S, b, s0 + p * L), x4);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + L); x2.intoArray(c, c0 + 2 * L); x3.intoArray(c, c0 + 3 * L);
+        x4.intoArray(tail, 0);
+    }
+
+    /**
+     * One strip of a narrow panel ({@code k x L}) into {@code valid} columns of C, over all rows. A partial last strip
+     * runs on a scratch block of whole vectors: masked loads and stores would make the kernel too big for C2 to
+     * inline its vector operations.
+     */
+    private static void strip(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                              float[] c, int cOff, int ldc, boolean accumulate, int valid) {
+        if (valid < L) {
+            float[] out = scratch(TAIL, m * L);
+            if (accumulate) {
+                copyColumns(m, valid, c, cOff, ldc, out, 0, L);
+            }
+            strip(m, k, a, aOff, ars, acs, b, bOff, out, 0, L, accumulate, L);
+            copyColumns(m, valid, out, 0, L, c, cOff, ldc);
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int ap = aOff + p0 * acs;
+            int bp = bOff + p0 * L;
+            int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                k8x1(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+            }
+            for (; i < m; i++) {
+                k1x1(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+            }
+        }
+    }
+
+    /** 8 rows by one vector of C: eight accumulators keep both FMA units busy. */
+    private static void k8x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0,
+                             float[] c, int c0, int ldc, boolean acc) {
+        FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
+        if (acc) {
+            x0 = FloatVector.fromArray(S, c, c0); x1 = FloatVector.fromArray(S, c, c0 + ldc);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * ldc); x3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+            x4 = FloatVector.fromArray(S, c, c0 + 4 * ldc); x5 = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+            x6 = FloatVector.fromArray(S, c, c0 + 6 * ldc); x7 = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+        } else {
+            x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector y = FloatVector.fromArray(S, b, b0 + p * L);
+            int ap = a0 + p * acs;
+            x0 = FloatVector.broadcast(S, a[ap]).fma(y, x0);
+            x1 = FloatVector.broadcast(S, a[ap + ars]).fma(y, x1);
+            x2 = FloatVector.broadcast(S, a[ap + 2 * ars]).fma(y, x2);
+            x3 = FloatVector.broadcast(S, a[ap + 3 * ars]).fma(y, x3);
+            x4 = FloatVector.broadcast(S, a[ap + 4 * ars]).fma(y, x4);
+            x5 = FloatVector.broadcast(S, a[ap + 5 * ars]).fma(y, x5);
+            x6 = FloatVector.broadcast(S, a[ap + 6 * ars]).fma(y, x6);
+            x7 = FloatVector.broadcast(S, a[ap + 7 * ars]).fma(y, x7);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + ldc); x2.intoArray(c, c0 + 2 * ldc); x3.intoArray(c, c0 + 3 * ldc);
+        x4.intoArray(c, c0 + 4 * ldc); x5.intoArray(c, c0 + 5 * ldc); x6.intoArray(c, c0 + 6 * ldc);
+        x7.intoArray(c, c0 + 7 * ldc);
+    }
+
+    /** One row by one vector of C. */
+    private static void k1x1(int k, float[] a, int a0, int acs, float[] b, int b0, float[] c, int c0, boolean acc) {
+        FloatVector x = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            x = FloatVector.broadcast(S, a[a0 + p * acs]).fma(FloatVector.fromArray(S, b, b0 + p * L), x);
+        }
+        x.intoArray(c, c0);
+    }
+
+    /** Transposes B into per-thread scratch once, then runs the broadcast product: no horizontal reductions. */
+    static void gemmTransB(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
+        if (n < L || (long) m * n * k < SMALL) {
+            SCALAR.gemmTransB(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        float[] bt = scratch(TRANSPOSED, k * n);
+        SCALAR.transpose(n, k, b, bOff, ldb, bt, 0, n);
+        broadcastGemm(m, n, k, a, aOff, lda, 1, bt, 0, n, c, cOff, ldc, accumulate);
+    }
+}

@@ -1,0 +1,127 @@
+package org.rnnservice.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.rnnservice.RnnProperties;
+import org.rnnservice.errors.ServiceException;
+import org.rnnservice.models.ModelCatalog;
+import org.rnnservice.models.ModelRecord;
+import org.rnnservice.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes stored jobs up at start (running ones resume from their last checkpoint, queued ones are queued again in
+ * their order) and, at shutdown, stops taking jobs and lets running ones reach a checkpoint.
+ */
+@Component
+class JobLifecycle implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+
+    private final Store store;
+    private final ModelCatalog models;
+    private final JobService jobs;
+    private final JobRecords records;
+    private final JobQueue queue;
+    private final JobHolds holds;
+    private final JobRunner runner;
+    private final CheckpointStore checkpoints;
+    private final RnnProperties properties;
+    private volatile boolean running;
+
+    JobLifecycle(Store store, ModelCatalog models, JobService jobs, JobRecords records, JobQueue queue,
+                 JobHolds holds, JobRunner runner, CheckpointStore checkpoints, RnnProperties properties) {
+        this.store = store;
+        this.models = models;
+        this.jobs = jobs;
+        this.records = records;
+        this.queue = queue;
+        this.holds = holds;
+        this.runner = runner;
+        this.checkpoints = checkpoints;
+        this.properties = properties;
+    }
+
+    /** Starts the workers and takes up stored jobs; after a {@link #stop} it starts afresh, as after a restart. */
+    @Override
+    public void start() {
+        queue.restart();
+        runner.resume();
+        records.clear();
+        try {
+            recover();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read stored jobs: " + e.getMessage(), e);
+        }
+        jobs.accepting(true);
+        running = true;
+    }
+
+    private void recover() throws IOException {
+        List<JobRecord> stored = new ArrayList<>(store.list(Store.Collection.JOBS, JobRecord.class));
+        stored.sort(Comparator.comparing((JobRecord r) -> r.state() == JobState.RUNNING ? 0 : 1)
+                .thenComparing(JobRecord::submittedAt));
+        int resumed = 0;
+        for (JobRecord r : stored) {
+            TrainingJob job = new TrainingJob(r, runner::run);
+            records.add(job);
+            if (r.state().isFinal()) {
+                continue;
+            }
+            Integer published = publishedVersion(r);
+            if (published != null) {
+                // it crashed after publishing its weights but before saying so
+                records.finish(job, JobState.SUCCEEDED, null, published, null);
+                checkpoints.delete(r.id());
+            } else if (!holds.hold(r)) {
+                records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot resume",
+                        null, null);
+            } else {
+                queue.requeue(job);
+                resumed++;
+            }
+        }
+        if (resumed > 0) {
+            LOG.info("Re-queued {} interrupted jobs", resumed);
+        }
+    }
+
+    private Integer publishedVersion(JobRecord r) {
+        try {
+            return models.record(r.modelId()).versions().stream().filter(v -> r.id().equals(v.jobId()))
+                    .map(ModelRecord.VersionInfo::version).findFirst().orElse(null);
+        } catch (IOException | ServiceException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void stop() {
+        jobs.accepting(false);
+        runner.pause();
+        running = false;
+        try {
+            if (!queue.shutdown(properties.shutdownTimeout())) {
+                LOG.warn("Training workers did not stop within {}", properties.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // stop after the web server stopped taking requests, before the store and the rest go away
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
+    }
+}

@@ -1,0 +1,89 @@
+package org.rnnservice.jobs;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rnnservice.errors.ServiceException;
+import org.rnnservice.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The jobs this process knows, each stored before it is reported: a change of state is written, then announced on
+ * the job's event stream.
+ */
+@Component
+class JobRecords {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRecords.class);
+
+    private final Store store;
+    private final JobEvents events;
+    private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
+
+    JobRecords(Store store, JobEvents events, MeterRegistry meters) {
+        this.store = store;
+        this.events = events;
+        for (JobState s : JobState.values()) {
+            Gauge.builder("rnn.jobs", jobs, m -> m.values().stream().filter(j -> j.record().state() == s).count())
+                    .tag("state", s.name()).description("jobs by state").register(meters);
+        }
+        Gauge.builder("rnn.training.samples.per.second", jobs, m -> m.values().stream()
+                        .filter(j -> j.record().state() == JobState.RUNNING && j.record().progress() != null
+                                && j.record().progress().samplesPerSecond() != null)
+                        .mapToDouble(j -> j.record().progress().samplesPerSecond()).sum())
+                .description("training throughput of the running jobs").register(meters);
+    }
+
+    void add(TrainingJob job) {
+        jobs.put(job.id(), job);
+    }
+
+    TrainingJob find(String id) {
+        TrainingJob job = jobs.get(id);
+        if (job == null) {
+            throw ServiceException.notFound("job", id);
+        }
+        return job;
+    }
+
+    Collection<TrainingJob> all() {
+        return jobs.values();
+    }
+
+    void clear() {
+        jobs.clear();
+    }
+
+    /** Stores the job's next record, then makes it the one shown. */
+    void persist(TrainingJob job, JobRecord next) throws IOException {
+        store.put(Store.Collection.JOBS, next.id(), next);
+        job.update(next);
+    }
+
+    /** Stores and announces the end of a job. */
+    void finish(TrainingJob job, JobState state, String error, Integer version, Integer stoppedAt)
+            throws IOException {
+        synchronized (job) {
+            persist(job, job.record().finished(state, Instant.now(), error, version, stoppedAt));
+        }
+        JobRecord r = job.record();
+        events.state(r);
+        LOG.info("Job {} {}{}{}", r.id(), state, version != null ? ", model " + r.modelId() + " v" + version : "",
+                error != null ? ": " + error : "");
+    }
+
+    /** {@link #finish} for a job whose end cannot be reported to a caller: a failure to store it is logged. */
+    void finishQuietly(TrainingJob job, JobState state, String error) {
+        try {
+            finish(job, state, error, null, null);
+        } catch (IOException e) {
+            LOG.error("Job {} could not be stored as {}: {}", job.id(), state, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.rnnservice.jobs;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnnservice.RnnProperties;
+import org.rnnservice.datasets.DatasetRecord;
+import org.rnnservice.datasets.DatasetService;
+import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.parallel.HelperThreads;
+import org.rnnservice.engine.train.Checkpoint;
+import org.rnnservice.engine.train.History;
+import org.rnnservice.engine.train.InvalidFitException;
+import org.rnnservice.engine.train.Trainer;
+import org.rnnservice.engine.train.TrainingCancelledException;
+import org.rnnservice.engine.train.TrainingDivergedException;
+import org.rnnservice.engine.train.TrainingListener;
+import org.rnnservice.errors.ServiceException;
+import org.rnnservice.models.DatasetFit;
+import org.rnnservice.models.ModelCatalog;
+import org.rnnservice.models.ModelRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a job on a worker: trains a copy of the model from the job's last checkpoint (if any), stores every epoch and
+ * checkpoint before announcing it, and publishes the weights as the model's next version when training succeeds.
+ */
+@Component
+class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final ModelCatalog models;
+    private final DatasetService datasets;
+    private final CheckpointStore checkpoints;
+    private final JobRecords records;
+    private final JobHolds holds;
+    private final JobEvents events;
+    private final RnnProperties properties;
+    private final HelperThreads helpers;
+    private final Counter samplesTrained;
+    private volatile boolean pausing;
+
+    JobRunner(ModelCatalog models, DatasetService datasets, CheckpointStore checkpoints, JobRecords records,
+              JobHolds holds, JobEvents events, RnnProperties properties, HelperThreads helpers,
+              MeterRegistry meters) {
+        this.models = models;
+        this.datasets = datasets;
+        this.checkpoints = checkpoints;
+        this.records = records;
+        this.holds = holds;
+        this.events = events;
+        this.properties = properties;
+        this.helpers = helpers;
+        this.samplesTrained = Counter.builder("rnn.training.samples").description("samples trained on")
+                .register(meters);
+    }
+
+    /** Makes running jobs stop at their next batch, staying RUNNING on disk to resume after a restart. */
+    void pause() {
+        pausing = true;
+    }
+
+    void resume() {
+        pausing = false;
+    }
+
+    /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
+    private int threadsPerJob() {
+        return properties.threadsPerJob() > 0 ? properties.threadsPerJob()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / properties.workers());
+    }
+
+    void run(TrainingJob job) {
+        JobRecord r = job.record();
+        try {
+            if (job.cancelRequested()) {
+                records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null);
+                return;
+            }
+            ModelRecord model = models.record(r.modelId());
+            DatasetRecord ds = datasets.get(r.datasetId());
+            Sequential copy = models.copyForTraining(model);
+            boolean ids = DatasetFit.check(copy, ds);
+            Checkpoint resume;
+            try {
+                resume = checkpoints.load(r.id());
+            } catch (IOException e) {
+                throw new JobFailure("its checkpoint cannot be read (" + e.getMessage() + "), so it cannot resume");
+            }
+            // the history restarts from the checkpoint's: epochs announced after it are trained again, not repeated
+            JobRecord started = r.started(Instant.now(), resume == null ? null : resume.epochs());
+            records.persist(job, started.progressed(started.progress(), resume == null ? Map.of() : resume.history()));
+            events.state(job.record());
+            LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
+            Trainer trainer = new Trainer(copy, copy.spec().compile(), threadsPerJob(), helpers);
+            History history = trainer.fit(datasets.samples(ds, ids), FitSettings.of(job.record()),
+                    new Progress(job, ds.samples()), resume);
+            int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,
+                    ds.isText() ? ds.seqLen() : null);
+            records.finish(job, JobState.SUCCEEDED, null, version,
+                    history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null);
+            checkpoints.delete(r.id());
+        } catch (TrainingCancelledException e) {
+            if (job.cancelRequested()) {
+                records.finishQuietly(job, JobState.CANCELLED, "cancelled: " + e.getMessage());
+            } else {
+                LOG.info("Job {} paused for shutdown; it resumes from its last checkpoint on restart", r.id());
+            }
+        } catch (TrainingDivergedException | JobFailure | InvalidFitException | ServiceException e) {
+            records.finishQuietly(job, JobState.FAILED, e.getMessage());
+        } catch (Exception e) {
+            LOG.error("Job {} failed unexpectedly", r.id(), e);
+            records.finishQuietly(job, JobState.FAILED, "internal error: " + e);
+        } finally {
+            holds.release(r);
+        }
+    }
+
+    /** A reason a job cannot run, in words for the user. */
+    private static final class JobFailure extends RuntimeException {
+        JobFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Reports training progress into the job: progress in memory, each epoch stored, checkpoints written. */
+    private final class Progress implements TrainingListener {
+        private final TrainingJob job;
+        private final int samples;
+        private final long started = System.nanoTime();
+        private final long interval = properties.progressInterval().toNanos();
+        private long lastEvent;
+        private long batchesDone;
+        private long samplesDone;
+
+        Progress(TrainingJob job, int samples) {
+            this.job = job;
+            this.samples = samples;
+        }
+
+        @Override
+        public void onBatchEnd(int epoch, int batch, int batches, double loss) {
+            JobRecord r = job.record();
+            batchesDone++;
+            long n = Math.min(r.batchSize(), samples);
+            samplesDone += n;
+            samplesTrained.increment(n);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long total = (long) r.epochs() * batches;
+            long done = (long) epoch * batches + batch + 1;
+            double perBatch = elapsed / batchesDone;
+            JobRecord.Progress p = new JobRecord.Progress(epoch + 1, r.epochs(), batch + 1, batches,
+                    (double) done / total, elapsed > 0 ? samplesDone / elapsed : null, perBatch * (total - done));
+            job.update(r.progressed(p, r.history()));
+            long now = System.nanoTime();
+            if (now - lastEvent >= interval) {
+                lastEvent = now;
+                events.publish(r.id(), "progress", p);
+            }
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs) {
+            JobRecord r = job.record();
+            Map<String, List<Double>> history = new LinkedHashMap<>();
+            r.history().forEach((k, v) -> history.put(k, new ArrayList<>(v)));
+            logs.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            try {
+                records.persist(job, r.progressed(r.progress(), history));
+            } catch (IOException e) {
+                throw new JobFailure("its progress could not be stored: " + e.getMessage());
+            }
+            events.publish(r.id(), "epoch", Map.of("epoch", epoch + 1, "logs", logs));
+            LOG.info("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
+        }
+
+        @Override
+        public void onCheckpoint(Checkpoint checkpoint) {
+            try {
+                checkpoints.save(job.id(), checkpoint);
+            } catch (IOException e) {
+                throw new JobFailure("its checkpoint could not be stored: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return job.cancelRequested() || pausing;
+        }
+    }
+}

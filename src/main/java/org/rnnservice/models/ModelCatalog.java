@@ -1,0 +1,222 @@
+package org.rnnservice.models;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rnnservice.RnnProperties;
+import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.model.ModelDefinitions;
+import org.rnnservice.engine.model.ModelSpec;
+import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.simd.Kernels;
+import org.rnnservice.engine.train.Compilation;
+import org.rnnservice.errors.ServiceException;
+import org.rnnservice.storage.CorruptFileException;
+import org.rnnservice.storage.Store;
+import org.rnnservice.storage.TensorFile;
+import org.rnnservice.storage.UsageTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The models and their weight versions: creation from a definition, lookup, the built model of a version, weight
+ * upload, publishing a trained version and deletion. Predictions are {@link PredictionService}'s; training happens
+ * elsewhere, on a copy.
+ */
+@Service
+public class ModelCatalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private final Store store;
+    private final UsageTracker usage;
+    private final RnnProperties properties;
+    private final JsonMapper mapper;
+    private final Kernels kernels;
+    private final LoadedModels loaded;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public ModelCatalog(Store store, UsageTracker usage, RnnProperties properties, JsonMapper mapper, Kernels kernels,
+                        LoadedModels loaded) {
+        this.store = store;
+        this.usage = usage;
+        this.properties = properties;
+        this.mapper = mapper;
+        this.kernels = kernels;
+        this.loaded = loaded;
+    }
+
+    private Object lock(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
+    public ModelView create(Map<String, Object> body) throws IOException {
+        ModelSpec spec = ModelDefinitions.parse(body, SEEDS.nextLong() & Long.MAX_VALUE);
+        Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
+        Compilation.validateCompile(model);
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
+        ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
+                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null);
+        store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
+        store.put(Store.Collection.MODELS, id, record);
+        loaded.put(id, 0, model);
+        LOG.info("Model {} created: {} layers, {} params", id, model.layers().size(), model.summary().totalParams());
+        return view(record);
+    }
+
+    private static String weightsBlob(int version) {
+        return "weights/v" + version;
+    }
+
+    private static List<TensorFile.Entry> tensors(Sequential model) {
+        return model.params().stream().map(p -> TensorFile.Entry.of(p.name(), p.value().clone(), p.shape())).toList();
+    }
+
+    public ModelRecord record(String id) throws IOException {
+        return store.get(Store.Collection.MODELS, id, ModelRecord.class)
+                .orElseThrow(() -> ServiceException.notFound("model", id));
+    }
+
+    public boolean exists(String id) {
+        try {
+            return store.get(Store.Collection.MODELS, id, ModelRecord.class).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Finds a model by id, or else by name (the newest of that name): TF Serving clients address models by name. */
+    ModelRecord byIdOrName(String idOrName) throws IOException {
+        var byId = store.get(Store.Collection.MODELS, idOrName, ModelRecord.class);
+        if (byId.isPresent()) {
+            return byId.get();
+        }
+        return list().stream().filter(m -> m.name().equals(idOrName)).findFirst()
+                .orElseThrow(() -> ServiceException.notFound("model", idOrName));
+    }
+
+    List<ModelRecord> list() throws IOException {
+        List<ModelRecord> all = new ArrayList<>(store.list(Store.Collection.MODELS, ModelRecord.class));
+        all.sort(Comparator.comparing(ModelRecord::createdAt).reversed());
+        return all;
+    }
+
+    static ModelView view(ModelRecord r) {
+        return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(), r.summary(),
+                r.versions(), r.vocab());
+    }
+
+    /** A new, untrained instance of the model's architecture (weights not loaded). */
+    public Sequential build(ModelRecord record) {
+        return Sequential.build(ModelDefinitions.parse(record.definition(), 0), Long.MAX_VALUE, kernels);
+    }
+
+    /** The model with the weights of {@code version}, shared and cached: callers synchronize on it. */
+    Sequential load(ModelRecord record, int version) throws IOException {
+        if (record.versions().stream().noneMatch(v -> v.version() == version)) {
+            throw ServiceException.notFound("weight version", record.id() + " v" + version
+                    + " (kept: " + record.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
+        }
+        return loaded.get(record.id(), version, () -> {
+            Sequential model = build(record);
+            model.setWeights(weights(record.id(), version, model));
+            return model;
+        });
+    }
+
+    /** A private copy of the model at its current version, for a training job to change freely. */
+    public Sequential copyForTraining(ModelRecord record) throws IOException {
+        Sequential model = build(record);
+        model.setWeights(weights(record.id(), record.version(), model));
+        return model;
+    }
+
+    private List<float[]> weights(String id, int version, Sequential model) throws IOException {
+        Map<String, TensorFile.Entry> t;
+        try {
+            t = store.getTensors(Store.Collection.MODELS, id, weightsBlob(version));
+        } catch (NoSuchFileException | CorruptFileException e) {
+            throw new IOException("weights v" + version + " of model " + id + " are unreadable: " + e.getMessage(), e);
+        }
+        List<float[]> values = new ArrayList<>();
+        for (Param p : model.params()) {
+            TensorFile.Entry e = t.get(p.name());
+            if (e == null) {
+                throw new IOException("weights v" + version + " of model " + id + " lack " + p.name());
+            }
+            values.add(e.floats());
+        }
+        return values;
+    }
+
+    /**
+     * Stores trained weights as the model's next version and makes it current, keeping the newest
+     * {@code rnn.kept-weight-versions}. Returns the new version.
+     */
+    public int publish(String id, Sequential trained, String jobId, List<String> vocab, Integer seqLen)
+            throws IOException {
+        synchronized (lock(id)) {
+            ModelRecord current = record(id);
+            int version = current.version() + 1;
+            store.putTensors(Store.Collection.MODELS, id, weightsBlob(version), tensors(trained));
+            List<ModelRecord.VersionInfo> versions = new ArrayList<>(current.versions());
+            ModelRecord.VersionInfo info = new ModelRecord.VersionInfo(version, Instant.now(), jobId);
+            versions.add(info);
+            List<ModelRecord.VersionInfo> dropped = new ArrayList<>();
+            while (versions.size() > properties.keptWeightVersions()) {
+                dropped.add(versions.remove(0));
+            }
+            store.put(Store.Collection.MODELS, id, current.withVersion(info, versions, vocab, seqLen));
+            for (ModelRecord.VersionInfo old : dropped) {
+                store.deleteTensors(Store.Collection.MODELS, id, weightsBlob(old.version()));
+                loaded.evict(id, old.version());
+            }
+            return version;
+        }
+    }
+
+    void delete(String id) throws IOException {
+        record(id);
+        boolean deleted = usage.deleteIfUnused(Store.Collection.MODELS, id, () -> {
+            synchronized (lock(id)) {
+                store.delete(Store.Collection.MODELS, id);
+                loaded.evictAll(id);
+            }
+        });
+        if (!deleted) {
+            throw ServiceException.conflict("model " + id + " is being trained by a queued or running job; cancel it"
+                    + " first");
+        }
+        locks.remove(id); // a later request for the id finds no model, so no lock is needed for it again
+        LOG.info("Model {} deleted", id);
+    }
+
+    String summaryText(String id) throws IOException {
+        return record(id).summaryText();
+    }
+
+    /** Replaces the weights with uploaded ones (all of them, checked by name and shape) as a new version. */
+    int putWeights(String id, InputStream body) throws IOException {
+        ModelRecord record = record(id);
+        Sequential model = build(record);
+        List<float[]> values = WeightsDocument.read(body, mapper, model.params());
+        model.setWeights(values);
+        int version = publish(id, model, null, null, null);
+        LOG.info("Model {} weights uploaded as version {}", id, version);
+        return version;
+    }
+}
