@@ -2,7 +2,6 @@ package org.rnnservice.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** tanh and sigmoid on the Vector API, as one rational function of exact IEEE operations (deterministic bits). */

@@ -2,7 +2,6 @@ package org.rnnservice.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The fused elementwise work of one LSTM or GRU time step on the Vector API, forward and backward. */

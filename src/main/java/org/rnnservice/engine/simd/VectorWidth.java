@@ -21,6 +21,6 @@ final class VectorWidth {
     private static VectorSpecies<Float> choose() {
         int bits = KernelsProvider.requestedBits();
         return bits == 0 ? FloatVector.SPECIES_PREFERRED
-                : FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bits)).check(Float.class);
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 }

@@ -30,6 +30,16 @@ class KernelsAgreementTest {
         assertTrue(vector != null, "run with --add-modules jdk.incubator.vector");
     }
 
+    /** CI runs this class at 128, 256 and 512 bits ({@code -Drnn.simd.bits}); each run must be at its width. */
+    @Test
+    void theVectorKernelsRunAtTheRequestedWidth() {
+        assumeTrue(vector != null);
+        int bits = Integer.getInteger(KernelsProvider.BITS_PROPERTY, 0);
+        String expected = "vector-" + (bits == 0 ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                : bits);
+        assertEquals(expected, vector.name());
+    }
+
     @Test
     void productsAgree() {
         assumeTrue(vector != null);
