@@ -79,13 +79,13 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
-    protected boolean jointLayout() {
-        return jointSteps();
+    protected SharedLayouts.Forward forwardLayout() {
+        return jointSteps() ? SharedLayouts.Forward.JOINT : SharedLayouts.Forward.RECURRENT_KERNEL;
     }
 
     @Override
-    protected float[] packForward(boolean joint, float[] reuse) {
-        return joint ? packJoint(reuse) : super.packForward(false, reuse);
+    protected float[] packForward(SharedLayouts.Forward layout, float[] reuse) {
+        return layout == SharedLayouts.Forward.JOINT ? packJoint(reuse) : super.packForward(layout, reuse);
     }
 
     /**

@@ -49,27 +49,12 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected float[] recurrentT; // recurrent kernel transposed [gates*u, u], so each step's dh is a plain product
     protected float[] packedU;    // what each forward step multiplies by, laid out once per pass
     protected float[] packedUT;   // the transposed recurrent kernel laid out for the backward pass
-    private float[] ownPackedU;   // this layer's own copies, used when no shared packing is current
+    private float[] ownPackedU;   // this layer's own layouts, used when no shared one is current
     private float[] ownRecurrentT;
     private float[] ownPackedUT;
-    private Packings shared = new Packings();
+    private SharedLayouts shared = new SharedLayouts();
     private boolean deferGradients;
     private int deferred;         // blocks of weight gradients the last backward pass left
-
-    /**
-     * The packed weights of a layer and its replicas, laid out once per batch by {@link #runLayoutTask} (each replica
-     * packing its own would do the same copying once per thread), valid until {@link #dropSharedLayouts}.
-     */
-    private static final class Packings {
-        volatile boolean forwardCurrent;
-        volatile boolean backwardCurrent;
-        /** The forward layout of the last forward pass (see {@link #jointLayout}); -1 before the first. */
-        volatile int lastLayout = -1;
-        int layout;
-        float[] forward;
-        float[] transposed;
-        float[] backward;
-    }
 
     Recurrent(String name, LayerConfig c, String defaultActivation, Kernels kernels) {
         super(name, kernels);
@@ -139,37 +124,25 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
 
     @Override
     public void runLayoutTask(int task) {
-        Packings p = shared;
         if (task == 0) {
-            int layout = p.lastLayout;
-            if (layout >= 0) {
-                p.layout = layout;
-                p.forward = packForward(layout == 1, p.forward);
-                p.forwardCurrent = true;
-            }
+            shared.layOutForward(this::packForward);
         } else {
-            p.transposed = transposeRecurrentKernel(p.transposed);
-            p.backward = packTransposed(p.transposed, p.backward);
-            p.backwardCurrent = true;
+            shared.layOutBackward(this::transposeRecurrentKernel, this::packTransposed);
         }
     }
 
     @Override
     public void dropSharedLayouts() {
-        shared.forwardCurrent = false;
-        shared.backwardCurrent = false;
+        shared.drop();
     }
 
-    /**
-     * Whether the forward steps multiply by the joint matrix {@code [b; W; U]} rather than by the recurrent kernel
-     * alone; decided by each forward pass from its input.
-     */
-    protected boolean jointLayout() {
-        return false;
+    /** What the forward steps multiply by; decided by each forward pass from its input. */
+    protected SharedLayouts.Forward forwardLayout() {
+        return SharedLayouts.Forward.RECURRENT_KERNEL;
     }
 
     /** Lays out what the forward steps multiply by, into {@code reuse} when it is large enough. */
-    protected float[] packForward(boolean joint, float[] reuse) {
+    protected float[] packForward(SharedLayouts.Forward layout, float[] reuse) {
         return kernels.packB(units, gates() * units, recurrentKernel.value(), 0, gates() * units, reuse);
     }
 
@@ -202,15 +175,13 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         }
         h = Buffers.atLeast(h, steps * batch * units);
         hot = oneHotIndices(x, steps * batch);
-        int layout = jointLayout() ? 1 : 0;
-        Packings p = shared;
+        SharedLayouts.Forward layout = forwardLayout();
         if (training) {
-            p.lastLayout = layout;
+            shared.used(layout);
         }
-        if (p.forwardCurrent && p.layout == layout) {
-            packedU = p.forward;
-        } else {
-            ownPackedU = packForward(layout == 1, ownPackedU);
+        packedU = shared.forward(layout);
+        if (packedU == null) {
+            ownPackedU = packForward(layout, ownPackedU);
             packedU = ownPackedU;
         }
         runCell();
@@ -249,10 +220,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
             java.util.Arrays.fill(dh, 0, (steps - 1) * stepLen, 0f);
             System.arraycopy(dy.data(), 0, dh, (steps - 1) * stepLen, stepLen);
         }
-        Packings p = shared;
-        if (p.backwardCurrent) {
-            recurrentT = p.transposed;
-            packedUT = p.backward;
+        if (shared.backwardCurrent()) {
+            recurrentT = shared.transposed();
+            packedUT = shared.backward();
         } else {
             ownRecurrentT = transposeRecurrentKernel(ownRecurrentT);
             ownPackedUT = packTransposed(ownRecurrentT, ownPackedUT);
