@@ -2,7 +2,6 @@ package org.rnnservice.engine.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,95 +10,119 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The helper pool runs tasks on daemon threads, never more at once than its bound, and hands back unstarted work. */
+/** The helper pool runs shares on warm daemon threads, never more than its bound, and hands back what it cannot take. */
 @Timeout(30)
 class HelperThreadsTest {
 
-    @Test
-    void runsTheTaskOnAnotherDaemonThreadAndReturnsItsResult() throws Exception {
-        Thread caller = Thread.currentThread();
-        Thread helper = new HelperThreads(2).submit(Thread::currentThread).get();
-        assertNotEquals(caller, helper);
-        assertTrue(helper.isDaemon(), "helpers must not keep the JVM alive");
-    }
-
-    @Test
-    void aFailureReachesTheCallerAsTheCause() {
-        Future<Object> failed = new HelperThreads(1).submit(() -> {
-            throw new IllegalStateException("task failed");
-        });
-        ExecutionException e = assertThrows(ExecutionException.class, failed::get);
-        assertInstanceOf(IllegalStateException.class, e.getCause());
-        assertEquals("task failed", e.getCause().getMessage());
-    }
-
-    @Test
-    void neverRunsMoreTasksAtOnceThanItsBound() throws Exception {
-        HelperThreads pool = new HelperThreads(2);
-        CountDownLatch twoRunning = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger most = new AtomicInteger();
-        Future<?>[] tasks = new Future<?>[5];
-        for (int i = 0; i < tasks.length; i++) {
-            tasks[i] = pool.submit(() -> {
-                most.accumulateAndGet(running.incrementAndGet(), Math::max);
-                twoRunning.countDown();
+    /** A share that holds its helper until released. */
+    private static HelperThreads.Share occupy(HelperThreads pool, CountDownLatch started, CountDownLatch release) {
+        return pool.start(() -> {
+            started.countDown();
+            try {
                 release.await();
-                running.decrementAndGet();
-                return null;
-            });
-        }
-        assertTrue(twoRunning.await(10, TimeUnit.SECONDS), "two tasks started");
-        assertFalse(tasks[2].isDone());
-        release.countDown();
-        for (Future<?> t : tasks) {
-            t.get(10, TimeUnit.SECONDS);
-        }
-        assertEquals(2, most.get(), "at most the bound ran at once, and the bound was reached");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Starts a share that records its thread, and waits until a helper has taken it (else join would keep it). */
+    private static HelperThreads.Share startAndAwait(HelperThreads pool, AtomicReference<Thread> ran) {
+        CountDownLatch started = new CountDownLatch(1);
+        HelperThreads.Share share = pool.start(() -> {
+            ran.set(Thread.currentThread());
+            started.countDown();
+        });
+        assertDoesStart(started);
+        return share;
     }
 
     @Test
-    void oneCallerSubmittingAgainAndAgainUsesNoMoreThreadsThanTheBound() throws Exception {
-        HelperThreads pool = new HelperThreads(2);
+    void runsTheShareOnAnotherDaemonThread() {
+        Thread caller = Thread.currentThread();
+        AtomicReference<Thread> ran = new AtomicReference<>();
+        HelperThreads.Share share = startAndAwait(new HelperThreads(2), ran);
+        share.join();
+        assertTrue(share.ranOnHelper());
+        assertNotEquals(caller, ran.get());
+        assertTrue(ran.get().isDaemon(), "helpers must not keep the JVM alive");
+    }
+
+    @Test
+    void aFailureIsThrownByJoin() {
+        HelperThreads pool = new HelperThreads(1);
+        IllegalArgumentException boom = new IllegalArgumentException("part failed");
+        CountDownLatch started = new CountDownLatch(1);
+        HelperThreads.Share failed = pool.start(() -> {
+            started.countDown();
+            throw boom;
+        });
+        assertDoesStart(started);
+        assertSame(boom, assertThrows(IllegalArgumentException.class, failed::join));
+    }
+
+    @Test
+    void oneCallerStartingShareAfterShareReusesOneWarmHelper() {
+        HelperThreads pool = new HelperThreads(4);
         Set<Thread> used = new HashSet<>();
         for (int batch = 0; batch < 2_000; batch++) {
-            used.add(pool.submit(Thread::currentThread).get());
+            AtomicReference<Thread> ran = new AtomicReference<>();
+            startAndAwait(pool, ran).join();
+            used.add(ran.get());
         }
-        assertTrue(used.size() <= 2, "threads used: " + used);
+        // the helper is idle again before the caller's join returns, so no share needs another thread
+        assertEquals(1, used.size(), "threads used: " + used);
+        assertEquals(1, pool.liveThreads());
     }
 
     @Test
-    void aShareNoHelperStartedIsSkippedByJoin() throws Exception {
-        HelperThreads pool = new HelperThreads(1);
-        CountDownLatch busy = new CountDownLatch(1);
+    void aFullPoolTakesNoShareAndTheCallerKeepsTheWork() {
+        HelperThreads pool = new HelperThreads(2);
+        CountDownLatch started = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> occupying = pool.submit(() -> {
-            busy.countDown();
-            release.await();
-            return null;
-        });
-        assertTrue(busy.await(10, TimeUnit.SECONDS));
+        HelperThreads.Share a = occupy(pool, started, release);
+        HelperThreads.Share b = occupy(pool, started, release);
+        assertDoesStart(started);
+        assertEquals(2, pool.liveThreads());
+        AtomicBoolean ran = new AtomicBoolean();
+        HelperThreads.Share third = pool.start(() -> ran.set(true));
+        third.join(); // returns at once: no helper took it
+        assertFalse(third.ranOnHelper());
+        release.countDown();
+        a.join();
+        b.join();
+        assertFalse(ran.get(), "a share no helper took never runs");
+        assertEquals(2, pool.liveThreads(), "never more threads than the bound");
+        AtomicReference<Thread> later = new AtomicReference<>();
+        HelperThreads.Share next = startAndAwait(pool, later);
+        next.join();
+        assertTrue(next.ranOnHelper(), "a freed helper takes the next share");
+    }
+
+    @Test
+    void joinBeforeAnyHelperStartedKeepsTheWorkWithTheCaller() {
+        HelperThreads pool = new HelperThreads(1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HelperThreads.Share busy = occupy(pool, started, release);
+        assertDoesStart(started);
         AtomicBoolean ran = new AtomicBoolean();
         HelperThreads.Share share = pool.start(() -> ran.set(true));
-        share.join(); // returns at once: the caller did the work itself
-        assertFalse(share.ranOnHelper());
+        share.join();
         release.countDown();
-        occupying.get(10, TimeUnit.SECONDS);
-        assertEquals(7, pool.submit(() -> 7).get(10, TimeUnit.SECONDS), "the pool goes on");
-        assertFalse(ran.get(), "a skipped share never runs");
+        busy.join();
+        assertFalse(share.ranOnHelper());
+        assertFalse(ran.get());
     }
 
     @Test
-    void joinWaitsForAStartedShareAndThrowsItsFailure() throws Exception {
+    void joinWaitsForAStartedShareToFinish() {
         HelperThreads pool = new HelperThreads(1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -113,19 +136,19 @@ class HelperThreadsTest {
             }
             finished.set(true);
         });
-        assertTrue(started.await(10, TimeUnit.SECONDS));
-        release.countDown();
-        share.join();
+        assertDoesStart(started);
+        Thread releaser = new Thread(release::countDown);
+        releaser.start();
+        share.join(); // parks past the spinning if the release is late, and must then be woken
         assertTrue(share.ranOnHelper());
         assertTrue(finished.get(), "join returned only after the share finished");
+    }
 
-        IllegalArgumentException boom = new IllegalArgumentException("part failed");
-        CountDownLatch failing = new CountDownLatch(1);
-        HelperThreads.Share failed = pool.start(() -> {
-            failing.countDown();
-            throw boom;
-        });
-        assertTrue(failing.await(10, TimeUnit.SECONDS));
-        assertSame(boom, assertThrows(IllegalArgumentException.class, failed::join));
+    private static void assertDoesStart(CountDownLatch started) {
+        try {
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the helper started");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 }

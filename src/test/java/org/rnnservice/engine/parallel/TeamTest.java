@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -73,21 +72,24 @@ class TeamTest {
         HelperThreads one = new HelperThreads(1);
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> occupying = one.submit(() -> {
+        HelperThreads.Share occupying = one.start(() -> {
             busy.countDown();
-            release.await();
-            return null;
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         assertTrue(busy.await(10, TimeUnit.SECONDS));
         Thread caller = Thread.currentThread();
         Set<Thread> ran = ConcurrentHashMap.newKeySet();
         try (Team team = Team.of(2, one)) {
-            // the pool's only thread is busy, so the team's helper has not started: the caller runs both tasks
+            // the pool's only thread is busy, so the team has no helper: the caller runs both tasks
             team.run(2, c -> ran.add(Thread.currentThread()));
             assertEquals(Set.of(caller), ran);
             release.countDown();
         }
-        occupying.get(10, TimeUnit.SECONDS);
+        occupying.join();
     }
 
     @Test
@@ -121,12 +123,23 @@ class TeamTest {
         team.close();
         team.close();
         assertThrows(IllegalStateException.class, () -> team.run(2, c -> { }));
-        // the helper is back in the pool: with one thread, a task submitted now could not run otherwise
+        // the helper is back in the pool: with one thread, a share started now could not run on a helper otherwise
         HelperThreads one = new HelperThreads(1);
         Team small = Team.of(2, one);
-        small.run(2, c -> { });
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        for (int loop = 0; loop < 50 && workers.size() < 2; loop++) {
+            small.run(8, c -> {
+                workers.add(Thread.currentThread());
+                work(200);
+            });
+        }
+        assertEquals(2, workers.size(), "the pool's helper worked in the team");
         small.close();
-        assertEquals(42, one.submit(() -> 42).get(10, TimeUnit.SECONDS));
+        CountDownLatch started = new CountDownLatch(1);
+        HelperThreads.Share after = one.start(started::countDown);
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the pool's one helper took the share");
+        after.join();
+        assertTrue(after.ranOnHelper());
     }
 
     /** Blocks that count the runs of each (task, block) and check that their task ran first. */

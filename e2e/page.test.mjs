@@ -1,0 +1,135 @@
+// The page in headless Chromium against the packaged service: a job submitted over the API is watched to the end,
+// and the tutorial is walked through the page alone. Screenshots go to ../target/e2e (and to SCREENSHOTS when set).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { example2, startService } from "./service.mjs";
+
+const SHOTS = [resolve(import.meta.dirname, "../target/e2e"), process.env.SCREENSHOTS].filter(Boolean);
+SHOTS.forEach((d) => mkdirSync(d, { recursive: true }));
+
+let service;
+let browser;
+const foreign = [];
+
+before(async () => {
+  service = await startService();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** A page whose every request is checked: anything not for the service is recorded and refused. */
+async function openPage() {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const origin = new URL(service.base).origin;
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(service.base);
+  return { page, errors };
+}
+
+async function shoot(page, name, locator) {
+  for (const dir of SHOTS) {
+    const path = join(dir, name);
+    if (locator) await locator.screenshot({ path });
+    else await page.screenshot({ path, fullPage: false });
+  }
+}
+
+const TUTORIAL_MODEL = {
+  input_shape: [null, 1],
+  layers: [{ type: "SimpleRNN", units: 10 }, { type: "Dense", units: 1 }],
+  compile: { optimizer: "adam", loss: "mean_squared_error" }, seed: 42,
+};
+
+test("a job submitted over the API is watched to SUCCEEDED with one point per epoch", async () => {
+  const model = await service.api("models", TUTORIAL_MODEL);
+  const data = await service.api("datasets", example2());
+  const job = await service.api("jobs", { model_id: model.id, dataset_id: data.id, epochs: 6, batch_size: 10 });
+  const { page, errors } = await openPage();
+  const row = page.locator(`#jobs-table tr[data-job="${job.id}"]`);
+  await row.getByRole("button", { name: "Watch" }).click();
+  await page.locator('#job-summary[data-state="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+  await assert.doesNotReject(page.locator("#job-chart canvas").waitFor());
+  assert.equal(await page.locator("#job-history tbody tr").count(), 6, "one row per epoch");
+  const points = await page.evaluate(() => document.querySelectorAll("#job-history tbody tr").length);
+  assert.equal(points, 6);
+  await shoot(page, "job.png", page.locator("#job"));
+  await page.locator(`#jobs-table tr[data-job="${job.id}"] .state`).filter({ hasText: "SUCCEEDED" })
+    .waitFor({ timeout: 10_000 });
+  await shoot(page, "jobs.png", page.locator("#jobs"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, [], "the page asked no other host");
+});
+
+test("the tutorial through the page alone: upload, create, train, predict, compare", async () => {
+  const { page, errors } = await openPage();
+  // Example 2's data, as a file the user picks
+  await page.setInputFiles("#dataset-file", { name: "example-2.json", mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(example2())) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await page.locator("#status").filter({ hasText: "x [100,1,1]" }).waitFor();
+
+  // SimpleRNN(10) + Dense(1), from the layer form's defaults
+  await page.fill("#nm-name", "tutorial-simple-rnn");
+  await page.getByRole("button", { name: "Write the definition below" }).click();
+  await page.getByRole("button", { name: "Create the model" }).click();
+  await page.locator("#model-summary").filter({ hasText: "simple_rnn (SimpleRNN)" }).waitFor();
+  assert.match(await page.locator("#model-summary").textContent(), /Total params: 131/);
+  await shoot(page, "model.png", page.locator("#model"));
+
+  async function train() {
+    await page.fill("#nj-epochs", "5");
+    await page.fill("#nj-batch", "10");
+    await page.getByRole("button", { name: "Train" }).click();
+    await page.locator('#job-summary[data-state="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator("#job-history tbody tr").count(), 5);
+  }
+  await train();
+
+  // predict with the trained model
+  await page.locator("#models-table tbody tr").filter({ hasText: "tutorial-simple-rnn" })
+    .getByRole("button", { name: "Summary and predict" }).click();
+  await page.getByRole("button", { name: "Predict" }).click();
+  const prediction = JSON.parse(await page.locator("#predict-result").filter({ hasText: "predictions" })
+    .textContent());
+  assert.equal(prediction.predictions.length, 2);
+  assert.equal(prediction.model_version, 1);
+
+  // a GRU for comparison, trained on the same data
+  await page.locator("#layer-rows .l-type").first().selectOption("GRU");
+  await page.fill("#nm-name", "tutorial-gru");
+  await page.getByRole("button", { name: "Write the definition below" }).click();
+  await page.getByRole("button", { name: "Create the model" }).click();
+  await page.locator("#model-summary").filter({ hasText: "gru (GRU)" }).waitFor();
+  await train();
+
+  await page.locator("#jobs-table tbody tr").first().waitFor();
+  const rows = page.locator("#jobs-table tbody tr");
+  await rows.nth(0).locator("input.compare").check();
+  await rows.nth(1).locator("input.compare").check();
+  await page.getByRole("button", { name: "Compare ticked jobs" }).click();
+  await page.locator("#compare-chart canvas").waitFor();
+  assert.equal(await page.locator("#compare-table thead th").count(), 3, "epoch and one column per job");
+  assert.ok(await page.locator("#compare-table tbody tr").count() >= 5);
+  await shoot(page, "compare.png", page.locator("#compare"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, [], "the page asked no other host");
+});

@@ -1,0 +1,414 @@
+// The page talks to the service only through its public API, like any client: /api/v1/... on this origin.
+const API = new URL("api/v1/", document.baseURI).href;
+const KEY_STORE = "rnn-service.api-key";
+const FINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+const $ = (selector) => document.querySelector(selector);
+
+// ---- talking to the API
+
+function headers(extra = {}) {
+  const key = sessionStorage.getItem(KEY_STORE);
+  return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+}
+
+/** A request to the API; problem+json answers become errors whose message is the problem's detail. */
+async function api(path, options = {}) {
+  const response = await fetch(API + path, { ...options, headers: headers(options.headers) });
+  if (response.status === 401) {
+    $("#key-form").hidden = false;
+    throw new Error("the service needs an API key: enter it above");
+  }
+  const type = response.headers.get("Content-Type") || "";
+  const body = type.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) {
+    const detail = body && body.detail ? body.detail : `${response.status} ${response.statusText}`;
+    const fields = body && body.errors ? " (" + body.errors.map((e) => e.field).join(", ") + ")" : "";
+    throw new Error(detail + fields);
+  }
+  return body;
+}
+
+function say(message) {
+  $("#status").textContent = message;
+}
+
+/** Runs an action, reporting its failure in the status line instead of losing it. */
+async function attempt(action) {
+  try {
+    say("");
+    await action();
+  } catch (e) {
+    say(e.message);
+  }
+}
+
+/**
+ * Server-Sent Events over fetch, so the API key can travel in a header (EventSource cannot send one). Calls
+ * onEvent(name, data) for each event until the stream ends or the returned controller is aborted.
+ */
+function subscribe(path, onEvent) {
+  const controller = new AbortController();
+  (async () => {
+    const response = await fetch(API + path, { headers: headers({ Accept: "text/event-stream" }),
+      signal: controller.signal });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
+        let name = "message";
+        const data = [];
+        for (const line of block.split(/\r?\n/)) {
+          if (line.startsWith("event:")) name = line.slice(6).trim();
+          else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+        }
+        if (data.length) onEvent(name, JSON.parse(data.join("\n")));
+      }
+    }
+  })().catch((e) => { if (e.name !== "AbortError") say(`event stream: ${e.message}`); });
+  return controller;
+}
+
+// ---- small DOM helpers
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function button(label, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  b.addEventListener("click", () => attempt(onClick));
+  return b;
+}
+
+function short(id) {
+  return id.slice(0, 8);
+}
+
+function lastLoss(job) {
+  const losses = (job.history || {}).loss || [];
+  return losses.length ? losses[losses.length - 1].toPrecision(4) : "";
+}
+
+/** A table of per-epoch values (the chart's numbers, readable without the chart): one row per epoch. */
+function fillTable(table, columns, rows) {
+  const head = document.createElement("tr");
+  head.append(...["epoch", ...columns].map((c) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c;
+    return th;
+  }));
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...rows.map((values, i) => {
+    const tr = document.createElement("tr");
+    tr.append(cell(String(i + 1), "num"), ...values.map((v) => cell(v == null ? "" : v.toPrecision(5), "num")));
+    return tr;
+  }));
+}
+
+// ---- charts (uPlot; each series also has a dash pattern, so curves differ without colour)
+
+const DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
+const COLOURS = ["#1a5fb4", "#c01c28", "#26a269", "#a347ba", "#986a44"];
+
+function drawChart(container, title, names, columns) {
+  container.replaceChildren();
+  const epochs = Math.max(0, ...columns.map((c) => c.length));
+  const x = Array.from({ length: epochs }, (_, i) => i + 1);
+  const data = [x, ...columns.map((c) => x.map((_, i) => (i < c.length ? c[i] : null)))];
+  const series = [{ label: "epoch" }, ...names.map((name, i) => ({
+    label: name, stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: 2,
+    points: { show: true },
+  }))];
+  const width = Math.min(container.clientWidth || 800, 900);
+  return new uPlot({ title, width, height: 300, series, scales: { x: { time: false } },
+    axes: [{ label: "epoch" }, { label: "loss" }] }, data, container);
+}
+
+// ---- jobs
+
+let jobs = [];
+let watching = null; // { id, stream }
+
+async function loadJobs() {
+  jobs = await api("jobs");
+  const body = $("#jobs-table").tBodies[0];
+  body.replaceChildren(...jobs.map((job) => {
+    const tr = document.createElement("tr");
+    tr.dataset.job = job.id;
+    const tick = document.createElement("input");
+    tick.type = "checkbox";
+    tick.className = "compare";
+    tick.value = job.id;
+    tick.setAttribute("aria-label", `compare job ${short(job.id)}`);
+    const tickCell = document.createElement("td");
+    tickCell.append(tick);
+    const progress = document.createElement("progress");
+    progress.max = 1;
+    progress.value = job.progress ? job.progress.fraction : 0;
+    const progressCell = document.createElement("td");
+    progressCell.append(progress, ` ${job.progress ? job.progress.epoch : 0}/${job.epochs} epochs`);
+    const actions = document.createElement("td");
+    actions.append(button("Watch", () => watchJob(job.id)));
+    if (!FINAL.has(job.state)) {
+      actions.append(button("Cancel", async () => {
+        await api(`jobs/${job.id}/cancel`, { method: "POST" });
+        await loadJobs();
+      }));
+    }
+    tr.append(tickCell, cell(short(job.id)), cell(short(job.model_id)), cell(job.state, `state state-${job.state}`),
+      progressCell, cell(lastLoss(job), "num"), actions);
+    return tr;
+  }));
+}
+
+function historyColumns(history) {
+  const keys = Object.keys(history || {});
+  return { names: keys, columns: keys.map((k) => history[k]) };
+}
+
+function showJob(job) {
+  $("#job-h").textContent = `Job ${short(job.id)}`;
+  $("#job-summary").textContent = `${job.state}: model ${short(job.model_id)}, dataset ${short(job.dataset_id)}, `
+    + `${job.epochs} epochs, batch ${job.batch_size}`
+    + (job.model_version != null ? `, made model version ${job.model_version}` : "")
+    + (job.error ? `. ${job.error}` : "");
+  $("#job-summary").dataset.state = job.state;
+  const { names, columns } = historyColumns(job.history);
+  drawChart($("#job-chart"), "loss per epoch", names, columns);
+  const epochs = Math.max(0, ...columns.map((c) => c.length));
+  fillTable($("#job-history"), names, Array.from({ length: epochs }, (_, i) => columns.map((c) => c[i])));
+}
+
+async function watchJob(id) {
+  if (watching) watching.stream.abort();
+  $("#job").hidden = false;
+  let job = await api(`jobs/${id}`);
+  showJob(job);
+  const stream = subscribe(`jobs/${id}/events`, (name, data) => {
+    if (name === "state") {
+      job = data;
+      showJob(job);
+      loadJobs().catch((e) => say(e.message));
+    } else if (name === "epoch") {
+      const history = { ...job.history };
+      for (const [k, v] of Object.entries(data.logs)) history[k] = [...(history[k] || []), v];
+      job = { ...job, history };
+      showJob(job);
+    } else if (name === "progress") {
+      $("#job-batch").value = data.batches ? data.batch / data.batches : 0;
+      $("#job-batch-text").textContent = `epoch ${data.epoch}/${data.epochs}, batch ${data.batch}/${data.batches}`;
+    }
+  });
+  watching = { id, stream };
+  $("#job").scrollIntoView();
+}
+
+async function compareJobs() {
+  const ids = [...document.querySelectorAll("#jobs-table input.compare:checked")].map((c) => c.value);
+  if (ids.length < 1) throw new Error("tick one or more jobs to compare");
+  const picked = await Promise.all(ids.map((id) => api(`jobs/${id}`)));
+  const names = picked.map((j) => `job ${short(j.id)} (model ${short(j.model_id)})`);
+  const columns = picked.map((j) => (j.history || {}).loss || []);
+  $("#compare").hidden = false;
+  drawChart($("#compare-chart"), "loss per epoch", names, columns);
+  const epochs = Math.max(0, ...columns.map((c) => c.length));
+  fillTable($("#compare-table"), names, Array.from({ length: epochs }, (_, i) => columns.map((c) => c[i])));
+  $("#compare").scrollIntoView();
+}
+
+// ---- models
+
+async function loadModels() {
+  const page = await api("models?size=200");
+  $("#models-table").tBodies[0].replaceChildren(...page.items.map((m) => {
+    const tr = document.createElement("tr");
+    tr.dataset.model = m.id;
+    const actions = document.createElement("td");
+    actions.append(button("Summary and predict", () => showModel(m.id)));
+    tr.append(cell(m.name), cell(short(m.id)), cell(String(m.version), "num"),
+      cell(String(m.summary.total_params), "num"), actions);
+    return tr;
+  }));
+  const select = $("#nj-model");
+  const chosen = select.value;
+  select.replaceChildren(...page.items.map((m) => new Option(`${m.name} (${short(m.id)})`, m.id)));
+  if (chosen) select.value = chosen;
+}
+
+let shownModel = null;
+
+async function showModel(id) {
+  const model = await api(`models/${id}`);
+  const summary = await api(`models/${id}/summary`, { headers: { Accept: "text/plain" } });
+  shownModel = id;
+  $("#model").hidden = false;
+  $("#model-h").textContent = `Model ${model.name} (${short(model.id)})`;
+  $("#model-summary").textContent = summary;
+  $("#model-versions").textContent = "Versions: " + model.versions.map((v) => `v${v.version}`
+    + (v.job_id ? ` by job ${short(v.job_id)}` : "")).join(", ") + `; current v${model.version}.`;
+  $("#predict-result").textContent = "";
+  $("#model").scrollIntoView();
+}
+
+async function predict(event) {
+  event.preventDefault();
+  let instances;
+  try {
+    instances = JSON.parse($("#predict-instances").value);
+  } catch (e) {
+    throw new Error(`the instances are not JSON: ${e.message}`);
+  }
+  const result = await api(`models/${shownModel}/predict`, { method: "POST",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ instances }) });
+  $("#predict-result").textContent = JSON.stringify(result, null, 1);
+}
+
+// ---- new model: a form of Keras layers writes our JSON definition
+
+function addLayer(type = "SimpleRNN", units = 10) {
+  const row = $("#layer-row").content.firstElementChild.cloneNode(true);
+  row.querySelector(".l-type").value = type;
+  row.querySelector(".l-units").value = units;
+  row.querySelector(".l-remove").addEventListener("click", () => row.remove());
+  $("#layer-rows").append(row);
+}
+
+function writeDefinition(event) {
+  event.preventDefault();
+  const layers = [...document.querySelectorAll("#layer-rows .layer-row")].map((row) => {
+    const type = row.querySelector(".l-type").value;
+    if (type === "Dropout") return { type, rate: Number(row.querySelector(".l-rate").value) };
+    const layer = { type, units: Number(row.querySelector(".l-units").value) };
+    const activation = row.querySelector(".l-activation").value.trim();
+    if (activation) layer.activation = activation;
+    if (type !== "Dense" && row.querySelector(".l-return").checked) layer.return_sequences = true;
+    return layer;
+  });
+  const definition = { input_shape: JSON.parse($("#nm-input-shape").value), layers,
+    compile: { optimizer: $("#nm-optimizer").value, loss: $("#nm-loss").value } };
+  const name = $("#nm-name").value.trim();
+  if (name) definition.name = name;
+  $("#model-json").value = JSON.stringify(definition, null, 2);
+}
+
+async function createModel(event) {
+  event.preventDefault();
+  let body;
+  try {
+    body = JSON.parse($("#model-json").value);
+  } catch (e) {
+    throw new Error(`the definition is not JSON: ${e.message}`);
+  }
+  const model = await api("models", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  await loadModels();
+  $("#nj-model").value = model.id;
+  await showModel(model.id);
+  say(`model ${model.name} created`);
+}
+
+// ---- datasets
+
+async function loadDatasets() {
+  const all = await api("datasets");
+  $("#datasets-table").tBodies[0].replaceChildren(...all.map((d) => {
+    const tr = document.createElement("tr");
+    tr.dataset.dataset = d.id;
+    tr.append(cell(d.name || ""), cell(short(d.id)), cell(d.kind), cell(JSON.stringify(d.x_shape)),
+      cell(JSON.stringify(d.y_shape)));
+    return tr;
+  }));
+  const select = $("#nj-dataset");
+  const chosen = select.value;
+  select.replaceChildren(...all.map((d) => new Option(`${d.name || d.kind} ${JSON.stringify(d.x_shape)}`, d.id)));
+  if (chosen) select.value = chosen;
+}
+
+function mediaType(file) {
+  if (/\.json$/i.test(file.name) || file.type === "application/json") return "application/json";
+  if (/\.csv$/i.test(file.name) || file.type === "text/csv") return "text/csv";
+  return "text/plain";
+}
+
+async function uploadDataset(event) {
+  event.preventDefault();
+  const file = $("#dataset-file").files[0];
+  if (!file) throw new Error("choose a file first");
+  const type = mediaType(file);
+  const params = new URLSearchParams();
+  const set = (name, selector) => { const v = $(selector).value.trim(); if (v) params.set(name, v); };
+  if (type !== "application/json") {
+    set("seq_len", "#ds-seq-len");
+    set("name", "#ds-name");
+  }
+  if (type === "text/plain") set("step", "#ds-step");
+  if (type === "text/csv") {
+    set("target", "#ds-target");
+    set("features", "#ds-features");
+    set("horizon", "#ds-horizon");
+  }
+  const query = params.toString() ? `?${params}` : "";
+  const dataset = await api(`datasets${query}`, { method: "POST", headers: { "Content-Type": type }, body: file });
+  await loadDatasets();
+  $("#nj-dataset").value = dataset.id;
+  say(`dataset ${dataset.name || short(dataset.id)} stored: x ${JSON.stringify(dataset.x_shape)}, `
+    + `y ${JSON.stringify(dataset.y_shape)}`);
+}
+
+// ---- new job
+
+async function startJob(event) {
+  event.preventDefault();
+  const request = { model_id: $("#nj-model").value, dataset_id: $("#nj-dataset").value,
+    epochs: Number($("#nj-epochs").value), batch_size: Number($("#nj-batch").value),
+    validation_split: Number($("#nj-split").value), shuffle: $("#nj-shuffle").checked };
+  const job = await api("jobs", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request) });
+  await loadJobs();
+  await watchJob(job.id);
+}
+
+// ---- wiring
+
+function on(selector, event, handler) {
+  $(selector).addEventListener(event, (e) => attempt(() => handler(e)));
+}
+
+on("#key-form", "submit", async (e) => {
+  e.preventDefault();
+  sessionStorage.setItem(KEY_STORE, $("#api-key").value);
+  $("#key-form").hidden = true;
+  await refresh();
+});
+on("#compare-button", "click", compareJobs);
+on("#predict-form", "submit", predict);
+on("#layers-form", "submit", async (e) => writeDefinition(e));
+on("#model-form", "submit", createModel);
+on("#dataset-form", "submit", uploadDataset);
+on("#job-form", "submit", startJob);
+$("#add-layer").addEventListener("click", () => addLayer("Dense", 1));
+
+async function refresh() {
+  await Promise.all([loadJobs(), loadModels(), loadDatasets()]);
+}
+
+addLayer("SimpleRNN", 10);
+addLayer("Dense", 1);
+$("#layers-form").requestSubmit();
+attempt(refresh);
+// the jobs list follows running jobs without a stream per job: a light poll while any job is unfinished
+setInterval(() => {
+  if (jobs.some((j) => !FINAL.has(j.state))) attempt(loadJobs);
+}, 2000);
