@@ -65,7 +65,7 @@ test("a job submitted over the API is watched to SUCCEEDED with one point per ep
   const job = await service.api("jobs", { model_id: model.id, dataset_id: data.id, epochs: 6, batch_size: 10 });
   const { page, errors } = await openPage();
   const row = page.locator(`#jobs-table tr[data-job="${job.id}"]`);
-  await row.getByRole("button", { name: "Watch" }).click();
+  await row.getByRole("button", { name: "Watch", exact: true }).click();
   await page.locator('#job-summary[data-state="SUCCEEDED"]').waitFor({ timeout: 60_000 });
   await assert.doesNotReject(page.locator("#job-chart canvas").waitFor());
   assert.equal(await page.locator("#job-history tbody tr").count(), 6, "one row per epoch");
@@ -84,30 +84,33 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   // Example 2's data, as a file the user picks
   await page.setInputFiles("#dataset-file", { name: "example-2.json", mimeType: "application/json",
     buffer: Buffer.from(JSON.stringify(example2())) });
-  await page.getByRole("button", { name: "Upload" }).click();
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
   await page.locator("#status").filter({ hasText: "x [100,1,1]" }).waitFor();
 
   // SimpleRNN(10) + Dense(1), from the layer form's defaults
   await page.fill("#nm-name", "tutorial-simple-rnn");
-  await page.getByRole("button", { name: "Write the definition below" }).click();
-  await page.getByRole("button", { name: "Create the model" }).click();
+  await page.getByRole("button", { name: "Write the definition below", exact: true }).click();
+  await page.getByRole("button", { name: "Create the model", exact: true }).click();
   await page.locator("#model-summary").filter({ hasText: "simple_rnn (SimpleRNN)" }).waitFor();
   assert.match(await page.locator("#model-summary").textContent(), /Total params: 131/);
   await shoot(page, "model.png", page.locator("#model"));
 
   async function train() {
+    const before = await page.locator("#job-summary").getAttribute("data-job");
     await page.fill("#nj-epochs", "5");
     await page.fill("#nj-batch", "10");
-    await page.getByRole("button", { name: "Train" }).click();
-    await page.locator('#job-summary[data-state="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    const done = page.locator(`#job-summary[data-state="SUCCEEDED"]:not([data-job="${before}"])`);
+    await done.waitFor({ timeout: 60_000 });
     assert.equal(await page.locator("#job-history tbody tr").count(), 5);
+    return done.getAttribute("data-job");
   }
-  await train();
+  const first = await train();
 
   // predict with the trained model
   await page.locator("#models-table tbody tr").filter({ hasText: "tutorial-simple-rnn" })
-    .getByRole("button", { name: "Summary and predict" }).click();
-  await page.getByRole("button", { name: "Predict" }).click();
+    .getByRole("button", { name: "Summary and predict", exact: true }).click();
+  await page.getByRole("button", { name: "Predict", exact: true }).click();
   const prediction = JSON.parse(await page.locator("#predict-result").filter({ hasText: "predictions" })
     .textContent());
   assert.equal(prediction.predictions.length, 2);
@@ -116,16 +119,15 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   // a GRU for comparison, trained on the same data
   await page.locator("#layer-rows .l-type").first().selectOption("GRU");
   await page.fill("#nm-name", "tutorial-gru");
-  await page.getByRole("button", { name: "Write the definition below" }).click();
-  await page.getByRole("button", { name: "Create the model" }).click();
+  await page.getByRole("button", { name: "Write the definition below", exact: true }).click();
+  await page.getByRole("button", { name: "Create the model", exact: true }).click();
   await page.locator("#model-summary").filter({ hasText: "gru (GRU)" }).waitFor();
-  await train();
+  const second = await train();
 
-  await page.locator("#jobs-table tbody tr").first().waitFor();
-  const rows = page.locator("#jobs-table tbody tr");
-  await rows.nth(0).locator("input.compare").check();
-  await rows.nth(1).locator("input.compare").check();
-  await page.getByRole("button", { name: "Compare ticked jobs" }).click();
+  for (const id of [first, second]) {
+    await page.locator(`#jobs-table tr[data-job="${id}"] input.compare`).check();
+  }
+  await page.getByRole("button", { name: "Compare ticked jobs", exact: true }).click();
   await page.locator("#compare-chart canvas").waitFor();
   assert.equal(await page.locator("#compare-table thead th").count(), 3, "epoch and one column per job");
   assert.ok(await page.locator("#compare-table tbody tr").count() >= 5);

@@ -132,14 +132,17 @@ function drawChart(container, title, names, columns) {
     points: { show: true },
   }))];
   const width = Math.min(container.clientWidth || 800, 900);
+  const epochAxis = { label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    values: (u, ticks) => ticks.map(String) };
   return new uPlot({ title, width, height: 300, series, scales: { x: { time: false } },
-    axes: [{ label: "epoch" }, { label: "loss" }] }, data, container);
+    axes: [epochAxis, { label: "loss" }] }, data, container);
 }
 
 // ---- jobs
 
 let jobs = [];
 let watching = null; // { id, stream }
+const ticked = new Set(); // jobs ticked for comparison, kept across refreshes of the list
 
 async function loadJobs() {
   jobs = await api("jobs");
@@ -151,6 +154,8 @@ async function loadJobs() {
     tick.type = "checkbox";
     tick.className = "compare";
     tick.value = job.id;
+    tick.checked = ticked.has(job.id);
+    tick.addEventListener("change", () => (tick.checked ? ticked.add(job.id) : ticked.delete(job.id)));
     tick.setAttribute("aria-label", `compare job ${short(job.id)}`);
     const tickCell = document.createElement("td");
     tickCell.append(tick);
@@ -167,7 +172,7 @@ async function loadJobs() {
         await loadJobs();
       }));
     }
-    tr.append(tickCell, cell(short(job.id)), cell(short(job.model_id)), cell(job.state, `state state-${job.state}`),
+    tr.append(tickCell, cell(short(job.id)), cell(modelName(job.model_id)), cell(job.state, `state state-${job.state}`),
       progressCell, cell(lastLoss(job), "num"), actions);
     return tr;
   }));
@@ -180,11 +185,16 @@ function historyColumns(history) {
 
 function showJob(job) {
   $("#job-h").textContent = `Job ${short(job.id)}`;
-  $("#job-summary").textContent = `${job.state}: model ${short(job.model_id)}, dataset ${short(job.dataset_id)}, `
+  $("#job-summary").textContent = `${job.state}: model ${modelName(job.model_id)}, dataset ${short(job.dataset_id)}, `
     + `${job.epochs} epochs, batch ${job.batch_size}`
     + (job.model_version != null ? `, made model version ${job.model_version}` : "")
     + (job.error ? `. ${job.error}` : "");
   $("#job-summary").dataset.state = job.state;
+  $("#job-summary").dataset.job = job.id;
+  if (FINAL.has(job.state)) {
+    $("#job-batch").value = job.state === "SUCCEEDED" ? 1 : $("#job-batch").value;
+    $("#job-batch-text").textContent = job.state.toLowerCase();
+  }
   const { names, columns } = historyColumns(job.history);
   drawChart($("#job-chart"), "loss per epoch", names, columns);
   const epochs = Math.max(0, ...columns.map((c) => c.length));
@@ -216,10 +226,10 @@ async function watchJob(id) {
 }
 
 async function compareJobs() {
-  const ids = [...document.querySelectorAll("#jobs-table input.compare:checked")].map((c) => c.value);
+  const ids = jobs.map((j) => j.id).filter((id) => ticked.has(id));
   if (ids.length < 1) throw new Error("tick one or more jobs to compare");
   const picked = await Promise.all(ids.map((id) => api(`jobs/${id}`)));
-  const names = picked.map((j) => `job ${short(j.id)} (model ${short(j.model_id)})`);
+  const names = picked.map((j) => `${modelName(j.model_id)}, job ${short(j.id)}`);
   const columns = picked.map((j) => (j.history || {}).loss || []);
   $("#compare").hidden = false;
   drawChart($("#compare-chart"), "loss per epoch", names, columns);
@@ -232,6 +242,7 @@ async function compareJobs() {
 
 async function loadModels() {
   const page = await api("models?size=200");
+  page.items.forEach((m) => modelNames.set(m.id, m.name));
   $("#models-table").tBodies[0].replaceChildren(...page.items.map((m) => {
     const tr = document.createElement("tr");
     tr.dataset.model = m.id;
@@ -248,6 +259,11 @@ async function loadModels() {
 }
 
 let shownModel = null;
+const modelNames = new Map(); // id -> name, for jobs and legends
+
+function modelName(id) {
+  return modelNames.get(id) || short(id);
+}
 
 async function showModel(id) {
   const model = await api(`models/${id}`);
@@ -401,7 +417,8 @@ on("#job-form", "submit", startJob);
 $("#add-layer").addEventListener("click", () => addLayer("Dense", 1));
 
 async function refresh() {
-  await Promise.all([loadJobs(), loadModels(), loadDatasets()]);
+  await loadModels();
+  await Promise.all([loadJobs(), loadDatasets()]);
 }
 
 addLayer("SimpleRNN", 10);
