@@ -35,7 +35,7 @@ async function openPage() {
   const origin = new URL(service.base).origin;
   await page.route("**/*", (route) => {
     const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
+    if (new URL(url).origin === origin) return route.fallback();
     foreign.push(url);
     return route.abort();
   });
@@ -134,4 +134,30 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   await shoot(page, "compare.png", page.locator("#compare"));
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], "the page asked no other host");
+});
+
+test("when the service asks for an API key the page asks for it and keeps it for the tab only", async () => {
+  const { page, errors } = await openPage();
+  const context = page.context();
+  const seen = [];
+  // the service as it answers with access control on: 401 problem+json without the key
+  await context.route("**/api/v1/**", (route) => {
+    const auth = route.request().headers().authorization;
+    seen.push(auth || "");
+    if (auth !== "Bearer k1") {
+      return route.fulfill({ status: 401, contentType: "application/problem+json",
+        body: JSON.stringify({ status: 401, title: "Unauthorized", detail: "an API key is required" }) });
+    }
+    return route.fallback();
+  });
+  await page.reload();
+  await page.locator("#key-form").waitFor();
+  await page.fill("#api-key", "k1");
+  await page.getByRole("button", { name: "Use key", exact: true }).click();
+  await page.locator("#key-form").waitFor({ state: "hidden" });
+  await page.locator("#models-table tbody tr").first().waitFor();
+  assert.ok(seen.includes("Bearer k1"), "requests carry the key");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("rnn-service.api-key")), "k1");
+  assert.equal(await page.evaluate(() => localStorage.length), 0, "nothing kept beyond the tab");
+  assert.deepEqual(errors, []);
 });
