@@ -55,6 +55,7 @@ public class DatasetController {
                     description = "an optional header row, then one row per time step; needs seq_len")),
             @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
                     description = "UTF-8 text"))})
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, "text/csv", MediaType.TEXT_PLAIN_VALUE})
     public ResponseEntity<DatasetRecord> upload(
             InputStream body, @Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,

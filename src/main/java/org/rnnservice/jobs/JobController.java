@@ -1,11 +1,15 @@
 package org.rnnservice.jobs;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -30,6 +35,7 @@ public class JobController {
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a training job (Keras fit arguments); 202 with the job")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobRecord> submit(@Valid @RequestBody JobRequest request) throws IOException {
         JobRecord job = service.submit(request);
@@ -55,7 +61,12 @@ public class JobController {
         return service.subscribe(id);
     }
 
-    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job (409 if it already ended)")
+    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job (409 if it already ended)",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "cancelled before it started: the job, ended",
+                        content = @Content(schema = @Schema(implementation = JobRecord.class))),
+                @ApiResponse(responseCode = "202", description = "running: it stops within one batch",
+                        content = @Content(schema = @Schema(implementation = JobRecord.class)))})
     @PostMapping("/{id}/cancel")
     public ResponseEntity<JobRecord> cancel(@PathVariable String id) throws IOException {
         JobRecord job = service.cancel(id);

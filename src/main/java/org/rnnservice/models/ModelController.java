@@ -45,6 +45,7 @@ public class ModelController {
     }
 
     @Operation(operationId = "createModel", summary = "Create a model from our definition or a Keras model.to_json() document")
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelView> create(@RequestBody Map<String, Object> body) throws IOException {
         ModelView view = catalog.create(body);

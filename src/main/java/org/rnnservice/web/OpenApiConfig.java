@@ -1,20 +1,103 @@
 package org.rnnservice.web;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The title and description of the OpenAPI document springdoc serves at {@code /v3/api-docs}. */
+/**
+ * The OpenAPI document springdoc serves at {@code /v3/api-docs}: its title and description, and schemas named as the
+ * wire names them (snake_case, as the service's JSON is).
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfig {
+
+    /**
+     * Swagger reads schemas with its own Jackson 2 mapper, not the service's; it must name properties as the service
+     * writes and reads them, or clients generated from the document send fields the service refuses.
+     */
+    @Bean
+    ModelResolver snakeCaseSchemas() {
+        return new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+                .openapi31(true);
+    }
+
+    /**
+     * Every refusal an operation under {@code /api} can answer, as RFC 9457 problem+json: what any request can get
+     * (400), what a path with an id can get (404), what a body can get (413, 415), and the states and shapes
+     * particular operations refuse (409, 422, 429, 503).
+     */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return api -> {
+            api.getComponents().addSchemas("FieldError", new ObjectSchema()
+                    .addProperty("field", new StringSchema().description("the JSON path of the field, e.g. layers[0].units"))
+                    .addProperty("message", new StringSchema()));
+            api.getComponents().addSchemas("Problem", new ObjectSchema()
+                    .description("RFC 9457 problem details")
+                    .addProperty("type", new StringSchema())
+                    .addProperty("title", new StringSchema())
+                    .addProperty("status", new IntegerSchema())
+                    .addProperty("detail", new StringSchema().description("what is wrong, in words a user can act on"))
+                    .addProperty("instance", new StringSchema())
+                    .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldError"))));
+            api.getPaths().forEach((path, item) -> {
+                if (!path.startsWith("/api/")) {
+                    return;
+                }
+                item.readOperationsMap().forEach((method, op) -> {
+                    String id = op.getOperationId();
+                    problem(op, "400", "malformed or invalid request");
+                    if (path.contains("{")) {
+                        problem(op, "404", "no such model, dataset or job");
+                    }
+                    if (op.getRequestBody() != null) {
+                        problem(op, "413", "the body is larger than rnn.max-request-size");
+                        problem(op, "415", "the Content-Type is not one this operation takes");
+                    }
+                    if (method == PathItem.HttpMethod.DELETE || id.equals("cancelJob") || id.equals("generate")
+                            || id.equals("submitJob")) {
+                        problem(op, "409", "conflicts with the current state");
+                    }
+                    if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
+                            || id.equals("generate") || id.equals("createDataset")) {
+                        problem(op, "422", "well-formed, but does not fit the model or the data");
+                    }
+                    if (id.equals("submitJob")) {
+                        problem(op, "429", "the training queue is full; see Retry-After");
+                        problem(op, "503", "the service is shutting down; see Retry-After");
+                    }
+                });
+            });
+        };
+    }
+
+    private static void problem(Operation op, String status, String description) {
+        op.getResponses().computeIfAbsent(status, s -> new ApiResponse().description(description)
+                .content(new Content().addMediaType("application/problem+json",
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")))));
+    }
 
     @Bean
     OpenAPI rnnServiceApi() {
         return new OpenAPI().info(new Info().title("rnn-service").version("v1")
                 .description("Train and serve Keras-style recurrent neural networks (SimpleRNN, LSTM, GRU) over HTTP."
                         + " JSON fields are snake_case, in Keras' own words; errors are RFC 9457 problem details.")
-                .license(new License().name("Apache-2.0")));
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0")));
     }
 }
