@@ -66,7 +66,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return api(ServiceException.badRequest(e.getName(), e.getName() + " has an invalid value '" + e.getValue() + "'"));
+        Class<?> type = e.getRequiredType();
+        String expected = type != null && type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants())
+                : type == Integer.class || type == int.class ? "a whole number" : "a valid value";
+        return api(ServiceException.badRequest(e.getName(), e.getName() + " must be " + expected + ", got '"
+                + e.getValue() + "'"));
     }
 
     @ExceptionHandler(JacksonException.class)
@@ -75,8 +79,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (tooLarge != null) {
             return api(ServiceException.tooLarge(tooLarge.getMessage()));
         }
-        return api(new ServiceException(ServiceException.Kind.INVALID, "malformed JSON: " + e.getOriginalMessage(), List.of(),
-                null));
+        return api(JsonErrors.refusal(e));
     }
 
     @ExceptionHandler(Exception.class)
@@ -99,8 +102,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (tooLarge != null) {
             return api(ServiceException.tooLarge(tooLarge.getMessage()));
         }
-        return api(new ServiceException(ServiceException.Kind.INVALID, "malformed request body: " + rootMessage(ex), List.of(),
-                null));
+        if (ex.getMostSpecificCause() instanceof JacksonException jackson) {
+            return api(JsonErrors.refusal(jackson));
+        }
+        return api(ServiceException.badRequest("body", "the request body is missing or unreadable"));
     }
 
     @Override
@@ -108,21 +113,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
         List<ServiceException.FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(f -> new ServiceException.FieldError(f.getField(), f.getField() + " " + f.getDefaultMessage()))
+                .map(f -> new ServiceException.FieldError(snakeCase(f.getField()),
+                        snakeCase(f.getField()) + " " + f.getDefaultMessage()))
                 .toList();
         String detail = errors.isEmpty() ? "invalid request" : errors.get(0).message();
         return api(new ServiceException(ServiceException.Kind.INVALID, detail, errors, null));
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        // Jackson appends the source location on a new line; the first line is what the user needs
-        int nl = m.indexOf('\n');
-        return nl > 0 ? m.substring(0, nl) : m;
+    /** A Java property path as the API spells it: {@code earlyStopping.minDelta} -> {@code early_stopping.min_delta}. */
+    static String snakeCase(String javaPath) {
+        return javaPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     static ProblemDetail problem(HttpStatusCode status, String detail, List<ServiceException.FieldError> errors) {

@@ -41,7 +41,7 @@ public final class LayerConfig {
     public int positiveInt(String key) {
         Object v = get(key);
         if (v == null) {
-            throw invalid(key, "is required");
+            throw missing(key);
         }
         int n = toInt(key, v);
         if (n < 1) {
@@ -109,7 +109,10 @@ public final class LayerConfig {
     public void rejectUnknown(List<String> ignorable) {
         for (String key : values.keySet()) {
             if (!read.contains(key) && !ignorable.contains(key)) {
-                throw new InvalidModelException(path + "." + key, "unknown argument '" + key + "' for this layer");
+                java.util.Set<String> known = new java.util.TreeSet<>(read);
+                known.removeAll(List.of("type", "name"));
+                throw new InvalidModelException(path + "." + key, path + ": "
+                        + UnknownName.message("argument", key, known) + " (and name, type)");
             }
         }
     }
@@ -124,7 +127,23 @@ public final class LayerConfig {
                 && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
             return n.intValue();
         }
-        throw invalid(key, "must be an integer, got " + v);
+        throw invalid(key, "must be a whole number, got " + asSent(v));
+    }
+
+    /** A value as the user sent it: strings quoted, so {@code "10"} is not mistaken for {@code 10}. */
+    static String asSent(Object v) {
+        return v instanceof String s ? "\"" + s + "\" (a string)" : String.valueOf(v);
+    }
+
+    /** A required argument is absent: named, or the misspelling that was sent instead of it. */
+    private InvalidModelException missing(String key) {
+        for (String given : values.keySet()) {
+            if (!read.contains(given) && UnknownName.nearest(given, List.of(key)).isPresent()) {
+                return new InvalidModelException(path + "." + given, path + ": unknown argument '" + given
+                        + "'; did you mean '" + key + "'? " + key + " is required");
+            }
+        }
+        return invalid(key, "is required");
     }
 
     public InvalidModelException invalid(String key, String message) {

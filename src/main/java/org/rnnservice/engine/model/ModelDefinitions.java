@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
+import org.rnnservice.engine.layers.UnknownName;
 
 /**
  * Reads model definitions from parsed JSON (maps, lists, strings, numbers, booleans): our own form
@@ -14,13 +15,32 @@ import org.rnnservice.engine.layers.InvalidModelException;
  */
 public final class ModelDefinitions {
 
+    /** The fields of our own form. */
+    static final List<String> FIELDS = List.of("name", "input_shape", "layers", "compile", "seed");
+    /** The fields of {@code compile}. */
+    static final List<String> COMPILE_FIELDS = List.of("optimizer", "loss", "metrics");
+
     private ModelDefinitions() {
+    }
+
+    /** Refuses a key not in {@code known}, naming it, the nearest known one, and the known ones. */
+    private static void rejectUnknown(Map<?, ?> body, List<String> known, String prefix) {
+        for (Object key : body.keySet()) {
+            if (!known.contains(String.valueOf(key))) {
+                throw new InvalidModelException(prefix + key, UnknownName.message("field", prefix + key,
+                        known.stream().map(k -> prefix + k).toList()));
+            }
+        }
     }
 
     /** Parses a definition; {@code defaultSeed} is used when the definition has none. */
     public static ModelSpec parse(Map<String, Object> body, long defaultSeed) {
         if (body.get("class_name") instanceof String && body.get("config") instanceof Map) {
             return parseKeras(body, defaultSeed);
+        }
+        rejectUnknown(body, FIELDS, "");
+        if (body.get("compile") instanceof Map<?, ?> c) {
+            rejectUnknown(c, COMPILE_FIELDS, "compile.");
         }
         List<Map<String, Object>> layers = layers(body.get("layers"), "layers");
         List<Integer> inputShape = body.containsKey("input_shape")

@@ -1,0 +1,93 @@
+package org.rnnservice.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rnnservice.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every refusal speaks the API's words: the field's JSON path as the API spells it, the value as sent, what is
+ * expected, the nearest known name for a likely typo, line and column for broken JSON, and no Java or Jackson name.
+ */
+class ErrorWordsApiTest extends ApiTestSupport {
+
+    private static final Pattern JAVA_WORDS = Pattern.compile(
+            "java\\.|tools\\.jackson|com\\.fasterxml|JsonReadFeature|VALUE_[A-Z]+|START_[A-Z]+|Cannot deserialize"
+                    + "|\\$[A-Z]|org\\.rnnservice|Exception");
+
+    private static final String MODEL = "\"input_shape\": [null, 1], \"layers\": [{\"type\": \"SimpleRNN\", \"units\":"
+            + " 4}, {\"type\": \"Dense\", \"units\": 1}]";
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                Arguments.of("a misspelled top-level field", "/api/v1/models",
+                        "{" + MODEL + ", \"complie\": {\"optimizer\": \"sgd\", \"loss\": \"mae\"}}",
+                        "complie", "did you mean 'compile'"),
+                Arguments.of("a misspelled compile field", "/api/v1/models",
+                        "{" + MODEL + ", \"compile\": {\"optimiser\": \"sgd\", \"loss\": \"mae\"}}",
+                        "compile.optimiser", "did you mean 'compile.optimizer'"),
+                Arguments.of("a misspelled layer argument", "/api/v1/models",
+                        "{\"input_shape\": [null, 1], \"layers\": [{\"type\": \"LSTM\", \"unit\": 4}]}",
+                        "layers[0].unit", "did you mean 'units'"),
+                Arguments.of("a number sent as a string", "/api/v1/models",
+                        "{\"input_shape\": [null, 1], \"layers\": [{\"type\": \"LSTM\", \"units\": \"10\"}]}",
+                        "layers[0].units", "got \"10\" (a string)"),
+                Arguments.of("a camelCase field of a job", "/api/v1/jobs",
+                        "{\"modelId\": \"m\", \"dataset_id\": \"d\"}", "modelId", "did you mean 'model_id'"),
+                Arguments.of("a word where a number goes", "/api/v1/jobs",
+                        "{\"model_id\": \"m\", \"dataset_id\": \"d\", \"batch_size\": \"ten\"}", "batch_size",
+                        "must be a whole number, got \"ten\""),
+                Arguments.of("a nested field of the wrong type", "/api/v1/jobs",
+                        "{\"model_id\": \"m\", \"dataset_id\": \"d\", \"early_stopping\": {\"patience\": [1]}}",
+                        "early_stopping.patience", "must be a whole number, got an array"),
+                Arguments.of("a blank required field", "/api/v1/jobs", "{\"model_id\": \"\", \"dataset_id\": \"d\"}",
+                        "model_id", "model_id"),
+                Arguments.of("truncated JSON", "/api/v1/jobs", "{\"model_id\": \"m\",\n  \"dataset_id\": ",
+                        "body", "line 2, column"),
+                Arguments.of("NaN in JSON", "/api/v1/jobs",
+                        "{\"model_id\": \"m\", \"dataset_id\": \"d\", \"validation_split\": NaN}", "body",
+                        "malformed JSON at line 1"),
+                Arguments.of("an array where an object goes", "/api/v1/jobs", "[1, 2]", "body",
+                        "the request body must be an object, got an array"),
+                Arguments.of("a camelCase field of an evaluation", "/api/v1/models/none/evaluate",
+                        "{\"datasetId\": \"d\"}", "datasetId", "did you mean 'dataset_id'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void answeredInTheApisWords(String label, String path, String body, String field, String detailPart) {
+        Http.Response r = http.post(path, "application/json", body);
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+        JsonNode problem = r.json();
+        String detail = problem.get("detail").asString();
+        assertEquals(field, problem.get("errors").get(0).get("field").asString(), r.body());
+        assertTrue(detail.contains(detailPart), "detail: " + detail);
+        assertFalse(JAVA_WORDS.matcher(r.body()).find(), "Java or Jackson words in: " + r.body());
+    }
+
+    @ParameterizedTest(name = "state={0}")
+    @MethodSource("states")
+    void jobStatesAreTakenInAnyCase(String state) {
+        assertEquals(200, http.get("/api/v1/jobs?state=" + state).status());
+    }
+
+    static Stream<String> states() {
+        return Stream.of("queued", "RUNNING", "Succeeded");
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnknownStateListsTheStates() {
+        Http.Response r = http.get("/api/v1/jobs?state=done");
+        assertEquals(400, r.status());
+        String detail = r.json().get("detail").asString();
+        assertTrue(detail.contains("QUEUED") && detail.contains("SUCCEEDED") && detail.contains("'done'"), detail);
+    }
+}
