@@ -46,6 +46,7 @@ public class ModelCatalog {
     private final Kernels kernels;
     private final LoadedModels loaded;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Object names = new Object(); // creations take a name one at a time
 
     public ModelCatalog(Store store, UsageTracker usage, RnnProperties properties, JsonMapper mapper, Kernels kernels,
                         LoadedModels loaded) {
@@ -63,9 +64,38 @@ public class ModelCatalog {
 
     /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
     public ModelView create(Map<String, Object> body) throws IOException {
-        ModelSpec spec = ModelDefinitions.parse(body, SEEDS.nextLong() & Long.MAX_VALUE);
-        Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
-        Compilation.validateCompile(model);
+        ModelSpec parsed = ModelDefinitions.parse(body, SEEDS.nextLong() & Long.MAX_VALUE);
+        synchronized (names) {
+            ModelSpec spec = withUniqueName(parsed);
+            Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
+            Compilation.validateCompile(model);
+            return store(model);
+        }
+    }
+
+    /**
+     * Names are unique, so TF Serving's and KServe's by-name addresses find one model: a name in use is refused
+     * (409), and a model without one is named as Keras names them, {@code sequential}, {@code sequential_1}, ...
+     */
+    private ModelSpec withUniqueName(ModelSpec spec) throws IOException {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        list().forEach(r -> taken.add(r.name()));
+        if (spec.name() != null && !spec.name().isBlank()) {
+            if (taken.contains(spec.name())) {
+                throw new ServiceException(ServiceException.Kind.CONFLICT, "a model named '" + spec.name()
+                        + "' exists already; model names are unique (TF Serving and KServe address models by name)",
+                        List.of(new ServiceException.FieldError("name", "'" + spec.name() + "' is taken")), null);
+            }
+            return spec;
+        }
+        String name = "sequential";
+        for (int k = 1; taken.contains(name); k++) {
+            name = "sequential_" + k;
+        }
+        return new ModelSpec(name, spec.inputShape(), spec.layers(), spec.compile(), spec.seed());
+    }
+
+    private ModelView store(Sequential model) throws IOException {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
@@ -100,7 +130,7 @@ public class ModelCatalog {
     }
 
     /** Finds a model by id, or else by name (the newest of that name): TF Serving clients address models by name. */
-    ModelRecord byIdOrName(String idOrName) throws IOException {
+    public ModelRecord byIdOrName(String idOrName) throws IOException {
         var byId = store.get(Store.Collection.MODELS, idOrName, ModelRecord.class);
         if (byId.isPresent()) {
             return byId.get();
@@ -126,7 +156,7 @@ public class ModelCatalog {
     }
 
     /** The model with the weights of {@code version}, shared and cached: callers synchronize on it. */
-    Sequential load(ModelRecord record, int version) throws IOException {
+    public Sequential load(ModelRecord record, int version) throws IOException {
         if (record.versions().stream().noneMatch(v -> v.version() == version)) {
             throw ServiceException.notFound("weight version", record.id() + " v" + version
                     + " (kept: " + record.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");

@@ -43,11 +43,34 @@ public class PredictionService {
     }
 
     /** The result of a prediction: one output per instance, and the version that made it. */
-    record Prediction(List<Object> outputs, int version, boolean columnar) {
+    public record Prediction(List<Object> outputs, int version, boolean columnar) {
+    }
+
+    /** A batch's outputs as one flat row-major tensor of {@code shape}, from the model's {@code version}. */
+    public record TensorOutput(float[] data, List<Integer> shape, int version) {
+    }
+
+    /**
+     * Predicts a batch given as one flat row-major tensor {@code [count, steps, features]} (or {@code [count,
+     * features]} for a model without a time axis), for the protocols that send typed tensors (KServe v2).
+     */
+    public TensorOutput predict(ModelRecord record, Integer version, float[] x, int count, int steps)
+            throws IOException {
+        int v = version == null ? record.version() : version;
+        Sequential model = catalog.load(record, v);
+        long start = System.nanoTime();
+        float[] y;
+        synchronized (model) {
+            y = model.predictParallel(x, count, steps, 1024, helpers);
+        }
+        predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        int width = model.outputShape().features();
+        List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width) : List.of(count, width);
+        return new TensorOutput(y, shape, v);
     }
 
     /** Predictions for the instances of a request body; instances are batched by length. */
-    Prediction predict(ModelRecord record, Integer version, InputStream body) throws IOException {
+    public Prediction predict(ModelRecord record, Integer version, InputStream body) throws IOException {
         int v = version == null ? record.version() : version;
         Sequential model = catalog.load(record, v);
         PredictionInput input = PredictionInput.read(body, mapper, model.inputShape(), codec(record, model));

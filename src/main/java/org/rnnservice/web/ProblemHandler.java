@@ -120,6 +120,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return api(new ServiceException(ServiceException.Kind.INVALID, detail, errors, null));
     }
 
+    /** Jackson's refusal of a body in the API's words (for the serving protocols' own error shape). */
+    public static String describe(JacksonException e) {
+        return JsonErrors.refusal(e).getMessage();
+    }
+
     /** A Java property path as the API spells it: {@code earlyStopping.minDelta} -> {@code early_stopping.min_delta}. */
     static String snakeCase(String javaPath) {
         return javaPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
