@@ -145,7 +145,7 @@ let watching = null; // { id, stream }
 const ticked = new Set(); // jobs ticked for comparison, kept across refreshes of the list
 
 async function loadJobs() {
-  jobs = await api("jobs");
+  jobs = (await api("jobs?size=200")).items;
   const body = $("#jobs-table").tBodies[0];
   body.replaceChildren(...jobs.map((job) => {
     const tr = document.createElement("tr");
@@ -338,7 +338,7 @@ async function createModel(event) {
 // ---- datasets
 
 async function loadDatasets() {
-  const all = await api("datasets");
+  const all = (await api("datasets?size=200")).items;
   $("#datasets-table").tBodies[0].replaceChildren(...all.map((d) => {
     const tr = document.createElement("tr");
     tr.dataset.dataset = d.id;

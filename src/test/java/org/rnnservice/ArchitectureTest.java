@@ -57,6 +57,7 @@ class ArchitectureTest {
     void onlyTheWebLayerSpeaksHttpStatuses() {
         noClasses().that().resideOutsideOfPackage("org.rnnservice.web..")
                 .and().areNotAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+                .and().areNotAnnotatedWith(org.springframework.web.bind.annotation.RestControllerAdvice.class)
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatus")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatusCode")
                 .orShould().dependOnClassesThat()

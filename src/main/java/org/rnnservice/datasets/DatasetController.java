@@ -6,12 +6,15 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.web.Page;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -94,10 +97,11 @@ public class DatasetController {
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + record.id())).body(record);
     }
 
-    @Operation(operationId = "listDatasets", summary = "All datasets, newest first")
+    @Operation(operationId = "listDatasets", summary = "All datasets, newest first, paged")
     @GetMapping
-    public List<DatasetRecord> list() throws IOException {
-        return service.list();
+    public Page<DatasetRecord> list(@RequestParam(defaultValue = "0") @Min(0) int page,
+                                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
+        return Page.of(service.list(), page, size, d -> d);
     }
 
     @Operation(operationId = "getDataset", summary = "One dataset's metadata")

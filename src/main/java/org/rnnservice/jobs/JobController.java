@@ -6,9 +6,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
+import org.rnnservice.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,11 +44,13 @@ public class JobController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
-    @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by state and model")
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first, paged, optionally filtered by state (any case) and model")
     @GetMapping
-    public List<JobRecord> list(@RequestParam(required = false) JobState state,
-                                @RequestParam(name = "model_id", required = false) String modelId) {
-        return service.list(state, modelId);
+    public Page<JobRecord> list(@RequestParam(required = false) JobState state,
+                                @RequestParam(name = "model_id", required = false) String modelId,
+                                @RequestParam(defaultValue = "0") @Min(0) int page,
+                                @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return Page.of(service.list(state, modelId), page, size, j -> j);
     }
 
     @Operation(operationId = "getJob", summary = "One job: state, progress, history")

@@ -89,7 +89,8 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(UUID.randomUUID().toString(), model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.earlyStopping(), request.seed() == null ? now.toEpochMilli() : request.seed(), now, null, null,
+                request.earlyStopping(), request.seed() == null ? architecture.spec().seed() : request.seed(), now,
+                null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null);
         if (!holds.hold(record)) {
             queue.giveBack();

@@ -75,12 +75,15 @@ public class ModelCatalog {
 
     /**
      * Names are unique, so TF Serving's and KServe's by-name addresses find one model: a name in use is refused
-     * (409), and a model without one is named as Keras names them, {@code sequential}, {@code sequential_1}, ...
+     * (409), and a model without one (or with Keras' default, as its {@code to_json()} writes it) is named as Keras
+     * names them, {@code sequential}, {@code sequential_1}, ...
      */
     private ModelSpec withUniqueName(ModelSpec spec) throws IOException {
         java.util.Set<String> taken = new java.util.HashSet<>();
         list().forEach(r -> taken.add(r.name()));
-        if (spec.name() != null && !spec.name().isBlank()) {
+        // Keras' own default names (what to_json() writes for an unnamed model) are defaults here too
+        boolean named = spec.name() != null && !spec.name().isBlank() && !spec.name().matches("sequential(_\\d+)?");
+        if (named) {
             if (taken.contains(spec.name())) {
                 throw new ServiceException(ServiceException.Kind.CONFLICT, "a model named '" + spec.name()
                         + "' exists already; model names are unique (TF Serving and KServe address models by name)",

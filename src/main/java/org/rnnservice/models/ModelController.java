@@ -16,6 +16,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -52,22 +53,11 @@ public class ModelController {
         return ResponseEntity.created(URI.create("/api/v1/models/" + view.id())).body(view);
     }
 
-    /** One page of a listing, newest first. */
-    public record Page<T>(List<T> items, int page, int size, int total) {
-    }
-
     @Operation(operationId = "listModels", summary = "All models, newest first, paged")
     @GetMapping
     public Page<ModelView> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
-        List<ModelRecord> all = catalog.list();
-        int from = (int) Math.min((long) page * size, all.size());
-        int to = Math.min(from + size, all.size());
-        List<ModelView> items = new java.util.ArrayList<>();
-        for (ModelRecord r : all.subList(from, to)) {
-            items.add(ModelCatalog.view(r));
-        }
-        return new Page<>(items, page, size, all.size());
+        return Page.of(catalog.list(), page, size, ModelCatalog::view);
     }
 
     @Operation(operationId = "getModel", summary = "One model")

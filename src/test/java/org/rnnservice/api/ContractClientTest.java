@@ -76,6 +76,7 @@ class ContractClientTest extends ApiTestSupport {
         assertEquals(2, predictions.size());
         assertNotNull(((List<?>) predictions.get(0)).get(0));
 
-        assertTrue(jobs.listJobs(null, model.getId()).stream().anyMatch(j -> j.getId().equals(job.getId())));
+        assertTrue(jobs.listJobs(null, model.getId(), 0, 20).getItems().stream()
+                .anyMatch(j -> j.getId().equals(job.getId())));
     }
 }
