@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -59,10 +60,11 @@ public class JobController {
         return service.get(id);
     }
 
-    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events: state, epoch and progress; ends with the job")
+    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events (state, epoch, progress), each with an id; Last-Event-ID resumes after it; ends with the job")
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    public SseEmitter events(@PathVariable String id) {
-        return service.subscribe(id);
+    public SseEmitter events(@PathVariable String id,
+                             @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+        return service.subscribe(id, lastEventId);
     }
 
     @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job (409 if it already ended)",

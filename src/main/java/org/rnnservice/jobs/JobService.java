@@ -123,9 +123,10 @@ public class JobService {
                 .toList();
     }
 
-    SseEmitter subscribe(String id) {
+    /** The job's events; with {@code lastEventId}, from the first one after it when still kept. */
+    SseEmitter subscribe(String id, Long lastEventId) {
         get(id);
-        return events.subscribe(id, () -> get(id));
+        return events.subscribe(id, () -> get(id), lastEventId);
     }
 
     /** Cancels a queued job at once, a running one within one batch; 409 if it already ended. */

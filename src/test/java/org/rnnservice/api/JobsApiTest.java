@@ -92,6 +92,55 @@ class JobsApiTest extends ApiTestSupport {
         assertTrue(late.body().contains("SUCCEEDED"), late.body());
     }
 
+    /** Reads up to {@code max} events of a stream as (id, name) pairs, then lets it go. */
+    private List<String[]> readEvents(String job, Long lastEventId, int max) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/jobs/" + job
+                + "/events")).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId.toString());
+        }
+        HttpResponse<java.io.InputStream> response = http.client().send(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<String[]> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String id = null;
+            String line;
+            while (events.size() < max && (line = reader.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    events.add(new String[] {id, line.substring(6).trim()});
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void aReconnectingClientResumesAfterItsLastEventId() throws Exception {
+        String data = createSineData(2000, 20);
+        String model = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 32),
+                layer("Dense", "units", 1)), "mse"));
+        String job = submit(model, data, 10_000, 4);
+        http.awaitState(job, "RUNNING", Duration.ofSeconds(30));
+        List<String[]> first = readEvents(job, null, 4);
+        assertEquals(4, first.size());
+        for (String[] e : first) {
+            assertTrue(e[0] != null && e[0].matches("\\d+"), "every event has an id: " + e[0]);
+        }
+        long last = Long.parseLong(first.get(2)[0]);
+        // back after the third event: the next one is the one after it, none missed, none repeated
+        List<String[]> resumed = readEvents(job, last, 2);
+        assertEquals(last + 1, Long.parseLong(resumed.get(0)[0]), "resumed at " + resumed.get(0)[0]);
+        assertEquals(last + 2, Long.parseLong(resumed.get(1)[0]));
+        // an id the service does not know (say, from before a restart) starts over with the current state
+        List<String[]> fresh = readEvents(job, 1_000_000_000L, 1);
+        assertEquals("state", fresh.get(0)[1]);
+        assertEquals(200, http.post("/api/v1/jobs/" + job + "/cancel", Map.of()).status() / 100 * 100);
+        http.awaitJob(job, Duration.ofSeconds(60));
+    }
+
     @Test
     void aDatasetThatDoesNotFitTheModelIs422() {
         String data = createSineData(16, 5);
