@@ -110,11 +110,13 @@ public class DatasetController {
         return service.get(id);
     }
 
-    @Operation(operationId = "deleteDataset", summary = "Delete a dataset (409 while a job uses it)")
+    @Operation(operationId = "deleteDataset", summary = "Delete a dataset (409 while a job uses it, or if jobs"
+            + " trained on it, unless force=true)")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void delete(@PathVariable String id) throws IOException {
-        service.delete(id);
+    public void delete(@PathVariable String id, @Parameter(description = "delete even though ended jobs trained on it")
+                       @RequestParam(defaultValue = "false") boolean force) throws IOException {
+        service.delete(id, force);
     }
 
     /** Counts the bytes a parser consumed, for the dataset's {@code bytes}. */

@@ -25,8 +25,10 @@ public class DatasetService {
 
     private final Store store;
     private final UsageTracker usage;
+    private final DatasetHistory history;
 
-    public DatasetService(Store store, UsageTracker usage) {
+    public DatasetService(Store store, UsageTracker usage, DatasetHistory history) {
+        this.history = history;
         this.store = store;
         this.usage = usage;
     }
@@ -73,8 +75,19 @@ public class DatasetService {
         return all;
     }
 
-    void delete(String id) throws IOException {
+    /**
+     * Deletes a dataset: refused while a queued or running job uses it, and, unless {@code force}, while ended jobs
+     * that trained on it are on record (409 naming them).
+     */
+    void delete(String id, boolean force) throws IOException {
         get(id);
+        List<String> trainedOn = force ? List.of() : history.jobsThatUsed(id);
+        if (!trainedOn.isEmpty()) {
+            throw new ServiceException(ServiceException.Kind.CONFLICT, "dataset " + id + " trained the jobs "
+                    + trainedOn + "; delete it anyway with ?force=true",
+                    List.of(new ServiceException.FieldError("force", "jobs trained on this dataset: " + trainedOn)),
+                    null);
+        }
         if (!usage.deleteIfUnused(Store.Collection.DATASETS, id, () -> store.delete(Store.Collection.DATASETS, id))) {
             throw ServiceException.conflict("dataset " + id + " is used by a queued or running job; cancel it first");
         }

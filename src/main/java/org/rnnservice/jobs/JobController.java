@@ -1,6 +1,7 @@
 package org.rnnservice.jobs;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -74,8 +75,10 @@ public class JobController {
                 @ApiResponse(responseCode = "202", description = "running: it stops within one batch",
                         content = @Content(schema = @Schema(implementation = JobRecord.class)))})
     @PostMapping("/{id}/cancel")
-    public ResponseEntity<JobRecord> cancel(@PathVariable String id) throws IOException {
-        JobRecord job = service.cancel(id);
+    public ResponseEntity<JobRecord> cancel(@PathVariable String id, @Parameter(description = "publish the weights of"
+            + " the last completed epoch as the model's next version") @RequestParam(defaultValue = "false")
+            boolean keep) throws IOException {
+        JobRecord job = service.cancel(id, keep);
         return job.state().isFinal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
     }
 }

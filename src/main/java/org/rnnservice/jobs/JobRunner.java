@@ -109,7 +109,9 @@ class JobRunner {
                     history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null);
             checkpoints.delete(r.id());
         } catch (TrainingCancelledException e) {
-            if (job.cancelRequested()) {
+            if (job.cancelRequested() && job.keepOnCancel()) {
+                keepLastEpoch(job, e);
+            } else if (job.cancelRequested()) {
                 records.finishQuietly(job, JobState.CANCELLED, "cancelled: " + e.getMessage());
             } else {
                 LOG.info("Job {} paused for shutdown; it resumes from its last checkpoint on restart", r.id());
@@ -121,6 +123,35 @@ class JobRunner {
             records.finishQuietly(job, JobState.FAILED, "internal error: " + e);
         } finally {
             holds.release(r);
+        }
+    }
+
+    /**
+     * Ends a job cancelled with {@code keep}: the weights of its last completed epoch (its checkpoint) become the
+     * model's next version; with no epoch completed, nothing is published and the job says so.
+     */
+    private void keepLastEpoch(TrainingJob job, TrainingCancelledException cancelled) {
+        JobRecord r = job.record();
+        try {
+            Checkpoint last = checkpoints.load(r.id());
+            if (last == null) {
+                records.finishQuietly(job, JobState.CANCELLED, "cancelled: " + cancelled.getMessage()
+                        + "; no epoch had completed, so nothing was kept");
+                return;
+            }
+            ModelRecord model = models.record(r.modelId());
+            Sequential kept = models.copyForTraining(model);
+            kept.setWeights(last.weights());
+            DatasetRecord ds = datasets.get(r.datasetId());
+            int version = models.publish(r.modelId(), kept, r.id(), ds.isText() ? ds.vocab() : null,
+                    ds.isText() ? ds.seqLen() : null);
+            records.finish(job, JobState.CANCELLED, "cancelled: " + cancelled.getMessage()
+                    + "; the weights after epoch " + last.epochs() + " were kept", version, null);
+            checkpoints.delete(r.id());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Job {} could not keep its last epoch", r.id(), e);
+            records.finishQuietly(job, JobState.CANCELLED, "cancelled; its last epoch could not be kept: "
+                    + e.getMessage());
         }
     }
 

@@ -129,15 +129,18 @@ public class JobService {
         return events.subscribe(id, () -> get(id), lastEventId);
     }
 
-    /** Cancels a queued job at once, a running one within one batch; 409 if it already ended. */
-    JobRecord cancel(String id) throws IOException {
+    /**
+     * Cancels a queued job at once, a running one within one batch; 409 if it already ended. With {@code keep}, a
+     * running job publishes the weights of its last completed epoch as the model's next version.
+     */
+    JobRecord cancel(String id, boolean keep) throws IOException {
         TrainingJob job = records.find(id);
         synchronized (job) {
             JobState state = job.record().state();
             if (state.isFinal()) {
                 throw ServiceException.conflict("job " + id + " already ended " + state);
             }
-            job.requestCancel();
+            job.requestCancel(keep);
             if (state == JobState.QUEUED && queue.remove(job)) {
                 records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null);
                 holds.release(job.record());

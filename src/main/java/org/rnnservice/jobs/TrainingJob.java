@@ -5,6 +5,7 @@ final class TrainingJob implements Runnable {
 
     private volatile JobRecord record;
     private volatile boolean cancelRequested;
+    private volatile boolean keepOnCancel;
     private final java.util.function.Consumer<TrainingJob> body;
 
     TrainingJob(JobRecord record, java.util.function.Consumer<TrainingJob> body) {
@@ -28,7 +29,13 @@ final class TrainingJob implements Runnable {
         return cancelRequested;
     }
 
-    void requestCancel() {
+    /** Whether a cancelled job publishes its last completed epoch's weights. */
+    boolean keepOnCancel() {
+        return keepOnCancel;
+    }
+
+    void requestCancel(boolean keep) {
+        keepOnCancel = keep;
         cancelRequested = true;
     }
 

@@ -142,6 +142,23 @@ class JobsApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aJobCancelledWithKeepPublishesItsLastCompletedEpoch() throws Exception {
+        String data = createSineData(256, 10);
+        String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 8),
+                layer("Dense", "units", 1)), "mse"));
+        String job = submit(model, data, 100_000, 8);
+        http.awaitJob(job, j -> j.path("history").path("loss").size() >= 2, Duration.ofSeconds(60));
+        assertEquals(200, http.post("/api/v1/jobs/" + job + "/cancel?keep=true", Map.of()).status() / 100 * 100);
+        JsonNode done = http.awaitJob(job, Duration.ofSeconds(60));
+        assertEquals("CANCELLED", done.get("state").asString(), done.toString());
+        assertEquals(1, done.get("model_version").asInt(), done.toString());
+        assertTrue(done.get("error").asString().contains("were kept"), done.toString());
+        JsonNode m = http.get("/api/v1/models/" + model).json();
+        assertEquals(1, m.get("version").asInt());
+        assertEquals(job, m.get("versions").get(1).get("job_id").asString());
+    }
+
+    @Test
     void aDatasetThatDoesNotFitTheModelIs422() {
         String data = createSineData(16, 5);
         String twoFeatures = createModel(model(shape(null, 2), List.of(layer("LSTM", "units", 4),
@@ -171,7 +188,12 @@ class JobsApiTest extends ApiTestSupport {
         http.awaitJob(job, Duration.ofSeconds(30));
         assertEquals(204, http.delete("/api/v1/models/" + model).status());
         assertEquals(404, http.get("/api/v1/models/" + model).status());
-        assertEquals(204, http.delete("/api/v1/datasets/" + data).status());
+        // the ended job trained on it: deleting the data needs a confirmation, and the refusal names the job
+        Http.Response trained = http.delete("/api/v1/datasets/" + data);
+        assertEquals(409, trained.status());
+        assertTrue(trained.json().get("detail").asString().contains(job), trained.body());
+        assertEquals(200, http.get("/api/v1/datasets/" + data).status(), "nothing was deleted");
+        assertEquals(204, http.delete("/api/v1/datasets/" + data + "?force=true").status());
         assertEquals(404, http.get("/api/v1/datasets/" + data).status());
     }
 
