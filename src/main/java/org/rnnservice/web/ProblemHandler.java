@@ -10,6 +10,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -106,6 +107,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return api(JsonErrors.refusal(jackson));
         }
         return api(ServiceException.badRequest("body", "the request body is missing or unreadable"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        String sent = ex.getContentType() == null ? "no Content-Type" : "Content-Type " + ex.getContentType();
+        String detail = sent + " is not accepted here; send one of " + ex.getSupportedMediaTypes();
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(headers)
+                .body(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail,
+                        List.of(new ServiceException.FieldError("Content-Type", detail))));
     }
 
     @Override

@@ -56,6 +56,10 @@ class ErrorWordsApiTest extends ApiTestSupport {
                         "malformed JSON at line 1"),
                 Arguments.of("an array where an object goes", "/api/v1/jobs", "[1, 2]", "body",
                         "the request body must be an object, got an array"),
+                Arguments.of("stacked recurrent layers without return_sequences", "/api/v1/models",
+                        "{\"input_shape\": [null, 1], \"layers\": [{\"type\": \"SimpleRNN\", \"units\": 4},"
+                                + " {\"type\": \"LSTM\", \"units\": 3}]}",
+                        "layers[1]", "give that layer return_sequences: true"),
                 Arguments.of("a camelCase field of an evaluation", "/api/v1/models/none/evaluate",
                         "{\"datasetId\": \"d\"}", "datasetId", "did you mean 'dataset_id'"));
     }
@@ -71,6 +75,15 @@ class ErrorWordsApiTest extends ApiTestSupport {
         assertEquals(field, problem.get("errors").get(0).get("field").asString(), r.body());
         assertTrue(detail.contains(detailPart), "detail: " + detail);
         assertFalse(JAVA_WORDS.matcher(r.body()).find(), "Java or Jackson words in: " + r.body());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWrongContentTypeNamesTheAcceptedOnes() {
+        Http.Response r = http.post("/api/v1/jobs", "application/xml", "<job/>");
+        assertEquals(415, r.status(), r.body());
+        assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+        assertTrue(r.json().get("detail").asString().contains("application/json"), r.body());
+        assertEquals("Content-Type", r.json().get("errors").get(0).get("field").asString());
     }
 
     @ParameterizedTest(name = "state={0}")

@@ -74,8 +74,10 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     @Override
     public LayerShape outputShape(LayerShape input) {
         if (!input.sequence()) {
-            throw misfit(name(), type() + " expects sequences of shape (timesteps, features), got "
-                    + input.toKeras());
+            throw misfit(name(), "Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected"
+                    + " ndim=3, found ndim=2. Full shape received: " + input.toKeras() + ". A " + type()
+                    + " reads sequences (timesteps, features): if the layer before it is recurrent, give that layer"
+                    + " return_sequences: true so that it passes on every step, not only the last");
         }
         return returnSequences ? LayerShape.sequence(input.steps(), units) : LayerShape.flat(units);
     }

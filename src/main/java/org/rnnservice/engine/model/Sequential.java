@@ -84,7 +84,11 @@ public final class Sequential {
                 throw new InvalidModelException("layers[" + i + "]", "the model would have " + total
                         + " weights by this layer, more than the limit of " + maxParams);
             }
-            shape = layer.outputShape(shape);
+            try {
+                shape = layer.outputShape(shape);
+            } catch (InvalidModelException e) {
+                throw "layers".equals(e.field()) ? new InvalidModelException("layers[" + i + "]", e.getMessage()) : e;
+            }
             shapes.add(shape);
         }
         Random rng = new Random(spec.seed());
