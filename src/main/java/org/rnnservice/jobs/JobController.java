@@ -61,7 +61,15 @@ public class JobController {
         return service.get(id);
     }
 
-    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events (state, epoch, progress), each with an id; Last-Event-ID resumes after it; ends with the job")
+    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events (state, epoch, progress), each with an id;"
+            + " Last-Event-ID resumes after it; ends with the job",
+            responses = @ApiResponse(responseCode = "200", description = "a text/event-stream of events, each with an"
+                    + " id: line counting up per job. event: state, data: the job (as GET /jobs/{id}), first and on"
+                    + " every change; event: epoch, data: {epoch, logs: {loss, metrics, val_*}} after each epoch;"
+                    + " event: progress, data: {epoch, epochs, batch, batches, fraction, samples_per_second,"
+                    + " eta_seconds}, at most every rnn.progress-interval. The stream ends with the job.",
+                    content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(type = "string"))))
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter events(@PathVariable String id,
                              @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {

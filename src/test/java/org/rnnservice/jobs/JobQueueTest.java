@@ -29,9 +29,8 @@ class JobQueueTest {
         return new JobQueue(p, new SimpleMeterRegistry());
     }
 
-    @Test
-    void twentyConcurrentSubmitsNeverQueueMoreThanFour() throws Exception {
-        JobQueue queue = queue(1, 4);
+    /** Gives the queue's one worker a job that holds it until the returned latch is released. */
+    private static CountDownLatch occupyTheWorker(JobQueue queue) throws InterruptedException {
         CountDownLatch workerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         assertTrue(queue.reserve());
@@ -41,6 +40,13 @@ class JobQueueTest {
         });
         assertTrue(workerBusy.await(10, TimeUnit.SECONDS), "the worker took the first job");
         assertEquals(0, queue.waiting());
+        return release;
+    }
+
+    @Test
+    void twentyConcurrentSubmitsNeverQueueMoreThanFour() throws Exception {
+        JobQueue queue = queue(1, 4);
+        CountDownLatch release = occupyTheWorker(queue);
 
         AtomicInteger ran = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -75,14 +81,7 @@ class JobQueueTest {
     @Test
     void aPlaceGivenBackOrARemovedJobFreesTheQueue() throws Exception {
         JobQueue queue = queue(1, 1);
-        CountDownLatch workerBusy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        assertTrue(queue.reserve());
-        queue.enqueue(() -> {
-            workerBusy.countDown();
-            await(release);
-        });
-        assertTrue(workerBusy.await(10, TimeUnit.SECONDS));
+        CountDownLatch release = occupyTheWorker(queue);
         assertTrue(queue.reserve());
         queue.giveBack();
         assertTrue(queue.reserve(), "a place given back can be taken again");
