@@ -38,9 +38,9 @@ class OpenApiConfig {
     }
 
     /**
-     * Every refusal an operation under {@code /api} can answer, as RFC 9457 problem+json: what any request can get
-     * (400), what a path with an id can get (404), what a body can get (413, 415), and the states and shapes
-     * particular operations refuse (409, 422, 429, 503).
+     * Every refusal an operation under {@code /api} can answer, as RFC 9457 problem+json: what a body or a query can
+     * get (400), what a path with an id can get (404), what a body can get (413, 415), and the states and shapes
+     * particular operations refuse (409, 422, 429, 503). {@code DocumentedErrorsTest} makes each of them happen.
      */
     @Bean
     OpenApiCustomizer problemResponses() {
@@ -62,7 +62,11 @@ class OpenApiConfig {
                 }
                 item.readOperationsMap().forEach((method, op) -> {
                     String id = op.getOperationId();
-                    problem(op, "400", "malformed or invalid request");
+                    boolean takesInput = op.getRequestBody() != null || (op.getParameters() != null
+                            && op.getParameters().stream().anyMatch(p -> !"path".equals(p.getIn())));
+                    if (takesInput) {
+                        problem(op, "400", "malformed or invalid request");
+                    }
                     if (path.contains("{")) {
                         problem(op, "404", "no such model, dataset or job");
                     }
@@ -70,8 +74,7 @@ class OpenApiConfig {
                         problem(op, "413", "the body is larger than rnn.max-request-size");
                         problem(op, "415", "the Content-Type is not one this operation takes");
                     }
-                    if (method == PathItem.HttpMethod.DELETE || id.equals("cancelJob") || id.equals("generate")
-                            || id.equals("submitJob")) {
+                    if (method == PathItem.HttpMethod.DELETE || id.equals("cancelJob") || id.equals("generate")) {
                         problem(op, "409", "conflicts with the current state");
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
