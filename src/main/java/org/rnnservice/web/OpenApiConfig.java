@@ -2,10 +2,13 @@ package org.rnnservice.web;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.swagger.v3.core.jackson.ModelResolver;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.core.util.Json31;
+import io.swagger.v3.core.util.Yaml;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -16,9 +19,15 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * The OpenAPI document springdoc serves at {@code /v3/api-docs}: its title and description, and schemas named as the
@@ -88,6 +97,75 @@ class OpenApiConfig {
                 });
             });
         };
+    }
+
+    /**
+     * The examples of {@code openapi/examples.yaml} (written by hand) and {@code openapi/response-examples.yaml}
+     * (captured from a running service by {@code scripts/capture-response-examples}) in the live document: requests
+     * by media type, and under {@code responses} by status and media type. An example for an operation the service
+     * lacks fails start-up.
+     */
+    @Bean
+    OpenApiCustomizer examples() {
+        return api -> {
+            merge(api, read("openapi/examples.yaml"));
+            merge(api, read("openapi/response-examples.yaml"));
+        };
+    }
+
+    private static JsonNode read(String resource) {
+        try (InputStream in = new ClassPathResource(resource).getInputStream()) {
+            return Yaml.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    private static void merge(OpenAPI api, JsonNode all) {
+        all.fields().forEachRemaining(entry -> {
+            String[] key = entry.getKey().split(" ", 2);
+            PathItem item = api.getPaths().get(key[1]);
+            Operation op = item == null ? null : item.readOperationsMap().get(PathItem.HttpMethod.valueOf(key[0]));
+            if (op == null) {
+                throw new IllegalStateException("the examples name " + entry.getKey()
+                        + ", which the service does not have");
+            }
+            entry.getValue().fields().forEachRemaining(media -> {
+                if (media.getKey().equals("responses")) {
+                    media.getValue().fields().forEachRemaining(status -> status.getValue().fields()
+                            .forEachRemaining(m -> {
+                                ApiResponse response = op.getResponses().get(status.getKey());
+                                if (response == null || response.getContent() == null
+                                        || response.getContent().get(m.getKey()) == null) {
+                                    throw new IllegalStateException("the examples have a " + status.getKey() + " "
+                                            + m.getKey() + " response for " + entry.getKey()
+                                            + ", which the service does not document");
+                                }
+                                response.getContent().get(m.getKey()).setExamples(examples(m.getValue()));
+                            }));
+                    return;
+                }
+                MediaType target = op.getRequestBody() == null ? null
+                        : op.getRequestBody().getContent().get(media.getKey());
+                if (target == null) {
+                    throw new IllegalStateException("the examples have a " + media.getKey() + " request for "
+                            + entry.getKey() + ", which the service does not take");
+                }
+                target.setExamples(examples(media.getValue()));
+            });
+        });
+    }
+
+    private static Map<String, Example> examples(JsonNode named) {
+        Map<String, Example> out = new LinkedHashMap<>();
+        named.fields().forEachRemaining(e -> {
+            Example example = new Example().value(Yaml.mapper().convertValue(e.getValue().get("value"), Object.class));
+            if (e.getValue().has("summary")) {
+                example.summary(e.getValue().get("summary").asText());
+            }
+            out.put(e.getKey(), example);
+        });
+        return out;
     }
 
     private static void problem(Operation op, String status, String description) {
