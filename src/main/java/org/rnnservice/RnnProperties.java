@@ -9,7 +9,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Every setting of rnn-service, under {@code rnn.*}; the README lists them with their defaults.
+ * Every setting of rnn-service, under {@code rnn.*}; the README lists them with their defaults. A setting under
+ * {@code rnn.*} that is not one of these fails start-up, naming it, rather than being silently ignored.
  *
  * @param dataDir where models, weights, datasets and jobs live
  * @param workers training jobs that run at once
@@ -25,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param modelCache memory for built models kept for predictions, the least recently used dropped first
  */
 @Validated
-@ConfigurationProperties("rnn")
+@ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
 public record RnnProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue("1") @Min(1) int workers,

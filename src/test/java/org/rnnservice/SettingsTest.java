@@ -1,0 +1,39 @@
+package org.rnnservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+/** A setting is applied or refused by name at start-up, never accepted and ignored. */
+class SettingsTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(RnnProperties.class)
+    static class Settings {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Settings.class);
+
+    @Test
+    void knownSettingsBind() {
+        runner.withPropertyValues("rnn.workers=3", "rnn.simd.mode=off", "rnn.simd.bits=256", "rnn.model-cache=64MB")
+                .run(context -> {
+                    RnnProperties p = context.getBean(RnnProperties.class);
+                    assertThat(p.workers()).isEqualTo(3);
+                    assertThat(p.simd().bits()).isEqualTo(256);
+                    assertThat(p.modelCache().toMegabytes()).isEqualTo(64);
+                });
+    }
+
+    @Test
+    void anUnknownOrRetiredSettingFailsStartUpNamingIt() {
+        runner.withPropertyValues("rnn.loaded-models=16").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("rnn.loaded-models");
+        });
+        runner.withPropertyValues("rnn.wrokers=2").run(context -> assertThat(context).hasFailed());
+    }
+}
