@@ -21,9 +21,7 @@ class EngineConfig {
      */
     @Bean
     HelperThreads helperThreads(RnnProperties properties) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        int perJob = properties.threadsPerJob() > 0 ? properties.threadsPerJob()
-                : Math.max(1, cores / properties.workers());
-        return new HelperThreads(properties.workers() * perJob + cores);
+        return new HelperThreads(properties.workers() * properties.jobThreads()
+                + Runtime.getRuntime().availableProcessors());
     }
 }

@@ -40,6 +40,11 @@ public record RnnProperties(
         @DefaultValue("250ms") Duration progressInterval,
         @DefaultValue("512MB") DataSize modelCache) {
 
+    /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
+    public int jobThreads() {
+        return threadsPerJob > 0 ? threadsPerJob : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
     /** {@code rnn.simd.*}: which kernels the engine computes with. */
     public record Simd(@DefaultValue("auto") String mode, @DefaultValue("0") int bits) {
     }

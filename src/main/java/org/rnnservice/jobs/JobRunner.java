@@ -72,12 +72,6 @@ class JobRunner {
         pausing = false;
     }
 
-    /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
-    private int threadsPerJob() {
-        return properties.threadsPerJob() > 0 ? properties.threadsPerJob()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / properties.workers());
-    }
-
     void run(TrainingJob job) {
         JobRecord r = job.record();
         try {
@@ -100,7 +94,7 @@ class JobRunner {
             records.persist(job, started.progressed(started.progress(), resume == null ? Map.of() : resume.history()));
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
-            Trainer trainer = new Trainer(copy, copy.spec().compile(), threadsPerJob(), helpers);
+            Trainer trainer = new Trainer(copy, copy.spec().compile(), properties.jobThreads(), helpers);
             History history = trainer.fit(datasets.samples(ds, ids), FitSettings.of(job.record()),
                     new Progress(job, ds.samples()), resume);
             int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,

@@ -69,12 +69,6 @@ class LoadedModels {
         cache.asMap().keySet().removeIf(k -> k.startsWith(id + "@"));
     }
 
-    /** Bytes the cached models are estimated to hold, after pending evictions. */
-    long weightedSize() {
-        cache.cleanUp();
-        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-    }
-
     private static String key(String id, int version) {
         return id + "@" + version;
     }

@@ -124,7 +124,6 @@ final class JsonErrors {
         String m = message.split("\n")[0];
         int hint = m.indexOf(" (for ");
         m = hint > 0 ? m.substring(0, hint) : m;
-        hint = m.indexOf(": was expecting");
         return m.replaceAll("\\(code \\d+\\)", "").replaceAll("JsonReadFeature\\.[A-Z_]+", "").trim();
     }
 }

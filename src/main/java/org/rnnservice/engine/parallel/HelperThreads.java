@@ -41,10 +41,6 @@ public final class HelperThreads {
         return SHARED;
     }
 
-    public int maxThreads() {
-        return maxThreads;
-    }
-
     /** Helper threads alive now, busy or idle. */
     public int liveThreads() {
         return live.get();
