@@ -28,7 +28,16 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.rnnservice.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.rnnservice.models..",
                         "org.rnnservice.datasets..", "org.rnnservice.jobs..", "org.rnnservice.storage..",
-                        "org.rnnservice.web..")
+                        "org.rnnservice.web..", "org.rnnservice.keras..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void kerasFilesAreALibraryOfTheEngineAlone() {
+        noClasses().that().resideInAPackage("org.rnnservice.keras..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.rnnservice.models..",
+                        "org.rnnservice.datasets..", "org.rnnservice.jobs..", "org.rnnservice.storage..",
+                        "org.rnnservice.web..", "org.rnnservice.errors..")
                 .check(CLASSES);
     }
 

@@ -39,7 +39,7 @@ public final class DatasetFit {
             throw ServiceException.unprocessable(field, "the dataset has " + ds.steps()
                     + " time steps; the model's input_shape takes exactly " + in.steps());
         }
-        Loss loss = Loss.of(model.spec().compile().loss());
+        Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
         LayerShape out = model.outputShape();
         int rowsPerSample = out.sequence() ? ds.steps() : 1;
         int expected = rowsPerSample * loss.targetWidth(out.features());

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,9 @@ import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.train.Compilation;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.keras.ImportedModel;
+import org.rnnservice.keras.KerasConfig;
+import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
@@ -64,12 +68,50 @@ public class ModelCatalog {
 
     /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
     public ModelView create(Map<String, Object> body) throws IOException {
-        ModelSpec parsed = ModelDefinitions.parse(body, SEEDS.nextLong() & Long.MAX_VALUE);
+        Map<String, Object> definition = body;
+        if (KerasConfig.isKeras(body)) {
+            definition = new LinkedHashMap<>(KerasConfig.toDefinition(body));
+            if (body.get("seed") != null) {
+                definition.put("seed", body.get("seed"));
+            }
+        }
+        ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
         synchronized (names) {
             ModelSpec spec = withUniqueName(parsed);
             Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
             Compilation.validateCompile(model);
             return store(model);
+        }
+    }
+
+    /**
+     * Stores a model read from a Keras file ({@code .keras} or legacy {@code .h5}, told apart by content) with the
+     * file's weights as version 0, its compile settings the file's; {@code name} replaces the file's name. Nothing
+     * is stored when any part of the file is refused.
+     */
+    public ModelView importFile(byte[] content, String name) throws IOException {
+        ImportedModel imported = KerasFiles.read(content, properties.maxRequestSize().toBytes());
+        Map<String, Object> definition = new LinkedHashMap<>(imported.definition());
+        if (name != null && !name.isBlank()) {
+            definition.put("name", name);
+        }
+        ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
+        synchronized (names) {
+            ModelSpec spec = withUniqueName(parsed);
+            Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
+            Compilation.validateCompile(model);
+            model.setWeights(KerasFiles.weights(imported, model));
+            ModelView view = store(model);
+            LOG.info("Model {} imported from a Keras {} file", view.id(), imported.format());
+            return view;
+        }
+    }
+
+    /** A weight version of a model written as a Keras file. */
+    public byte[] export(ModelRecord record, Integer version, KerasFiles.Format format) throws IOException {
+        Sequential model = load(record, version == null ? record.version() : version);
+        synchronized (model) {
+            return KerasFiles.write(format, record.definition(), model);
         }
     }
 

@@ -2,6 +2,7 @@ package org.rnnservice.models;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -16,7 +17,13 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.keras.KerasConfig;
+import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.web.Page;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -49,8 +56,54 @@ public class ModelController {
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<ModelView> create(@RequestBody Map<String, Object> body) throws IOException {
-        ModelView view = catalog.create(body);
+        return created(catalog.create(body));
+    }
+
+    @Operation(operationId = "importModel", summary = "Import a Keras model file (.keras or legacy .h5, told apart by"
+            + " content) with its weights and compile settings")
+    @ResponseStatus(HttpStatus.CREATED)
+    @PostMapping(value = "/import", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    public ResponseEntity<ModelView> importFile(@RequestParam(required = false) String name, InputStream body)
+            throws IOException {
+        return created(catalog.importFile(body.readAllBytes(), name));
+    }
+
+    @Operation(operationId = "importModelUpload", summary = "Import a Keras model file uploaded as the form part"
+            + " 'file' (curl -F file=@model.keras)")
+    @ResponseStatus(HttpStatus.CREATED)
+    @PostMapping(value = "/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<ModelView> importUpload(@RequestPart("file") MultipartFile file,
+                                                  @RequestParam(required = false) String name) throws IOException {
+        return created(catalog.importFile(file.getBytes(), name));
+    }
+
+    private static ResponseEntity<ModelView> created(ModelView view) {
         return ResponseEntity.created(URI.create("/api/v1/models/" + view.id())).body(view);
+    }
+
+    @Operation(operationId = "exportModel", summary = "A weight version as a Keras file: a .keras archive (Keras 3)"
+            + " or a legacy .h5 file, both read by keras.models.load_model")
+    @ApiResponse(responseCode = "200", description = "the file, as an attachment named after the model",
+            content = {@Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/x-hdf5", schema = @Schema(type = "string", format = "binary"))})
+    @GetMapping(value = "/{id}/export", produces = {"application/zip", "application/x-hdf5"})
+    public ResponseEntity<byte[]> export(@PathVariable String id,
+                                         @RequestParam(defaultValue = "keras") KerasFiles.Format format,
+                                         @RequestParam(required = false) Integer version) throws IOException {
+        ModelRecord record = catalog.record(id);
+        byte[] file = catalog.export(record, version, format);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(format.mediaType()))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(record.name() + "." + format.extension()).build().toString())
+                .body(file);
+    }
+
+    @Operation(operationId = "getKerasConfig", summary = "The model as Keras' model.to_json() document (Keras 3),"
+            + " which keras.models.model_from_json reads and POST /api/v1/models takes back")
+    @GetMapping("/{id}/config")
+    public Map<String, Object> kerasConfig(@PathVariable String id) throws IOException {
+        return KerasConfig.toKeras3(catalog.record(id).definition());
     }
 
     @Operation(operationId = "listModels", summary = "All models, newest first, paged")

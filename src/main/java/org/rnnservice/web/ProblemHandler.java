@@ -3,6 +3,7 @@ package org.rnnservice.web;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
+import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidModelException.class)
     ResponseEntity<Object> invalidModel(InvalidModelException e) {
+        if (e instanceof UnsupportedFeatureException) {
+            return api(ServiceException.unprocessable(e.field(), e.getMessage()));
+        }
         return api(ServiceException.badRequest(e.field(), e.getMessage()));
     }
 

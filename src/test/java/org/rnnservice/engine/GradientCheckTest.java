@@ -69,7 +69,8 @@ class GradientCheckTest {
     }
 
     static Stream<Arguments> denseActivations() {
-        return Stream.of("linear", "relu", "tanh", "sigmoid", "hard_sigmoid", "elu", "selu", "softplus", "softsign",
+        return Stream.of("linear", "relu", "tanh", "sigmoid", "hard_sigmoid", "hard_sigmoid_keras2",
+                "elu", "selu", "softplus", "softsign",
                 "swish", "gelu", "exponential").map(Arguments::of);
     }
 

@@ -9,7 +9,8 @@ import org.rnnservice.engine.simd.Kernels;
  * pre-activations, given both.
  */
 public enum Activation {
-    LINEAR, RELU, TANH, SIGMOID, SOFTMAX, HARD_SIGMOID, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU, EXPONENTIAL;
+    LINEAR, RELU, TANH, SIGMOID, SOFTMAX, HARD_SIGMOID, HARD_SIGMOID_KERAS2, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU,
+    EXPONENTIAL;
 
     private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     private static final double SELU_SCALE = 1.0507009873554804934193349852946;
@@ -85,8 +86,9 @@ public enum Activation {
             case RELU -> Math.max(0, x);
             case TANH -> Math.tanh(x);
             case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
-            // tf.keras 2.x's piecewise-linear form
-            case HARD_SIGMOID -> Math.max(0, Math.min(1, 0.2 * x + 0.5));
+            // Keras 3's relu6(x + 3) / 6; Keras 2 (and tf.keras 2.x) had the steeper 0.2 x + 0.5
+            case HARD_SIGMOID -> Math.max(0, Math.min(1, x / 6 + 0.5));
+            case HARD_SIGMOID_KERAS2 -> Math.max(0, Math.min(1, 0.2 * x + 0.5));
             case ELU -> x > 0 ? x : Math.expm1(x);
             case SELU -> SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
             case SOFTPLUS -> x > 30 ? x : Math.log1p(Math.exp(x));
@@ -106,7 +108,8 @@ public enum Activation {
             case RELU -> x > 0 ? 1 : 0;
             case TANH -> 1 - y * y;
             case SIGMOID -> y * (1 - y);
-            case HARD_SIGMOID -> (x > -2.5 && x < 2.5) ? 0.2 : 0;
+            case HARD_SIGMOID -> (x > -3 && x < 3) ? 1.0 / 6 : 0;
+            case HARD_SIGMOID_KERAS2 -> (x > -2.5 && x < 2.5) ? 0.2 : 0;
             case ELU -> x > 0 ? 1 : y + 1;
             case SELU -> x > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
             case SOFTPLUS -> 1.0 / (1.0 + Math.exp(-x));

@@ -108,8 +108,8 @@ public final class Dense extends Layer {
         c.put("units", units);
         c.put("activation", activation.kerasName());
         c.put("use_bias", useBias);
-        c.put("kernel_initializer", kernelInit.kerasName());
-        c.put("bias_initializer", biasInit.kerasName());
+        c.put("kernel_initializer", kernelInit.config());
+        c.put("bias_initializer", biasInit.config());
         return c;
     }
 }

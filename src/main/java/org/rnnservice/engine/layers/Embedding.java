@@ -91,7 +91,7 @@ public final class Embedding extends Layer {
         Map<String, Object> c = baseConfig();
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
-        c.put("embeddings_initializer", init.kerasName());
+        c.put("embeddings_initializer", init.config());
         return c;
     }
 }

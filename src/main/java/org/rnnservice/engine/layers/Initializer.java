@@ -1,53 +1,160 @@
 package org.rnnservice.engine.layers;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
-/** Keras' weight initializers by name, filling a 2-D {@code (rows, cols)} weight (a 1-D weight is one row). */
-public enum Initializer {
-    ZEROS, ONES, GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL, LECUN_UNIFORM, LECUN_NORMAL, ORTHOGONAL,
-    RANDOM_UNIFORM, RANDOM_NORMAL, TRUNCATED_NORMAL;
+/**
+ * A Keras weight initializer with its arguments ({@code gain}, {@code minval}, {@code maxval}, {@code mean},
+ * {@code stddev}, {@code value}, {@code scale}/{@code mode}/{@code distribution}, {@code seed}), filling a 2-D
+ * {@code (rows, cols)} weight (a 1-D weight is one row) as Keras does: fan in is the rows, fan out the columns.
+ */
+public final class Initializer {
+
+    /** The initializers Keras names, each with the arguments it takes. */
+    public enum Kind {
+        ZEROS(), ONES(), CONSTANT("value"), RANDOM_UNIFORM("minval", "maxval"), RANDOM_NORMAL("mean", "stddev"),
+        TRUNCATED_NORMAL("mean", "stddev"), ORTHOGONAL("gain"), VARIANCE_SCALING("scale", "mode", "distribution"),
+        GLOROT_UNIFORM(), GLOROT_NORMAL(), HE_UNIFORM(), HE_NORMAL(), LECUN_UNIFORM(), LECUN_NORMAL();
+
+        private final List<String> arguments;
+
+        Kind(String... arguments) {
+            this.arguments = List.of(arguments);
+        }
+
+        /** The name Keras uses. */
+        public String kerasName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** Keras scales truncated normals by this so the truncated distribution keeps the intended variance. */
     private static final double TRUNCATION_STDDEV_FIX = 0.87962566103423978;
+    private static final List<String> MODES = List.of("fan_in", "fan_out", "fan_avg");
+    private static final List<String> DISTRIBUTIONS = List.of("truncated_normal", "untruncated_normal", "uniform");
 
-    /** The initializer for a Keras name such as {@code "glorot_uniform"}. */
+    private final Kind kind;
+    private final Map<String, Object> args; // as given, for config(); numbers resolved below
+    private final double a;       // value, minval, mean, gain or scale
+    private final double b;       // maxval or stddev
+    private final String mode;
+    private final String distribution;
+    private final Long seed;
+
+    private Initializer(Kind kind, Map<String, Object> args) {
+        this.kind = kind;
+        this.args = args;
+        this.seed = args.get("seed") == null ? null : wholeNumber(args.get("seed"), "seed");
+        switch (kind) {
+            case CONSTANT -> { a = number(args, "value", 0); b = 0; }
+            case RANDOM_UNIFORM -> { a = number(args, "minval", -0.05); b = number(args, "maxval", 0.05); }
+            case RANDOM_NORMAL, TRUNCATED_NORMAL -> { a = number(args, "mean", 0); b = number(args, "stddev", 0.05); }
+            case ORTHOGONAL -> { a = number(args, "gain", 1); b = 0; }
+            case VARIANCE_SCALING -> {
+                a = number(args, "scale", 1);
+                b = 0;
+                if (!(a > 0)) {
+                    throw new IllegalArgumentException("scale must be positive, got " + a);
+                }
+            }
+            default -> { a = 0; b = 0; }
+        }
+        this.mode = kind == Kind.VARIANCE_SCALING ? choice(args, "mode", "fan_in", MODES) : null;
+        String d = kind == Kind.VARIANCE_SCALING ? String.valueOf(args.getOrDefault("distribution", "truncated_normal"))
+                : null;
+        // Keras 2 spelled the truncated normal "normal"
+        this.distribution = "normal".equals(d) ? "truncated_normal" : d;
+        if (distribution != null && !DISTRIBUTIONS.contains(distribution)) {
+            throw new IllegalArgumentException("distribution must be one of " + DISTRIBUTIONS + ", got " + d);
+        }
+    }
+
+    /** The initializer for a Keras name such as {@code "glorot_uniform"}, with Keras' default arguments. */
     public static Initializer of(String kerasName) {
+        return of(kerasName, Map.of());
+    }
+
+    /** The initializer for a Keras name and arguments; an argument it does not take is refused by name. */
+    public static Initializer of(String kerasName, Map<String, ?> arguments) {
+        Kind kind = kind(kerasName);
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : arguments.entrySet()) {
+            if (!e.getKey().equals("seed") && !kind.arguments.contains(e.getKey())) {
+                throw new IllegalArgumentException(kind.kerasName() + " takes no argument '" + e.getKey() + "'"
+                        + (kind.arguments.isEmpty() ? " (only seed)" : "; it takes " + kind.arguments + " and seed"));
+            }
+            if (e.getValue() != null) {
+                args.put(e.getKey(), e.getValue());
+            }
+        }
+        return new Initializer(kind, args);
+    }
+
+    private static Kind kind(String kerasName) {
         String key = kerasName.trim().toLowerCase(Locale.ROOT);
-        for (Initializer i : values()) {
-            if (i.kerasName().equals(key)) {
-                return i;
+        for (Kind k : Kind.values()) {
+            if (k.kerasName().equals(key)) {
+                return k;
             }
         }
         throw new IllegalArgumentException("unknown initializer '" + kerasName + "'; expected one of "
-                + java.util.Arrays.stream(values()).map(Initializer::kerasName).toList());
+                + Arrays.stream(Kind.values()).map(Kind::kerasName).toList());
     }
 
-    /** The name Keras uses. */
-    public String kerasName() {
-        return name().toLowerCase(Locale.ROOT);
+    public Kind kind() {
+        return kind;
     }
 
-    /** Fills {@code out[off, off + rows*cols)} as a row-major {@code (rows, cols)} weight. */
+    /** Keras' form: the name alone when every argument is Keras' default, else {@code {class_name, config}}. */
+    public Object config() {
+        if (args.isEmpty()) {
+            return kind.kerasName();
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("class_name", kind.kerasName());
+        c.put("config", new LinkedHashMap<>(args));
+        return c;
+    }
+
+    /**
+     * Fills {@code out[off, off + rows*cols)} as a row-major {@code (rows, cols)} weight. With a {@code seed} the
+     * values depend on it alone, as a seeded Keras initializer's do.
+     */
     public void fill(float[] out, int off, int rows, int cols, Random rng) {
+        Random r = seed == null ? rng : new Random(seed);
         int n = rows * cols;
-        switch (this) {
-            case ZEROS -> java.util.Arrays.fill(out, off, off + n, 0f);
-            case ONES -> java.util.Arrays.fill(out, off, off + n, 1f);
-            case GLOROT_UNIFORM -> uniform(out, off, n, Math.sqrt(6.0 / (rows + cols)), rng);
-            case HE_UNIFORM -> uniform(out, off, n, Math.sqrt(6.0 / rows), rng);
-            case LECUN_UNIFORM -> uniform(out, off, n, Math.sqrt(3.0 / rows), rng);
-            case GLOROT_NORMAL -> truncated(out, off, n, Math.sqrt(2.0 / (rows + cols)) / TRUNCATION_STDDEV_FIX, rng);
-            case HE_NORMAL -> truncated(out, off, n, Math.sqrt(2.0 / rows) / TRUNCATION_STDDEV_FIX, rng);
-            case LECUN_NORMAL -> truncated(out, off, n, Math.sqrt(1.0 / rows) / TRUNCATION_STDDEV_FIX, rng);
-            case RANDOM_UNIFORM -> uniform(out, off, n, 0.05, rng);
-            case RANDOM_NORMAL -> {
-                for (int i = 0; i < n; i++) {
-                    out[off + i] = (float) (0.05 * rng.nextGaussian());
+        switch (kind) {
+            case ZEROS -> Arrays.fill(out, off, off + n, 0f);
+            case ONES -> Arrays.fill(out, off, off + n, 1f);
+            case CONSTANT -> Arrays.fill(out, off, off + n, (float) a);
+            case RANDOM_UNIFORM -> {
+                if (a == -b) {
+                    uniform(out, off, n, b, r); // Keras' default, symmetric range
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out[off + i] = (float) (a + r.nextDouble() * (b - a));
+                    }
                 }
             }
-            case TRUNCATED_NORMAL -> truncated(out, off, n, 0.05, rng);
-            case ORTHOGONAL -> orthogonal(out, off, rows, cols, rng);
+            case RANDOM_NORMAL -> {
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = (float) (a + b * r.nextGaussian());
+                }
+            }
+            case TRUNCATED_NORMAL -> truncated(out, off, n, a, b, r);
+            case ORTHOGONAL -> orthogonal(out, off, rows, cols, a, r);
+            case VARIANCE_SCALING -> varianceScaling(out, off, rows, cols, a, mode, distribution, r);
+            // the VarianceScaling instances, their limits written out as Keras' docs give them
+            case GLOROT_UNIFORM -> uniform(out, off, n, Math.sqrt(6.0 / (rows + cols)), r);
+            case HE_UNIFORM -> uniform(out, off, n, Math.sqrt(6.0 / rows), r);
+            case LECUN_UNIFORM -> uniform(out, off, n, Math.sqrt(3.0 / rows), r);
+            case GLOROT_NORMAL -> truncated(out, off, n, 0, Math.sqrt(2.0 / (rows + cols)) / TRUNCATION_STDDEV_FIX, r);
+            case HE_NORMAL -> truncated(out, off, n, 0, Math.sqrt(2.0 / rows) / TRUNCATION_STDDEV_FIX, r);
+            case LECUN_NORMAL -> truncated(out, off, n, 0, Math.sqrt(1.0 / rows) / TRUNCATION_STDDEV_FIX, r);
         }
     }
 
@@ -57,22 +164,45 @@ public enum Initializer {
         }
     }
 
+    /** Keras' VarianceScaling, of which Glorot, He and LeCun are instances. */
+    private static void varianceScaling(float[] out, int off, int rows, int cols, double scale, String mode,
+                                        String distribution, Random r) {
+        double fan = switch (mode) {
+            case "fan_in" -> rows;
+            case "fan_out" -> cols;
+            default -> (rows + cols) / 2.0;
+        };
+        double variance = scale / Math.max(1, fan);
+        int n = rows * cols;
+        switch (distribution) {
+            case "uniform" -> uniform(out, off, n, Math.sqrt(3 * variance), r);
+            case "untruncated_normal" -> {
+                double stddev = Math.sqrt(variance);
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = (float) (stddev * r.nextGaussian());
+                }
+            }
+            default -> truncated(out, off, n, 0, Math.sqrt(variance) / TRUNCATION_STDDEV_FIX, r);
+        }
+    }
+
     /** Normal draws beyond two standard deviations are redrawn, as TensorFlow's truncated_normal does. */
-    private static void truncated(float[] out, int off, int n, double stddev, Random rng) {
+    private static void truncated(float[] out, int off, int n, double mean, double stddev, Random rng) {
         for (int i = 0; i < n; i++) {
             double g;
             do {
                 g = rng.nextGaussian();
             } while (Math.abs(g) > 2);
-            out[off + i] = (float) (g * stddev);
+            out[off + i] = (float) (mean + g * stddev);
         }
     }
 
     /**
      * Keras' orthogonal: QR of a {@code (max, min)} normal matrix, Q's columns sign-fixed by R's diagonal, transposed
-     * when the weight is wider than tall. Gram-Schmidt yields R with a positive diagonal, so no sign fix is needed.
+     * when the weight is wider than tall, times {@code gain}. Gram-Schmidt yields R with a positive diagonal, so no
+     * sign fix is needed.
      */
-    private static void orthogonal(float[] out, int off, int rows, int cols, Random rng) {
+    private static void orthogonal(float[] out, int off, int rows, int cols, double gain, Random rng) {
         int tall = Math.max(rows, cols);
         int narrow = Math.min(rows, cols);
         double[][] q = new double[narrow][tall]; // column vectors of the (tall, narrow) matrix
@@ -103,8 +233,34 @@ public enum Initializer {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 // rows >= cols: element (r, c) is Q[r][c]; otherwise the transpose, Q[c][r]
-                out[off + r * cols + c] = (float) (rows >= cols ? q[c][r] : q[r][c]);
+                out[off + r * cols + c] = (float) (gain * (rows >= cols ? q[c][r] : q[r][c]));
             }
         }
+    }
+
+    private static double number(Map<String, Object> args, String key, double fallback) {
+        Object v = args.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException(key + " must be a number, got " + LayerConfig.asSent(v));
+    }
+
+    private static long wholeNumber(Object v, String key) {
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException(key + " must be a whole number, got " + LayerConfig.asSent(v));
+    }
+
+    private static String choice(Map<String, Object> args, String key, String fallback, List<String> allowed) {
+        Object v = args.getOrDefault(key, fallback);
+        if (!allowed.contains(String.valueOf(v))) {
+            throw new IllegalArgumentException(key + " must be one of " + allowed + ", got " + LayerConfig.asSent(v));
+        }
+        return (String) v;
     }
 }

@@ -17,6 +17,7 @@ public abstract class Layer {
 
     private final String name;
     protected final Kernels kernels;
+    private boolean trainable = true;
 
     protected Layer(String name, Kernels kernels) {
         this.name = name;
@@ -31,6 +32,16 @@ public abstract class Layer {
         return name;
     }
 
+    /** Whether training changes this layer's weights: Keras' {@code layer.trainable}. */
+    public final boolean trainable() {
+        return trainable;
+    }
+
+    /** Freezes ({@code false}) or unfreezes the layer's weights, as setting Keras' {@code layer.trainable} does. */
+    public final void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+    }
+
     /** The per-sample output shape for an input shape, failing with a message when the input does not fit. */
     public abstract LayerShape outputShape(LayerShape input);
 
@@ -40,7 +51,7 @@ public abstract class Layer {
     /** Creates and initializes the weights for this input shape. */
     public abstract void build(LayerShape input, Random rng);
 
-    /** The trainable weights in Keras' {@code get_weights()} order. */
+    /** The weights in Keras' {@code get_weights()} order. */
     public abstract List<Param> params();
 
     /** Computes the output; {@code rng} draws dropout masks when {@code training}. */
@@ -60,10 +71,13 @@ public abstract class Layer {
         Map<String, Object> c = new java.util.LinkedHashMap<>();
         c.put("type", type());
         c.put("name", name);
+        if (!trainable) {
+            c.put("trainable", false);
+        }
         return c;
     }
 
-    /** Number of trainable values. */
+    /** Number of weight values. */
     public long paramCount() {
         long n = 0;
         for (Param p : params()) {

@@ -87,19 +87,30 @@ public final class LayerConfig {
         }
     }
 
-    /** An initializer given by name or as Keras' {@code {"class_name": ..., "config": ...}} object. */
+    /**
+     * An initializer given by name or as Keras' {@code {"class_name": ..., "config": {...}}} object, whose arguments
+     * are applied (a class name such as {@code GlorotUniform} reads as {@code glorot_uniform}).
+     */
     public Initializer initializer(String key, String fallback) {
         Object v = get(key);
         String name = fallback;
+        Map<String, ?> args = Map.of();
         if (v instanceof String s) {
             name = s;
         } else if (v instanceof Map<?, ?> m && m.get("class_name") instanceof String s) {
             name = s.replaceAll("([a-z])([A-Z])", "$1_$2");
+            if (m.get("config") instanceof Map<?, ?> c) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> typed = (Map<String, ?>) c;
+                args = typed;
+            } else if (m.get("config") != null) {
+                throw invalid(key, "config must be an object of the initializer's arguments");
+            }
         } else if (v != null) {
             throw invalid(key, "must be an initializer name such as \"glorot_uniform\"");
         }
         try {
-            return Initializer.of(name);
+            return Initializer.of(name, args);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }

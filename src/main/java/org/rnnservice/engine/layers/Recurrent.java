@@ -414,9 +414,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         c.put("use_bias", useBias);
         c.put("return_sequences", returnSequences);
         c.put("dropout", (double) dropout);
-        c.put("kernel_initializer", kernelInit.kerasName());
-        c.put("recurrent_initializer", recurrentInit.kerasName());
-        c.put("bias_initializer", biasInit.kerasName());
+        c.put("kernel_initializer", kernelInit.config());
+        c.put("recurrent_initializer", recurrentInit.config());
+        c.put("bias_initializer", biasInit.config());
         return c;
     }
 

@@ -13,6 +13,7 @@ import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerConfig;
 import org.rnnservice.engine.layers.Lstm;
 import org.rnnservice.engine.layers.SimpleRnn;
+import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.simd.Kernels;
 
 /** Creates layers from Keras class names and arguments, and gives them Keras' default names. */
@@ -36,7 +37,7 @@ final class LayerFactory {
 
     /** Arguments Keras writes that change nothing here, or that the model reads before the layer sees them. */
     private static final List<String> IGNORED = List.of("type", "name", "input_shape", "batch_input_shape",
-            "batch_shape", "trainable", "dtype", "unroll", "implementation", "seed", "input_length",
+            "batch_shape", "dtype", "unroll", "implementation", "seed", "input_length",
             "recurrent_dropout", "stateful", "go_backwards", "return_state", "time_major", "mask_zero",
             "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
             "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_regularizer",
@@ -98,12 +99,18 @@ final class LayerFactory {
             throw new InvalidModelException(path + ".name", "layer name '" + name + "' is used twice");
         }
         Layer layer = kind.constructor().create(name, config, kernels);
+        layer.setTrainable(config.bool("trainable", true));
         for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
             Object given = definition.get(unsupported.getKey());
             if (given != null && !isDefault(given, unsupported.getValue())) {
-                throw new InvalidModelException(path + "." + unsupported.getKey(),
+                throw new UnsupportedFeatureException(path + "." + unsupported.getKey(),
                         unsupported.getKey() + " is not supported (only " + unsupported.getValue() + ")");
             }
+        }
+        Object dtype = definition.get("dtype");
+        if (dtype != null && !"float32".equals(dtype)) {
+            throw new UnsupportedFeatureException(path + ".dtype", "dtype " + dtype
+                    + " is not supported: this engine computes in float32");
         }
         config.rejectUnknown(IGNORED);
         used.add(name);

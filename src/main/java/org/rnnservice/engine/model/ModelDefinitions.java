@@ -8,10 +8,8 @@ import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.UnknownName;
 
 /**
- * Reads model definitions from parsed JSON (maps, lists, strings, numbers, booleans): our own form
- * ({@code input_shape}, {@code layers}, {@code compile}, {@code seed}), and Keras' {@code model.to_json()} of Keras 2
- * ({@code class_name}/{@code config}/{@code batch_input_shape}) or Keras 3 ({@code module}/{@code registered_name}/
- * {@code batch_shape}), taken as is. Errors name the field at fault.
+ * Reads model definitions in the service's own form from parsed JSON (maps, lists, strings, numbers, booleans):
+ * {@code name}, {@code input_shape}, {@code layers}, {@code compile}, {@code seed}. Errors name the field at fault.
  */
 public final class ModelDefinitions {
 
@@ -35,9 +33,6 @@ public final class ModelDefinitions {
 
     /** Parses a definition; {@code defaultSeed} is used when the definition has none. */
     public static ModelSpec parse(Map<String, Object> body, long defaultSeed) {
-        if (body.get("class_name") instanceof String && body.get("config") instanceof Map) {
-            return parseKeras(body, defaultSeed);
-        }
         rejectUnknown(body, FIELDS, "");
         if (body.get("compile") instanceof Map<?, ?> c) {
             rejectUnknown(c, COMPILE_FIELDS, "compile.");
@@ -48,64 +43,6 @@ public final class ModelDefinitions {
                 : firstLayerShape(layers);
         return new ModelSpec(string(body.get("name"), "name"), inputShape, layers,
                 compile(body.get("compile")), seed(body.get("seed"), defaultSeed));
-    }
-
-    private static ModelSpec parseKeras(Map<String, Object> body, long defaultSeed) {
-        if (!"Sequential".equals(body.get("class_name"))) {
-            throw new InvalidModelException("class_name", "only Sequential models are supported, got "
-                    + body.get("class_name"));
-        }
-        Map<String, Object> config = map(body.get("config"), "config");
-        List<Integer> inputShape = null;
-        List<Map<String, Object>> layers = new ArrayList<>();
-        Object rawLayers = config.get("layers");
-        if (!(rawLayers instanceof List<?> list)) {
-            throw new InvalidModelException("config.layers", "config.layers must be a list");
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String path = "config.layers[" + i + "]";
-            Map<String, Object> entry = map(list.get(i), path);
-            String type = string(entry.get("class_name"), path + ".class_name");
-            Map<String, Object> args = new LinkedHashMap<>(map(entry.get("config"), path + ".config"));
-            List<Integer> batchShape = batchShape(args, path + ".config");
-            if (type.equals("InputLayer")) {
-                inputShape = batchShape;
-                continue;
-            }
-            if (inputShape == null && batchShape != null) {
-                inputShape = batchShape;
-            }
-            if (inputShape == null && entry.get("build_config") instanceof Map<?, ?> build
-                    && build.get("input_shape") instanceof List<?> s && !s.isEmpty()) {
-                inputShape = shape(s.subList(1, s.size()), path + ".build_config.input_shape");
-            }
-            Map<String, Object> layer = new LinkedHashMap<>();
-            layer.put("type", type);
-            layer.putAll(args);
-            layer.remove("batch_input_shape");
-            layer.remove("batch_shape");
-            layers.add(layer);
-        }
-        if (inputShape == null && config.get("build_input_shape") instanceof List<?> s && !s.isEmpty()) {
-            inputShape = shape(s.subList(1, s.size()), "config.build_input_shape");
-        }
-        CompileSpec compile = CompileSpec.defaults();
-        if (body.get("compile_config") instanceof Map<?, ?> cc) {
-            compile = compile(cc);
-        } else if (body.get("compile") != null) {
-            compile = compile(body.get("compile"));
-        }
-        return new ModelSpec(string(config.get("name"), "config.name"), inputShape, layers, compile,
-                seed(body.get("seed"), defaultSeed));
-    }
-
-    private static List<Integer> batchShape(Map<String, Object> args, String path) {
-        for (String key : List.of("batch_input_shape", "batch_shape")) {
-            if (args.get(key) instanceof List<?> s && !s.isEmpty()) {
-                return shape(s.subList(1, s.size()), path + "." + key);
-            }
-        }
-        return null;
     }
 
     private static List<Integer> firstLayerShape(List<Map<String, Object>> layers) {
@@ -140,16 +77,31 @@ public final class ModelDefinitions {
         } else if (opt != null) {
             throw new InvalidModelException("compile.optimizer", "optimizer must be a name or an object");
         }
-        String loss = kerasName(c.getOrDefault("loss", "mean_squared_error"), "compile.loss");
+        String loss;
+        Map<String, Object> lossArgs = Map.of();
+        Object l = c.getOrDefault("loss", "mean_squared_error");
+        if (l instanceof Map<?, ?> m && m.get("type") instanceof String type) {
+            loss = type;
+            lossArgs = new LinkedHashMap<>(map(m, "compile.loss"));
+            lossArgs.remove("type");
+        } else {
+            loss = kerasName(l, "compile.loss");
+            if (l instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> cfg) {
+                lossArgs = map(cfg, "compile.loss.config");
+            }
+        }
         List<String> metrics = new ArrayList<>();
         if (c.get("metrics") instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                metrics.add(kerasName(list.get(i), "compile.metrics[" + i + "]"));
+                Object metric = list.get(i);
+                // a serialized metric object reports under its config's name, as Keras logs it
+                metrics.add(metric instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> cfg
+                        && cfg.get("name") instanceof String n ? n : kerasName(metric, "compile.metrics[" + i + "]"));
             }
         } else if (c.get("metrics") != null) {
             throw new InvalidModelException("compile.metrics", "metrics must be a list of names");
         }
-        return new CompileSpec(optimizer, args, loss, metrics);
+        return new CompileSpec(optimizer, args, loss, lossArgs, metrics);
     }
 
     /** A Keras name given as a string or as a serialized object ({@code MeanSquaredError} -> mean_squared_error). */
@@ -158,9 +110,6 @@ public final class ModelDefinitions {
             return s;
         }
         if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
-            if (m.get("config") instanceof Map<?, ?> cfg && cfg.get("name") instanceof String n) {
-                return n;
-            }
             return cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
         }
         throw new InvalidModelException(path, path + " must be a name");

@@ -149,11 +149,22 @@ public final class Sequential {
         return layers.stream().map(Layer::config).toList();
     }
 
-    /** Every trainable weight in Keras' {@code get_weights()} order. */
+    /** Every weight in Keras' {@code get_weights()} order. */
     public List<Param> params() {
         List<Param> all = new ArrayList<>();
         for (Layer l : layers) {
             all.addAll(l.params());
+        }
+        return all;
+    }
+
+    /** The weights training changes: those of layers not frozen with {@code trainable: false}. */
+    public List<Param> trainableParams() {
+        List<Param> all = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l.trainable()) {
+                all.addAll(l.params());
+            }
         }
         return all;
     }
@@ -201,13 +212,15 @@ public final class Sequential {
     public Summary summary() {
         List<Summary.Row> rows = new ArrayList<>();
         long total = 0;
+        long frozen = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             long n = l.paramCount();
             total += n;
+            frozen += l.trainable() ? 0 : n;
             rows.add(new Summary.Row(l.name(), l.type(), shapes.get(i).toList(), shapes.get(i).toKeras(), n));
         }
-        return new Summary(name(), List.copyOf(rows), total, total, 0);
+        return new Summary(name(), List.copyOf(rows), total, total - frozen, frozen);
     }
 
     /** Values per sample of the output for inputs of {@code steps} time steps. */

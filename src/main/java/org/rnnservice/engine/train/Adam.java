@@ -12,9 +12,12 @@ public final class Adam extends Optimizer {
     private final double beta2;
     private final double epsilon;
     private final boolean amsgrad;
+    private final boolean decoupled;
 
-    Adam(Args a) {
-        super(a, 0.001);
+    /** Adam, or with {@code decoupled} AdamW: the same update with a weight decay of 0.004 unless given. */
+    Adam(Args a, boolean decoupled) {
+        super(a.withWeightDecayDefault(decoupled ? 0.004 : null), 0.001);
+        this.decoupled = decoupled;
         this.beta1 = a.fraction("beta_1", 0.9);
         this.beta2 = a.fraction("beta_2", 0.999);
         this.epsilon = a.positive("epsilon", 1e-7);
@@ -23,7 +26,7 @@ public final class Adam extends Optimizer {
 
     @Override
     public String kerasName() {
-        return "adam";
+        return decoupled ? "adamw" : "adam";
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class Compilation {
         Map<String, Object> compile = new LinkedHashMap<>();
         CompileSpec c = spec.compile();
         compile.put("optimizer", Optimizer.of(c.optimizer(), c.optimizerArgs()).config());
-        compile.put("loss", Loss.of(c.loss()).kerasName());
+        compile.put("loss", Loss.of(c.loss(), c.lossArgs()).config());
         compile.put("metrics", c.metrics());
         d.put("compile", compile);
         d.put("seed", spec.seed());
@@ -42,7 +42,7 @@ public final class Compilation {
         CompileSpec c = model.spec().compile();
         Loss loss;
         try {
-            loss = Loss.of(c.loss());
+            loss = Loss.of(c.loss(), c.lossArgs());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("compile.loss", e.getMessage());
         }

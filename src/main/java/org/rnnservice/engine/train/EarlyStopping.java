@@ -57,11 +57,10 @@ public final class EarlyStopping {
     }
 
     /**
-     * Keras' {@code on_epoch_end}: returns true when training should stop. {@code weights} supplies and
-     * {@code restore} applies the model's weights when best weights are kept.
+     * Keras' {@code on_epoch_end}: returns true when training should stop. {@code weights} supplies the model's
+     * weights when best weights are kept.
      */
-    boolean onEpochEnd(int epoch, Map<String, Double> logs, java.util.function.Supplier<List<float[]>> weights,
-                       java.util.function.Consumer<List<float[]>> restore) {
+    boolean onEpochEnd(int epoch, Map<String, Double> logs, java.util.function.Supplier<List<float[]>> weights) {
         Double current = logs.get(config.monitor());
         if (current == null || epoch < config.startFromEpoch()) {
             return false;
@@ -81,13 +80,17 @@ public final class EarlyStopping {
             }
             return false;
         }
-        if (wait >= config.patience() && epoch > 0) {
-            if (config.restoreBestWeights() && bestWeights != null) {
-                restore.accept(bestWeights);
-            }
-            return true;
+        return wait >= config.patience() && epoch > 0;
+    }
+
+    /**
+     * Keras' {@code on_train_end}: with {@code restore_best_weights}, the best epoch's weights are restored whenever
+     * one was seen, whether training stopped early or ran all its epochs.
+     */
+    void onTrainEnd(java.util.function.Consumer<List<float[]>> restore) {
+        if (config.restoreBestWeights() && bestWeights != null) {
+            restore.accept(bestWeights);
         }
-        return false;
     }
 
     /** The callback's progress, for checkpoints. */

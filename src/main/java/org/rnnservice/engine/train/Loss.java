@@ -1,42 +1,139 @@
 package org.rnnservice.engine.train;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Keras' losses with the {@code sum_over_batch_size} reduction: the per-element loss averaged over the last axis,
- * then over samples (and time steps). Sparse targets hold one class index per output row.
+ * A Keras loss with its arguments and the {@code sum_over_batch_size} reduction: the per-element loss averaged over
+ * the last axis, then over samples (and time steps). Sparse targets hold one class index per output row. The
+ * cross-entropies take {@code from_logits} (computed stably from the logits, as TensorFlow's fused ops do) and,
+ * except the sparse one, {@code label_smoothing}; Huber takes {@code delta}.
  */
-public enum Loss {
-    MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY,
-    SPARSE_CATEGORICAL_CROSSENTROPY, HUBER;
+public final class Loss {
+
+    /** The loss functions. */
+    public enum Kind {
+        MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY,
+        SPARSE_CATEGORICAL_CROSSENTROPY, HUBER;
+
+        /** The arguments this loss takes besides Keras' bookkeeping ones. */
+        List<String> arguments() {
+            return switch (this) {
+                case BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY -> List.of("from_logits", "label_smoothing");
+                case SPARSE_CATEGORICAL_CROSSENTROPY -> List.of("from_logits", "ignore_class");
+                case HUBER -> List.of("delta");
+                default -> List.of();
+            };
+        }
+    }
 
     /** Keras' {@code backend.epsilon()}: probabilities are clipped to {@code [EPS, 1 - EPS]}. */
     static final double EPS = 1e-7;
-    private static final double HUBER_DELTA = 1.0;
+    /** Arguments Keras writes that change nothing here at these values. */
+    private static final Map<String, Object> BOOKKEEPING = Map.of("reduction", "sum_over_batch_size", "axis", -1);
 
-    /** The loss for a Keras name or alias ({@code mse}, {@code mae}). */
+    private final Kind kind;
+    private final boolean fromLogits;
+    private final double labelSmoothing;
+    private final double delta;
+    private final Map<String, Object> args;
+
+    private Loss(Kind kind, Map<String, Object> args) {
+        this.kind = kind;
+        this.args = args;
+        this.fromLogits = Boolean.TRUE.equals(bool(args, "from_logits"));
+        this.labelSmoothing = number(args, "label_smoothing", 0);
+        this.delta = number(args, "delta", 1.0);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("label_smoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("delta must be positive, got " + delta);
+        }
+        if (args.get("ignore_class") != null) {
+            throw new IllegalArgumentException("ignore_class is not supported (only null)");
+        }
+    }
+
+    /** The loss for a Keras name or alias ({@code mse}, {@code mae}) with Keras' default arguments. */
     public static Loss of(String name) {
+        return of(name, Map.of());
+    }
+
+    /** The loss for a Keras name and its arguments; an argument it does not take is refused by name. */
+    public static Loss of(String name, Map<String, ?> arguments) {
+        Kind kind = kind(name);
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : arguments.entrySet()) {
+            String key = e.getKey();
+            Object v = e.getValue();
+            if (key.equals("name") || key.equals("dtype") && (v == null || "float32".equals(v))) {
+                continue;
+            }
+            if (BOOKKEEPING.containsKey(key)) {
+                boolean same = BOOKKEEPING.get(key).equals(v) || "auto".equals(v)
+                        || v instanceof Number n && n.intValue() == -1;
+                if (!same) {
+                    throw new IllegalArgumentException(key + " is not supported (only " + BOOKKEEPING.get(key)
+                            + "), got " + v);
+                }
+                continue;
+            }
+            if (!kind.arguments().contains(key)) {
+                throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT) + " takes no argument '" + key
+                        + "'" + (kind.arguments().isEmpty() ? "" : "; it takes " + kind.arguments()));
+            }
+            if (v != null) {
+                args.put(key, v);
+            }
+        }
+        return new Loss(kind, args);
+    }
+
+    private static Kind kind(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
-            case "mse", "mean_squared_error" -> MEAN_SQUARED_ERROR;
-            case "mae", "mean_absolute_error" -> MEAN_ABSOLUTE_ERROR;
-            case "binary_crossentropy" -> BINARY_CROSSENTROPY;
-            case "categorical_crossentropy" -> CATEGORICAL_CROSSENTROPY;
-            case "sparse_categorical_crossentropy" -> SPARSE_CATEGORICAL_CROSSENTROPY;
-            case "huber", "huber_loss" -> HUBER;
+            case "mse", "mean_squared_error" -> Kind.MEAN_SQUARED_ERROR;
+            case "mae", "mean_absolute_error" -> Kind.MEAN_ABSOLUTE_ERROR;
+            case "binary_crossentropy" -> Kind.BINARY_CROSSENTROPY;
+            case "categorical_crossentropy" -> Kind.CATEGORICAL_CROSSENTROPY;
+            case "sparse_categorical_crossentropy" -> Kind.SPARSE_CATEGORICAL_CROSSENTROPY;
+            case "huber", "huber_loss" -> Kind.HUBER;
             default -> throw new IllegalArgumentException("unknown loss '" + name + "'; expected one of "
                     + "mean_squared_error (mse), mean_absolute_error (mae), binary_crossentropy, "
                     + "categorical_crossentropy, sparse_categorical_crossentropy, huber");
         };
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     public String kerasName() {
-        return name().toLowerCase(Locale.ROOT);
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Keras' form: the name alone with default arguments, else {@code {"type": name, arguments...}}. */
+    public Object config() {
+        if (args.isEmpty()) {
+            return kerasName();
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", kerasName());
+        c.putAll(args);
+        return c;
+    }
+
+    /** The arguments given, without defaults. */
+    public Map<String, Object> arguments() {
+        return java.util.Collections.unmodifiableMap(args);
     }
 
     /** Whether targets are class indices, one per output row, rather than values shaped like the output. */
     public boolean sparse() {
-        return this == SPARSE_CATEGORICAL_CROSSENTROPY;
+        return kind == Kind.SPARSE_CATEGORICAL_CROSSENTROPY;
     }
 
     /** Target values per output row of width {@code width}. */
@@ -54,82 +151,135 @@ public enum Loss {
         double perValue = perRow / width;
         for (int r = 0; r < rows; r++) {
             int p = r * width;
-            switch (this) {
+            switch (kind) {
                 case MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, HUBER -> {
                     double s = 0;
                     for (int j = 0; j < width; j++) {
                         double e = (double) pred[p + j] - target[p + j];
                         double a = Math.abs(e);
-                        s += switch (this) {
+                        s += switch (kind) {
                             case MEAN_SQUARED_ERROR -> e * e;
                             case MEAN_ABSOLUTE_ERROR -> a;
-                            default -> a <= HUBER_DELTA ? 0.5 * e * e : HUBER_DELTA * a - 0.5 * HUBER_DELTA * HUBER_DELTA;
+                            default -> a <= delta ? 0.5 * e * e : delta * a - 0.5 * delta * delta;
                         };
                         if (grad != null) {
-                            double d = switch (this) {
+                            double d = switch (kind) {
                                 case MEAN_SQUARED_ERROR -> 2 * e;
                                 case MEAN_ABSOLUTE_ERROR -> Math.signum(e);
-                                default -> a <= HUBER_DELTA ? e : HUBER_DELTA * Math.signum(e);
+                                default -> a <= delta ? e : delta * Math.signum(e);
                             };
                             grad[p + j] = (float) (d * perValue);
                         }
                     }
                     total += s / width;
                 }
-                case BINARY_CROSSENTROPY -> {
-                    double s = 0;
-                    for (int j = 0; j < width; j++) {
-                        double y = target[p + j];
-                        double q = clip(pred[p + j]);
-                        s -= y * Math.log(q + EPS) + (1 - y) * Math.log(1 - q + EPS);
-                        if (grad != null) {
-                            double d = inRange(pred[p + j]) ? -y / (q + EPS) + (1 - y) / (1 - q + EPS) : 0;
-                            grad[p + j] = (float) (d * perValue);
-                        }
-                    }
-                    total += s / width;
-                }
-                case CATEGORICAL_CROSSENTROPY -> {
-                    // Keras renormalizes the probabilities before clipping
-                    double sum = 0;
-                    for (int j = 0; j < width; j++) {
-                        sum += pred[p + j];
-                    }
-                    double s = 0;
-                    double gradSum = 0;
-                    for (int j = 0; j < width; j++) {
-                        double q = pred[p + j] / sum;
-                        s -= target[p + j] * Math.log(clip(q));
-                        if (grad != null) {
-                            double d = inRange(q) ? -target[p + j] / q : 0;
-                            grad[p + j] = (float) d;
-                            gradSum += d * q;
-                        }
-                    }
-                    if (grad != null) {
-                        // chain rule through q_j = p_j / sum: dL/dp_j = (dL/dq_j - sum_k dL/dq_k q_k) / sum
-                        for (int j = 0; j < width; j++) {
-                            grad[p + j] = (float) ((grad[p + j] - gradSum) / sum * perRow);
-                        }
-                    }
-                    total += s;
-                }
+                case BINARY_CROSSENTROPY -> total += binary(pred, target, p, width, grad, perValue) / width;
+                case CATEGORICAL_CROSSENTROPY -> total += fromLogits
+                        ? softmaxCrossEntropy(pred, p, width, i -> smoothed(target[p + i], width), grad, perRow)
+                        : categorical(pred, target, p, width, grad, perRow);
                 case SPARSE_CATEGORICAL_CROSSENTROPY -> {
                     int label = (int) target[r];
                     if (label < 0 || label >= width || label != target[r]) {
                         throw new IllegalArgumentException("label " + target[r] + " is not a class index in [0, "
                                 + width + ")");
                     }
-                    double q = pred[p + label];
-                    total -= Math.log(clip(q));
-                    if (grad != null) {
-                        java.util.Arrays.fill(grad, p, p + width, 0f);
-                        grad[p + label] = (float) (inRange(q) ? -perRow / q : 0);
+                    if (fromLogits) {
+                        total += softmaxCrossEntropy(pred, p, width, i -> i == label ? 1 : 0, grad, perRow);
+                    } else {
+                        double q = pred[p + label];
+                        total -= Math.log(clip(q));
+                        if (grad != null) {
+                            java.util.Arrays.fill(grad, p, p + width, 0f);
+                            grad[p + label] = (float) (inRange(q) ? -perRow / q : 0);
+                        }
                     }
                 }
             }
         }
         return total * perRow;
+    }
+
+    /** Keras' label smoothing of a one-hot target: towards 1/width for the categorical loss, 1/2 for the binary. */
+    private double smoothed(double y, int classes) {
+        return labelSmoothing == 0 ? y : y * (1 - labelSmoothing) + labelSmoothing / classes;
+    }
+
+    private double binary(float[] pred, float[] target, int p, int width, float[] grad, double perValue) {
+        double s = 0;
+        for (int j = 0; j < width; j++) {
+            double y = smoothed(target[p + j], 2);
+            if (fromLogits) {
+                // TensorFlow's sigmoid_cross_entropy_with_logits: max(x, 0) - x y + log(1 + exp(-|x|))
+                double x = pred[p + j];
+                s += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+                if (grad != null) {
+                    grad[p + j] = (float) ((1.0 / (1.0 + Math.exp(-x)) - y) * perValue);
+                }
+            } else {
+                double q = clip(pred[p + j]);
+                s -= y * Math.log(q + EPS) + (1 - y) * Math.log(1 - q + EPS);
+                if (grad != null) {
+                    double d = inRange(pred[p + j]) ? -y / (q + EPS) + (1 - y) / (1 - q + EPS) : 0;
+                    grad[p + j] = (float) (d * perValue);
+                }
+            }
+        }
+        return s;
+    }
+
+    private double categorical(float[] pred, float[] target, int p, int width, float[] grad, double perRow) {
+        // Keras renormalizes the probabilities before clipping
+        double sum = 0;
+        for (int j = 0; j < width; j++) {
+            sum += pred[p + j];
+        }
+        double s = 0;
+        double gradSum = 0;
+        for (int j = 0; j < width; j++) {
+            double y = smoothed(target[p + j], width);
+            double q = pred[p + j] / sum;
+            s -= y * Math.log(clip(q));
+            if (grad != null) {
+                double d = inRange(q) ? -y / q : 0;
+                grad[p + j] = (float) d;
+                gradSum += d * q;
+            }
+        }
+        if (grad != null) {
+            // chain rule through q_j = p_j / sum: dL/dp_j = (dL/dq_j - sum_k dL/dq_k q_k) / sum
+            for (int j = 0; j < width; j++) {
+                grad[p + j] = (float) ((grad[p + j] - gradSum) / sum * perRow);
+            }
+        }
+        return s;
+    }
+
+    /** {@code -sum_j y_j log softmax(x)_j} with the log-sum-exp shifted by the row's maximum. */
+    private static double softmaxCrossEntropy(float[] logits, int p, int width,
+                                              java.util.function.IntToDoubleFunction y, float[] grad, double perRow) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < width; j++) {
+            max = Math.max(max, logits[p + j]);
+        }
+        double sumExp = 0;
+        for (int j = 0; j < width; j++) {
+            sumExp += Math.exp(logits[p + j] - max);
+        }
+        double logSumExp = max + Math.log(sumExp);
+        double s = 0;
+        double ySum = 0;
+        for (int j = 0; j < width; j++) {
+            double yj = y.applyAsDouble(j);
+            s -= yj * (logits[p + j] - logSumExp);
+            ySum += yj;
+        }
+        if (grad != null) {
+            for (int j = 0; j < width; j++) {
+                double softmax = Math.exp(logits[p + j] - logSumExp);
+                grad[p + j] = (float) ((softmax * ySum - y.applyAsDouble(j)) * perRow);
+            }
+        }
+        return s;
     }
 
     private static double clip(double q) {
@@ -138,5 +288,24 @@ public enum Loss {
 
     private static boolean inRange(double q) {
         return q >= EPS && q <= 1 - EPS;
+    }
+
+    private static Boolean bool(Map<String, Object> args, String key) {
+        Object v = args.get(key);
+        if (v == null || v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        throw new IllegalArgumentException(key + " must be true or false, got " + v);
+    }
+
+    private static double number(Map<String, Object> args, String key, double fallback) {
+        Object v = args.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException(key + " must be a number, got " + v);
     }
 }

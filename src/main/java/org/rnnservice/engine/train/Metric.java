@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * A Keras metric, reported under the name the user asked for. {@code accuracy} becomes the binary, categorical or
- * sparse variant as Keras picks it from the loss and the output width.
+ * sparse variant as Keras picks it from the target and output shapes.
  */
 public record Metric(String key, Kind kind) {
 
@@ -20,12 +20,9 @@ public record Metric(String key, Kind kind) {
             case "binary_accuracy" -> Kind.BINARY_ACCURACY;
             case "categorical_accuracy" -> Kind.CATEGORICAL_ACCURACY;
             case "sparse_categorical_accuracy" -> Kind.SPARSE_CATEGORICAL_ACCURACY;
-            case "accuracy", "acc" -> switch (loss) {
-                case SPARSE_CATEGORICAL_CROSSENTROPY -> Kind.SPARSE_CATEGORICAL_ACCURACY;
-                case CATEGORICAL_CROSSENTROPY -> Kind.CATEGORICAL_ACCURACY;
-                case BINARY_CROSSENTROPY -> Kind.BINARY_ACCURACY;
-                default -> width == 1 ? Kind.BINARY_ACCURACY : Kind.CATEGORICAL_ACCURACY;
-            };
+            // Keras picks from the shapes: one output is binary, class-index targets sparse, else categorical
+            case "accuracy", "acc" -> width == 1 ? Kind.BINARY_ACCURACY
+                    : loss.sparse() ? Kind.SPARSE_CATEGORICAL_ACCURACY : Kind.CATEGORICAL_ACCURACY;
             default -> throw new IllegalArgumentException("unknown metric '" + name
                     + "'; expected mae, mse, accuracy, binary_accuracy, categorical_accuracy or "
                     + "sparse_categorical_accuracy");

@@ -9,18 +9,28 @@ import org.rnnservice.engine.layers.Param;
 
 /**
  * Keras' optimizers with their defaults and update rules. Gradients are clipped first, as Keras does:
- * {@code clipnorm} per weight, or {@code global_clipnorm} over all of them, then {@code clipvalue}.
+ * {@code clipnorm} per weight, {@code global_clipnorm} over all of them, or {@code clipvalue} (one of the three at
+ * most); then Keras 3's decoupled {@code weight_decay} shrinks each weight by {@code lr * weight_decay} of itself
+ * before the update.
  */
 public abstract class Optimizer {
 
-    private static final Set<String> IGNORED = Set.of("name", "weight_decay", "use_ema", "ema_momentum",
-            "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer", "decay", "loss_scale_factor",
-            "gradient_accumulation_steps", "type");
+    /** Arguments that change how fast the code runs or only name things, never what it computes. */
+    private static final Set<String> IGNORED = Set.of("name", "jit_compile", "is_legacy_optimizer", "type");
+
+    /**
+     * Keras arguments this engine does not implement, accepted only at the value that means "off" (what Keras' own
+     * configs write): anything else is refused rather than ignored.
+     */
+    private static final Map<String, Object> ONLY_AT_DEFAULT = Map.of("use_ema", false, "ema_momentum", 0.99,
+            "ema_overwrite_frequency", "null", "decay", 0.0, "loss_scale_factor", "null",
+            "gradient_accumulation_steps", "null");
 
     protected final double learningRate;
     private final Double clipnorm;
     private final Double clipvalue;
     private final Double globalClipnorm;
+    private final Double weightDecay;
     protected long iterations;
     protected List<float[]> slots;
 
@@ -29,22 +39,28 @@ public abstract class Optimizer {
         this.clipnorm = args.optionalPositive("clipnorm");
         this.clipvalue = args.optionalPositive("clipvalue");
         this.globalClipnorm = args.optionalPositive("global_clipnorm");
-        if (clipnorm != null && globalClipnorm != null) {
-            throw new IllegalArgumentException("clipnorm and global_clipnorm cannot both be set");
+        this.weightDecay = args.optionalNonNegative("weight_decay", args.weightDecayDefault);
+        if ((clipnorm != null ? 1 : 0) + (clipvalue != null ? 1 : 0) + (globalClipnorm != null ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("only one of clipnorm, clipvalue and global_clipnorm can be set, as in"
+                    + " Keras; got clipnorm=" + clipnorm + ", clipvalue=" + clipvalue + ", global_clipnorm="
+                    + globalClipnorm);
         }
+        args.onlyAtDefault(ONLY_AT_DEFAULT);
     }
+
 
     /** Creates an optimizer from its Keras name ({@code adam}, {@code sgd}, {@code rmsprop}, {@code adagrad}). */
     public static Optimizer of(String name, Map<String, Object> args) {
         Args a = new Args(args);
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         Optimizer opt = switch (key) {
-            case "adam" -> new Adam(a);
+            case "adam" -> new Adam(a, false);
+            case "adamw" -> new Adam(a, true);
             case "sgd" -> new Sgd(a);
             case "rmsprop" -> new RmsProp(a);
             case "adagrad" -> new Adagrad(a);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name
-                    + "'; expected adam, sgd, rmsprop or adagrad");
+                    + "'; expected adam, adamw, sgd, rmsprop or adagrad");
         };
         a.rejectUnknown();
         return opt;
@@ -92,8 +108,16 @@ public abstract class Optimizer {
     public void update(List<Param> params, int part, int parts) {
         for (int i = 0; i < params.size(); i++) {
             float[] w = params.get(i).value();
-            update(w, params.get(i).grad(), i, iterations, (int) ((long) w.length * part / parts),
-                    (int) ((long) w.length * (part + 1) / parts));
+            int from = (int) ((long) w.length * part / parts);
+            int to = (int) ((long) w.length * (part + 1) / parts);
+            if (weightDecay != null && weightDecay > 0) {
+                float wd = weightDecay.floatValue();
+                float lr = (float) learningRate;
+                for (int j = from; j < to; j++) {
+                    w[j] -= w[j] * wd * lr;
+                }
+            }
+            update(w, params.get(i).grad(), i, iterations, from, to);
         }
     }
 
@@ -177,6 +201,9 @@ public abstract class Optimizer {
         if (globalClipnorm != null) {
             c.put("global_clipnorm", globalClipnorm);
         }
+        if (weightDecay != null) {
+            c.put("weight_decay", weightDecay);
+        }
         return c;
     }
 
@@ -184,6 +211,12 @@ public abstract class Optimizer {
     protected static final class Args {
         private final Map<String, Object> values;
         private final Set<String> read = new java.util.HashSet<>();
+        private Double weightDecayDefault; // Keras' default: none, except AdamW's 0.004
+
+        Args withWeightDecayDefault(Double fallback) {
+            this.weightDecayDefault = fallback;
+            return this;
+        }
 
         Args(Map<String, Object> values) {
             this.values = values == null ? Map.of() : values;
@@ -215,6 +248,33 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(key + " must be in [0, 1), got " + v);
             }
             return v;
+        }
+
+        Double optionalNonNegative(String key, Double fallback) {
+            read.add(key);
+            if (values.get(key) == null) {
+                return fallback;
+            }
+            double v = number(key, 0);
+            if (!(v >= 0)) {
+                throw new IllegalArgumentException(key + " must not be negative, got " + v);
+            }
+            return v;
+        }
+
+        /** Refuses, by name, an unimplemented argument set to anything but the value that turns it off. */
+        void onlyAtDefault(Map<String, Object> off) {
+            for (Map.Entry<String, Object> e : off.entrySet()) {
+                read.add(e.getKey());
+                Object v = values.get(e.getKey());
+                boolean isOff = v == null || v.equals(e.getValue())
+                        || v instanceof Number n && e.getValue() instanceof Number d && n.doubleValue() == d.doubleValue()
+                        || e.getKey().equals("gradient_accumulation_steps") && v instanceof Number n && n.intValue() == 1;
+                if (!isOff) {
+                    throw new IllegalArgumentException(e.getKey() + " is not supported (only "
+                            + e.getValue() + "), got " + v);
+                }
+            }
         }
 
         Double optionalPositive(String key) {

@@ -46,7 +46,7 @@ public final class Trainer {
      */
     public Trainer(Sequential model, CompileSpec compile, int threads, HelperThreads helpers) {
         this.model = model;
-        this.loss = Loss.of(compile.loss());
+        this.loss = Loss.of(compile.loss(), compile.lossArgs());
         this.rowWidth = model.outputShape().features();
         this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
         this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
@@ -112,7 +112,7 @@ public final class Trainer {
         int batchSize = Math.min(options.batchSize(), trainCount);
         int batches = (trainCount + batchSize - 1) / batchSize;
         int[] order = new int[trainCount];
-        List<Param> params = model.params();
+        List<Param> params = model.trainableParams();
         for (int epoch = initialEpoch; epoch < options.epochs(); epoch++) {
             for (int i = 0; i < trainCount; i++) {
                 order[i] = i;
@@ -149,7 +149,7 @@ public final class Trainer {
                 evaluate(validation, options.batchSize()).forEach((k, v) -> logs.put("val_" + k, v));
             }
             history.append(logs);
-            boolean stop = stopper != null && stopper.onEpochEnd(epoch, logs, model::weights, model::setWeights);
+            boolean stop = stopper != null && stopper.onEpochEnd(epoch, logs, model::weights);
             if (!stop && epoch + 1 < options.epochs()) {
                 // saved before the epoch is announced: an epoch a listener has shown is never lost to a crash
                 listener.onCheckpoint(new Checkpoint(epoch + 1, model.weights(), optimizer.state(), history.values(),
@@ -160,6 +160,9 @@ public final class Trainer {
                 history.stoppedAt(epoch);
                 break;
             }
+        }
+        if (stopper != null) {
+            stopper.onTrainEnd(model::setWeights);
         }
         return history;
     }

@@ -3,6 +3,7 @@ package org.rnnservice.engine.train;
 import static org.rnnservice.RequestBodies.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,24 +163,39 @@ class TrainerTest {
         int stopped = -1;
         for (int epoch = 0; epoch < losses.length; epoch++) {
             weights.set(0, new float[] {epoch});
-            if (stopper.onEpochEnd(epoch, Map.of("loss", losses[epoch]), () -> List.of(weights.get(0).clone()),
-                    w -> weights.set(0, w.get(0)))) {
+            if (stopper.onEpochEnd(epoch, Map.of("loss", losses[epoch]), () -> List.of(weights.get(0).clone()))) {
                 stopped = epoch;
                 break;
             }
         }
+        stopper.onTrainEnd(w -> weights.set(0, w.get(0)));
         assertEquals(3, stopped);
         assertEquals(1, stopper.bestEpoch());
         assertEquals(1f, weights.get(0)[0], "the weights of the best epoch are back");
     }
 
     @Test
+    void bestWeightsAreRestoredAtTheEndEvenWithoutAnEarlyStop() {
+        // Keras 3 restores in on_train_end whenever a best epoch exists: here the last epoch is worse than the second
+        EarlyStopping stopper = new EarlyStopping(new EarlyStopping.Config("loss", 0, 5, "auto", true, 0, null));
+        List<float[]> weights = new ArrayList<>(List.of(new float[] {0}));
+        double[] losses = {1.0, 0.5, 0.7};
+        for (int epoch = 0; epoch < losses.length; epoch++) {
+            weights.set(0, new float[] {epoch});
+            assertFalse(stopper.onEpochEnd(epoch, Map.of("loss", losses[epoch]),
+                    () -> List.of(weights.get(0).clone())));
+        }
+        stopper.onTrainEnd(w -> weights.set(0, w.get(0)));
+        assertEquals(1f, weights.get(0)[0], "the weights of epoch 1, the best, are back");
+    }
+
+    @Test
     void earlyStoppingMinDeltaAndMaxMode() {
         EarlyStopping stopper = new EarlyStopping(new EarlyStopping.Config("val_accuracy", 0.05, 0, "auto", false, 0,
                 null));
-        assertEquals(false, stopper.onEpochEnd(0, Map.of("val_accuracy", 0.5), List::of, w -> { }));
+        assertEquals(false, stopper.onEpochEnd(0, Map.of("val_accuracy", 0.5), List::of));
         // +0.04 is not an improvement of more than min_delta: with patience 0 training stops
-        assertEquals(true, stopper.onEpochEnd(1, Map.of("val_accuracy", 0.54), List::of, w -> { }));
+        assertEquals(true, stopper.onEpochEnd(1, Map.of("val_accuracy", 0.54), List::of));
     }
 
     @Test
@@ -271,6 +287,6 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizer.of("adam", Map.of("learnig_rate", 0.1)));
         assertTrue(e.getMessage().contains("learnig_rate"));
-        assertThrows(IllegalArgumentException.class, () -> Optimizer.of("adamw", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.of("nadam", Map.of()));
     }
 }

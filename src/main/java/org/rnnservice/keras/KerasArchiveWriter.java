@@ -1,0 +1,78 @@
+package org.rnnservice.keras;
+
+import io.jhdf.api.WritableGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.rnnservice.engine.layers.Layer;
+import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.model.Sequential;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes Keras 3's {@code .keras} archive: {@code metadata.json}, {@code config.json} and {@code model.weights.h5}. */
+final class KerasArchiveWriter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
+
+    private KerasArchiveWriter() {
+    }
+
+    static byte[] write(Map<String, Object> definition, Sequential model) {
+        Map<String, Object> config = KerasConfig.toKeras3(definition);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("keras_version", KerasConfig.KERAS_VERSION);
+        metadata.put("date_saved", ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+        byte[] weights = Hdf5Writer.write(file -> {
+            WritableGroup layers = file.putGroup("layers");
+            Map<String, Integer> used = new HashMap<>();
+            used.put("input_layer", 0); // the InputLayer that config.json lists first
+            for (Layer layer : model.layers()) {
+                String snake = KerasNames.snakeCase(layer.type());
+                Integer n = used.merge(snake, 0, (a, b) -> a + 1);
+                if (layer.params().isEmpty()) {
+                    continue;
+                }
+                WritableGroup group = layers.putGroup(n == 0 ? snake : snake + "_" + n);
+                WritableGroup vars = (RECURRENT.contains(layer.type()) ? group.putGroup("cell") : group)
+                        .putGroup("vars");
+                List<Param> params = layer.params();
+                for (int i = 0; i < params.size(); i++) {
+                    vars.putDataset(Integer.toString(i), Hdf5Writer.shaped(params.get(i).value(),
+                            params.get(i).shape()));
+                }
+            }
+            // the model's own (empty) variables, which Keras 3 opens when it loads
+            file.putGroup("vars");
+            // jHDF 0.10.0 writes its file-information string where its last data write ended, so the file must
+            // end with a dataset, not the empty group above: in jHDF's order of children this name comes last
+            file.putDataset("written_by", new String[] {"rnn-service"});
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            put(zip, "metadata.json", JSON.writeValueAsBytes(metadata));
+            put(zip, "config.json", JSON.writeValueAsString(config).getBytes(StandardCharsets.UTF_8));
+            put(zip, "model.weights.h5", weights);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+}

@@ -1,0 +1,11 @@
+package org.rnnservice.keras;
+
+import java.util.Arrays;
+
+/** One weight as a Keras file stores it: its path in the file, its shape and its values, row-major. */
+record StoredTensor(String name, int[] shape, float[] values) {
+
+    String shapeText() {
+        return Arrays.toString(shape).replace('[', '(').replace(']', ')');
+    }
+}

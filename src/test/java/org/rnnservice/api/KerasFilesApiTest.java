@@ -1,0 +1,314 @@
+package org.rnnservice.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Group;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rnnservice.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keras model files in and out: fixtures in each layout (tf.keras 2 legacy HDF5, Keras 3 legacy HDF5, Keras 3
+ * {@code .keras}) written by {@code src/test/resources/keras/files/make_fixtures.py}, whose expected predictions
+ * come from a NumPy forward pass independent of the engine.
+ */
+class KerasFilesApiTest extends ApiTestSupport {
+
+    private static final JsonNode EXPECTED = Http.JSON.readTree(resource("expected.json"));
+
+    private static byte[] resource(String name) {
+        try (InputStream in = KerasFilesApiTest.class.getResourceAsStream("/keras/files/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Stream<Arguments> fixtures() {
+        List<Arguments> out = new ArrayList<>();
+        for (String model : List.of("simple_rnn", "lstm", "gru", "gru_v1", "stack")) {
+            for (String file : List.of("keras2_" + model + ".h5", "keras3_" + model + ".h5",
+                    "keras3_" + model + ".keras")) {
+                out.add(Arguments.of(file, model));
+            }
+        }
+        return out.stream();
+    }
+
+    private Http.Response importFile(byte[] content) {
+        return http.post("/api/v1/models/import", "application/octet-stream", content);
+    }
+
+    private String imported(byte[] content) {
+        Http.Response r = importFile(content);
+        assertEquals(201, r.status(), r.body());
+        return r.json().get("id").asString();
+    }
+
+    private JsonNode predict(String id, JsonNode instances, Integer version) {
+        Http.Response r = http.post("/api/v1/models/" + id + "/predict" + (version == null ? "" : "?version=" + version),
+                Map.of("instances", instances));
+        assertEquals(200, r.status(), r.body());
+        return r.json().get("predictions");
+    }
+
+    private static void assertClose(JsonNode expected, JsonNode actual, String where) {
+        if (expected.isArray()) {
+            assertEquals(expected.size(), actual.size(), where + " length");
+            for (int i = 0; i < expected.size(); i++) {
+                assertClose(expected.get(i), actual.get(i), where + "[" + i + "]");
+            }
+            return;
+        }
+        double e = expected.asDouble();
+        double a = actual.asDouble();
+        assertTrue(Math.abs(e - a) <= 1e-4 * Math.abs(e) + 1e-6, where + ": expected " + e + ", got " + a);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void importsEachLayoutAndPredictsAsTheReference(String file, String model) {
+        Http.Response r = importFile(resource(file));
+        assertEquals(201, r.status(), r.body());
+        assertTrue(r.header("Location").endsWith(r.json().get("id").asString()));
+        JsonNode expected = EXPECTED.get(model);
+        assertEquals(expected.get("params").asInt(), r.json().get("summary").get("total_params").asInt());
+        JsonNode predictions = predict(r.json().get("id").asString(), expected.get("instances"), null);
+        assertClose(expected.get("predictions"), predictions, file);
+    }
+
+    @Test
+    void compileSettingsComeFromTheFile() {
+        // tf.keras 2.15 writes Custom>Adam in training_config; Keras 3 writes compile_config
+        for (String file : List.of("keras2_lstm.h5", "keras3_lstm.h5", "keras3_lstm.keras")) {
+            JsonNode compile = importFile(resource(file)).json().get("definition").get("compile");
+            assertEquals("adam", compile.get("optimizer").get("type").asString(), file);
+            assertEquals(0.002, compile.get("optimizer").get("learning_rate").asDouble(), 1e-12, file);
+            assertEquals("categorical_crossentropy", compile.get("loss").asString(), file);
+            assertEquals("[\"accuracy\"]", compile.get("metrics").toString(), file);
+        }
+        JsonNode gru = importFile(resource("keras2_gru_v1.h5")).json().get("definition");
+        assertEquals("sgd", gru.get("compile").get("optimizer").get("type").asString());
+        assertEquals("mean_absolute_error", gru.get("compile").get("loss").asString());
+        assertEquals(false, gru.get("layers").get(0).get("reset_after").asBoolean());
+    }
+
+    @Test
+    void multipartUploadTakesTheFilePartAndAName() {
+        String boundary = "----rnn" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] file = resource("keras3_gru.keras");
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.keras\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        Http.Response r = http.post("/api/v1/models/import?name=uploaded-gru", "multipart/form-data; boundary="
+                + boundary, body.toByteArray());
+        assertEquals(201, r.status(), r.body());
+        assertEquals("uploaded-gru", r.json().get("name").asString());
+        assertClose(EXPECTED.get("gru").get("predictions"),
+                predict(r.json().get("id").asString(), EXPECTED.get("gru").get("instances"), null), "upload");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keras", "h5"})
+    void importExportImportGivesTheSamePredictionsToTheBit(String format) {
+        for (String model : List.of("stack", "lstm", "gru_v1")) {
+            String first = imported(resource("keras2_" + model + ".h5"));
+            Http.BytesResponse export = http.getBytes("/api/v1/models/" + first + "/export?format=" + format);
+            assertEquals(200, export.status());
+            String name = importFile(resource("keras2_" + model + ".h5")).json().get("name").asString();
+            assertTrue(export.header("Content-Disposition").startsWith("attachment; filename=\""),
+                    export.header("Content-Disposition"));
+            assertTrue(export.header("Content-Disposition").endsWith("." + format + "\""));
+            String second = imported(export.body());
+            JsonNode instances = EXPECTED.get(model).get("instances");
+            assertEquals(predict(first, instances, null).toString(), predict(second, instances, null).toString(),
+                    model + " through ." + format + " (" + name + ")");
+        }
+    }
+
+    /** Every member of a zip, read into memory. */
+    private static Map<String, byte[]> unzip(byte[] zip) throws IOException {
+        Map<String, byte[]> out = new HashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    private static float[] flat(Object data) {
+        if (data instanceof float[] f) {
+            return f;
+        }
+        float[][] rows = (float[][]) data;
+        float[] out = new float[rows.length * rows[0].length];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, out, r * rows[0].length, rows[0].length);
+        }
+        return out;
+    }
+
+    private static float[] values(JsonNode weight) {
+        List<Float> values = new ArrayList<>();
+        collect(weight.get("values"), values);
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static void collect(JsonNode node, List<Float> out) {
+        if (node.isArray()) {
+            node.forEach(n -> collect(n, out));
+        } else {
+            out.add(node.floatValue());
+        }
+    }
+
+    @Test
+    void aTrainedModelExportsWithEveryWeightWhereKerasExpectsIt() throws Exception {
+        String id = createModel(model(shape(null, 1), List.of(
+                org.rnnservice.RequestBodies.layer("LSTM", "units", 4, "return_sequences", true),
+                org.rnnservice.RequestBodies.layer("GRU", "units", 3),
+                org.rnnservice.RequestBodies.layer("Dropout", "rate", 0.1),
+                org.rnnservice.RequestBodies.layer("Dense", "units", 1)), "mse"));
+        String job = submit(id, createSineData(40, 5), 2, 8);
+        assertEquals("SUCCEEDED", http.awaitJob(job, Duration.ofMinutes(2)).get("state").asString());
+        JsonNode weights = http.get("/api/v1/models/" + id + "/weights").json().get("weights");
+
+        Map<String, byte[]> archive = unzip(http.getBytes("/api/v1/models/" + id + "/export").body());
+        assertEquals(java.util.Set.of("metadata.json", "config.json", "model.weights.h5"), archive.keySet());
+        JsonNode config = Http.JSON.readTree(archive.get("config.json"));
+        assertEquals("Sequential", config.get("class_name").asString());
+        assertEquals("[\"InputLayer\",\"LSTM\",\"GRU\",\"Dropout\",\"Dense\"]", classNames(config.get("config")
+                .get("layers")));
+        assertEquals("OrthogonalInitializer", config.get("config").get("layers").get(1).get("config")
+                .get("recurrent_initializer").get("class_name").asString());
+        assertTrue(Http.JSON.readTree(archive.get("metadata.json")).get("keras_version").asString().startsWith("3."));
+        try (HdfFile h5 = HdfFile.fromBytes(archive.get("model.weights.h5"))) {
+            String[] paths = {"layers/lstm/cell/vars/0", "layers/lstm/cell/vars/1", "layers/lstm/cell/vars/2",
+                    "layers/gru/cell/vars/0", "layers/gru/cell/vars/1", "layers/gru/cell/vars/2",
+                    "layers/dense/vars/0", "layers/dense/vars/1"};
+            for (int i = 0; i < paths.length; i++) {
+                assertArrayEquals(values(weights.get(i)), flat(h5.getDatasetByPath(paths[i]).getData()), paths[i]);
+            }
+            assertTrue(((Group) h5.getByPath("vars")).getChildren().isEmpty(), "the model's own vars, empty");
+        }
+
+        try (HdfFile h5 = HdfFile.fromBytes(http.getBytes("/api/v1/models/" + id + "/export?format=h5").body())) {
+            Group modelWeights = (Group) h5.getByPath("model_weights");
+            assertArrayEquals(new String[] {"lstm", "gru", "dense"},
+                    (String[]) modelWeights.getAttribute("layer_names").getData());
+            assertArrayEquals(new String[] {"lstm/lstm_cell/kernel:0", "lstm/lstm_cell/recurrent_kernel:0",
+                    "lstm/lstm_cell/bias:0"}, (String[]) h5.getByPath("model_weights/lstm")
+                    .getAttribute("weight_names").getData());
+            assertArrayEquals(values(weights.get(4)), flat(h5.getDatasetByPath(
+                    "model_weights/gru/gru/gru_cell/recurrent_kernel:0").getData()));
+            JsonNode modelConfig = Http.JSON.readTree((String) h5.getAttribute("model_config").getData());
+            assertEquals("[\"InputLayer\",\"LSTM\",\"GRU\",\"Dropout\",\"Dense\"]",
+                    classNames(modelConfig.get("config").get("layers")));
+            assertEquals("Adam", Http.JSON.readTree((String) h5.getAttribute("training_config").getData())
+                    .get("optimizer_config").get("class_name").asString());
+        }
+    }
+
+    private static String classNames(JsonNode layers) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(l -> names.add(l.get("class_name").asString()));
+        return Http.JSON.writeValueAsString(names);
+    }
+
+    @Test
+    void anImportedModelFineTunesAndItsNewVersionExports() throws InterruptedException {
+        String id = imported(resource("keras3_simple_rnn.keras"));
+        List<Object> x = new ArrayList<>();
+        List<Object> y = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            x.add(List.of(List.of(Math.sin(i), Math.cos(i)), List.of(Math.sin(i + 1), Math.cos(i + 1))));
+            y.add(Math.sin(i + 2));
+        }
+        String job = submit(id, createDataset(Map.of("name", "two-features", "x", x, "y", y)), 2, 8);
+        assertEquals("SUCCEEDED", http.awaitJob(job, Duration.ofMinutes(2)).get("state").asString());
+        JsonNode instances = EXPECTED.get("simple_rnn").get("instances");
+        JsonNode tuned = predict(id, instances, 1);
+        JsonNode before = predict(id, instances, 0);
+        assertTrue(!tuned.toString().equals(before.toString()), "training changed the weights");
+        String back = imported(http.getBytes("/api/v1/models/" + id + "/export?format=keras&version=1").body());
+        assertEquals(tuned.toString(), predict(back, instances, null).toString());
+    }
+
+    @Test
+    void theConfigDocumentClosesTheJsonRoundTrip() {
+        String id = imported(resource("keras2_stack.h5"));
+        Http.Response config = http.get("/api/v1/models/" + id + "/config");
+        assertEquals(200, config.status());
+        assertEquals("keras", config.json().get("module").asString());
+        assertEquals("sequential", config.json().get("config").get("name").asString().replaceAll("_\\d+$", ""));
+        Http.Response created = http.post("/api/v1/models", config.body());
+        assertEquals(201, created.status(), created.body());
+        assertEquals(http.get("/api/v1/models/" + id + "/summary", "text/plain").body()
+                        .replaceAll("sequential(_\\d+)?", "M"),
+                http.get("/api/v1/models/" + created.json().get("id").asString() + "/summary", "text/plain").body()
+                        .replaceAll("sequential(_\\d+)?", "M"));
+        assertEquals(config.json().get("compile_config").toString(), http.get("/api/v1/models/"
+                + created.json().get("id").asString() + "/config").json().get("compile_config").toString());
+    }
+
+    static Stream<Arguments> refusedFiles() {
+        byte[] zip = resource("keras3_lstm.keras");
+        byte[] h5 = resource("keras2_lstm.h5");
+        return Stream.of(
+                Arguments.of("a custom layer", resource("bad_custom_layer.keras"), 422, "AttentionPooling"),
+                Arguments.of("a truncated .keras", java.util.Arrays.copyOf(zip, zip.length / 2), 400, "truncated"),
+                Arguments.of("a truncated .h5", java.util.Arrays.copyOf(h5, h5.length / 3), 400, "HDF5"),
+                Arguments.of("an HDF5 file that is not a model", resource("bad_not_keras.h5"), 400, "model_config"),
+                Arguments.of("weights of the wrong shape", resource("bad_shape.h5"), 400, "(3, 16)"),
+                Arguments.of("a member leaving the archive", resource("bad_traversal.keras"), 400, "../../evil.sh"),
+                Arguments.of("plain text", "hello".getBytes(StandardCharsets.UTF_8), 400, "not a Keras model file"),
+                Arguments.of("nothing", new byte[0], 400, "empty"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedFiles")
+    void refusedFilesGetAClearProblemAndStoreNothing(String label, byte[] content, int status, String detail) {
+        int before = http.get("/api/v1/models?size=1").json().get("total").asInt();
+        Http.Response r = importFile(content);
+        assertEquals(status, r.status(), r.body());
+        assertEquals("application/problem+json", r.contentType());
+        assertTrue(r.json().get("detail").asString().contains(detail), r.json().get("detail").asString());
+        assertEquals(before, http.get("/api/v1/models?size=1").json().get("total").asInt(), "nothing stored");
+    }
+
+    @Test
+    void aShapeMismatchNamesTheLayerAndBothShapes() {
+        String detail = importFile(resource("bad_shape.h5")).json().get("detail").asString();
+        assertTrue(detail.contains("layer 'lstm'") && detail.contains("(3, 16)") && detail.contains("(3, 20)"), detail);
+    }
+}
