@@ -1,9 +1,10 @@
 package org.rnnservice.models;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -59,8 +60,12 @@ public class ModelController {
         return created(catalog.create(body));
     }
 
-    @Operation(operationId = "importModel", summary = "Import a Keras model file (.keras or legacy .h5, told apart by"
-            + " content) with its weights and compile settings")
+    /**
+     * The raw-body form of {@link #importUpload}. The contract documents the multipart form only: generated clients
+     * (openapi-generator's Java client among them) send a file part correctly but serialize a binary body as JSON;
+     * the operation's description tells of this form.
+     */
+    @Operation(hidden = true)
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(value = "/import", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     public ResponseEntity<ModelView> importFile(@RequestParam(required = false) String name, InputStream body)
@@ -68,8 +73,12 @@ public class ModelController {
         return created(catalog.importFile(body.readAllBytes(), name));
     }
 
-    @Operation(operationId = "importModelUpload", summary = "Import a Keras model file uploaded as the form part"
-            + " 'file' (curl -F file=@model.keras)")
+    @Operation(operationId = "importModel", summary = "Import a Keras model file (.keras or legacy .h5, told apart by"
+            + " content) with its weights and compile settings",
+            description = "The file is the form part 'file' (curl -F file=@model.keras), or the whole body with"
+                    + " Content-Type: application/octet-stream (curl --data-binary @model.keras). Unsupported layers"
+                    + " or settings are refused by name (422); a file that is not a Keras model, truncated or"
+                    + " inconsistent, is refused (400). Nothing is stored unless all of it is taken.")
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(value = "/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<ModelView> importUpload(@RequestPart("file") MultipartFile file,
@@ -88,6 +97,8 @@ public class ModelController {
                     @Content(mediaType = "application/x-hdf5", schema = @Schema(type = "string", format = "binary"))})
     @GetMapping(value = "/{id}/export", produces = {"application/zip", "application/x-hdf5"})
     public ResponseEntity<byte[]> export(@PathVariable String id,
+                                         @Parameter(schema = @Schema(type = "string", allowableValues = {"keras",
+                                                 "h5"}, defaultValue = "keras"))
                                          @RequestParam(defaultValue = "keras") KerasFiles.Format format,
                                          @RequestParam(required = false) Integer version) throws IOException {
         ModelRecord record = catalog.record(id);

@@ -87,8 +87,10 @@ class OpenApiConfig {
                         problem(op, "409", "conflicts with the current state");
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
-                            || id.equals("generate") || id.equals("createDataset")) {
-                        problem(op, "422", "well-formed, but does not fit the model or the data");
+                            || id.equals("generate") || id.equals("createDataset") || id.equals("createModel")
+                            || id.equals("importModel") || id.equals("exportModel") || id.equals("getKerasConfig")) {
+                        problem(op, "422", "well-formed, but does not fit the model or the data, or asks for a Keras"
+                                + " feature the engine does not implement (named)");
                     }
                     if (id.equals("submitJob")) {
                         problem(op, "429", "the training queue is full; see Retry-After");

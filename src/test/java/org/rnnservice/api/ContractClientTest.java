@@ -78,5 +78,15 @@ class ContractClientTest extends ApiTestSupport {
 
         assertTrue(jobs.listJobs(null, model.getId(), 0, 20).getItems().stream()
                 .anyMatch(j -> j.getId().equals(job.getId())));
+
+        // model.save("tutorial.keras"), then keras.models.load_model: out as a file and in again, same predictions
+        java.io.File saved = models.exportModel(model.getId(), "keras", null);
+        ModelView imported = models.importModel(saved, "tutorial-copy");
+        assertEquals("tutorial-copy", imported.getName());
+        assertEquals(prediction.get("predictions"), models.predict(imported.getId(),
+                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null)
+                .get("predictions"));
+        Map<String, Object> config = models.getKerasConfig(model.getId());
+        assertEquals("Sequential", config.get("class_name"));
     }
 }

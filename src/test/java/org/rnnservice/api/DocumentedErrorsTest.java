@@ -86,10 +86,29 @@ class DocumentedErrorsTest {
         String queued = create(http, "/api/v1/jobs", Map.of("model_id", model, "dataset_id", data));
 
         String none = "no-such-id";
+        // Keras 2's hard_sigmoid has no Keras 3 equivalent, so the model cannot be written as a Keras 3 document
+        String keras2Only = create(http, "/api/v1/models", "{\"input_shape\": [null, 1], \"layers\": [{\"type\":"
+                + " \"SimpleRNN\", \"units\": 2, \"activation\": \"hard_sigmoid_keras2\"}]}");
+        byte[] conv1d = zip("config.json", "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\":"
+                + " \"Conv1D\", \"config\": {\"filters\": 4}}]}}");
         List<Case> cases = new ArrayList<>(List.of(
                 new Case("createModel", 400, () -> http.post("/api/v1/models", "application/json", "{\"layers\": 1")),
                 new Case("createModel", 413, () -> http.post("/api/v1/models", "application/json", big)),
                 new Case("createModel", 415, () -> http.post("/api/v1/models", "application/xml", xml)),
+                new Case("createModel", 422, () -> http.post("/api/v1/models", "application/json", "{\"input_shape\":"
+                        + " [null, 1], \"layers\": [{\"type\": \"LSTM\", \"units\": 2, \"return_state\": true}]}")),
+                new Case("importModel", 400, () -> http.post("/api/v1/models/import", "application/octet-stream",
+                        "hello")),
+                new Case("importModel", 413, () -> http.post("/api/v1/models/import", "application/octet-stream",
+                        big)),
+                new Case("importModel", 415, () -> http.post("/api/v1/models/import", "application/xml", xml)),
+                new Case("importModel", 422, () -> http.post("/api/v1/models/import", "application/octet-stream",
+                        conv1d)),
+                new Case("exportModel", 400, () -> http.get("/api/v1/models/" + model + "/export?format=zip")),
+                new Case("exportModel", 404, () -> http.get("/api/v1/models/" + none + "/export")),
+                new Case("exportModel", 422, () -> http.get("/api/v1/models/" + keras2Only + "/export")),
+                new Case("getKerasConfig", 404, () -> http.get("/api/v1/models/" + none + "/config")),
+                new Case("getKerasConfig", 422, () -> http.get("/api/v1/models/" + keras2Only + "/config")),
                 new Case("listModels", 400, () -> http.get("/api/v1/models?size=0")),
                 new Case("getModel", 404, () -> http.get("/api/v1/models/" + none)),
                 new Case("deleteModel", 404, () -> http.delete("/api/v1/models/" + none)),
@@ -210,6 +229,17 @@ class DocumentedErrorsTest {
         Http.Response r = http.post(path, body);
         assertTrue(r.status() == 201 || r.status() == 202, path + ": " + r.status() + " " + r.body());
         return r.json().get("id").asString();
+    }
+
+    /** A zip of one member, as small as a Keras archive can be. */
+    private static byte[] zip(String name, String content) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(name));
+            zip.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
     }
 
     private static Map<String, Object> sequences(int n, int steps, int features) {
