@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code {"name", "x": [samples][timesteps][features], "y": [samples] | [samples][outputs] |
- * [samples][timesteps][outputs]}}, read as a stream.
+ * [samples][timesteps][outputs]}}, read as a stream; {@code x} may be {@code [samples][timesteps]} token ids.
  */
 final class JsonDatasetParser {
 
@@ -56,9 +56,13 @@ final class JsonDatasetParser {
             throw ServiceException.badRequest("y", "y is required: one target per sample");
         }
         List<Integer> xs = x.shape();
+        if (xs.size() == 2) {
+            // token ids, [samples][timesteps], as Keras takes them for a model that starts with an Embedding
+            xs = List.of(xs.get(0), xs.get(1), 1);
+        }
         if (xs.size() != 3) {
-            throw ServiceException.badRequest("x", "x must have 3 dimensions [samples][timesteps][features], got "
-                    + xs.size() + " " + xs);
+            throw ServiceException.badRequest("x", "x must have 3 dimensions [samples][timesteps][features] (or 2,"
+                    + " [samples][timesteps], for token ids), got " + xs.size() + " " + xs);
         }
         List<Integer> ys = y.shape();
         if (!ys.get(0).equals(xs.get(0))) {

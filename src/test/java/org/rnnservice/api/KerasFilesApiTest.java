@@ -265,6 +265,24 @@ class KerasFilesApiTest extends ApiTestSupport {
     }
 
     @Test
+    void tokenIdsAreTakenAsKerasTakesThemByAnImportedEmbeddingModel() throws InterruptedException {
+        String id = imported(resource("keras3_stack.keras"));
+        List<Object> x = new ArrayList<>();
+        List<Object> y = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            x.add(List.of(i % 10, (i + 3) % 10, (i * 7) % 10, 1, 2)); // [samples][timesteps] token ids
+            y.add(i % 2);
+        }
+        String data = createDataset(Map.of("name", "tokens", "x", x, "y", y));
+        assertEquals("[24,5,1]", http.get("/api/v1/datasets/" + data).json().get("x_shape").toString());
+        Http.Response evaluated = http.post("/api/v1/models/" + id + "/evaluate", Map.of("dataset_id", data));
+        assertEquals(200, evaluated.status(), evaluated.body());
+        assertTrue(evaluated.json().has("loss") && evaluated.json().has("accuracy"), evaluated.body());
+        String job = submit(id, data, 1, 8);
+        assertEquals("SUCCEEDED", http.awaitJob(job, Duration.ofMinutes(2)).get("state").asString());
+    }
+
+    @Test
     void theConfigDocumentClosesTheJsonRoundTrip() {
         String id = imported(resource("keras2_stack.h5"));
         Http.Response config = http.get("/api/v1/models/" + id + "/config");
