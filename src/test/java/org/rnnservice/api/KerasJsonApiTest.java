@@ -46,4 +46,33 @@ class KerasJsonApiTest extends ApiTestSupport {
         assertEquals("[\"mae\"]", body.get("definition").get("compile").get("metrics").toString());
         assertEquals("[null,20,32]", summary.get("layers").get(0).get("output_shape").toString());
     }
+
+    @Test
+    void keras3LstmDocumentWithOrthogonalInitializerAndItsCompileConfig() throws IOException {
+        // the config.json of a Keras 3 .keras archive is what model.to_json() writes
+        String doc;
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                KerasJsonApiTest.class.getResourceAsStream("/keras/files/keras3_lstm.keras"))) {
+            java.util.zip.ZipEntry e;
+            do {
+                e = zip.getNextEntry();
+            } while (!e.getName().equals("config.json"));
+            doc = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(doc.contains("\"OrthogonalInitializer\""));
+        Http.Response r = http.post("/api/v1/models", doc);
+        assertEquals(201, r.status(), r.body());
+        JsonNode definition = r.json().get("definition");
+        assertEquals("orthogonal", definition.get("layers").get(0).get("recurrent_initializer").get("class_name")
+                .asString());
+        assertEquals(0.002, definition.get("compile").get("optimizer").get("learning_rate").asDouble(), 1e-12);
+        assertEquals("categorical_crossentropy", definition.get("compile").get("loss").asString());
+    }
+
+    @Test
+    void aFunctionalModelIsRefusedByName() {
+        Http.Response r = http.post("/api/v1/models", "{\"class_name\": \"Functional\", \"config\": {\"layers\": []}}");
+        assertEquals(422, r.status(), r.body());
+        assertTrue(r.json().get("detail").asString().contains("Functional"), r.body());
+    }
 }
