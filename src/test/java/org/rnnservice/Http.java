@@ -65,17 +65,10 @@ public final class Http {
     }
 
     public BytesResponse getBytes(String path) {
-        try {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new BytesResponse(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
-                    r.headers());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(URI.create(base + path)).GET(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new BytesResponse(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                r.headers());
     }
 
     public Response put(String path, String json) {
@@ -126,11 +119,13 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder request) {
+        HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
-                    r.headers());
+            return client.send(request.timeout(Duration.ofSeconds(60)).build(), body);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -23,7 +23,6 @@ import org.rnnservice.engine.layers.InvalidModelException;
  */
 final class KerasArchiveReader {
 
-    private static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 
     private KerasArchiveReader() {
     }
@@ -111,7 +110,7 @@ final class KerasArchiveReader {
             String objectName = n == 0 ? snake : snake + "_" + n;
             String layerName = layer.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String s
                     ? s : objectName;
-            String inner = RECURRENT.contains(cls) ? "/cell/vars" : "/vars";
+            String inner = KerasNames.RECURRENT.contains(cls) ? "/cell/vars" : "/vars";
             Optional<Node> vars = Hdf5.find(file, "layers/" + objectName + inner)
                     .or(() -> Hdf5.find(file, "_layer_checkpoint_dependencies/" + layerName + inner));
             if (vars.isEmpty() || !(vars.get() instanceof Group group) || group.getChildren().isEmpty()) {

@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class KerasArchiveWriter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 
     private KerasArchiveWriter() {
     }
@@ -45,7 +44,7 @@ final class KerasArchiveWriter {
                     continue;
                 }
                 WritableGroup group = layers.putGroup(n == 0 ? snake : snake + "_" + n);
-                WritableGroup vars = (RECURRENT.contains(layer.type()) ? group.putGroup("cell") : group)
+                WritableGroup vars = (KerasNames.RECURRENT.contains(layer.type()) ? group.putGroup("cell") : group)
                         .putGroup("vars");
                 List<Param> params = layer.params();
                 for (int i = 0; i < params.size(); i++) {

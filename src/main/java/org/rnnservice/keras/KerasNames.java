@@ -14,6 +14,8 @@ final class KerasNames {
 
     /** Layer classes the engine implements, by the class name Keras writes. */
     static final List<String> LAYERS = List.of("SimpleRNN", "LSTM", "GRU", "Dense", "Embedding", "Dropout");
+    /** The layers whose weights Keras keeps on a {@code cell}. */
+    static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 
     private static final Map<String, String> INITIALIZERS = Map.ofEntries(
             Map.entry("zeros", "zeros"), Map.entry("zero", "zeros"), Map.entry("ones", "ones"),

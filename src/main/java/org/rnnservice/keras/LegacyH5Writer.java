@@ -17,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class LegacyH5Writer {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 
     private LegacyH5Writer() {
     }
@@ -42,7 +41,7 @@ final class LegacyH5Writer {
                 }
                 names.add(layer.name());
                 WritableGroup group = weights.putGroup(layer.name());
-                String prefix = layer.name() + "/" + (RECURRENT.contains(layer.type())
+                String prefix = layer.name() + "/" + (KerasNames.RECURRENT.contains(layer.type())
                         ? KerasNames.snakeCase(layer.type()) + "_cell/" : "");
                 List<String> weightNames = new ArrayList<>();
                 for (Param p : layer.params()) {

@@ -50,12 +50,12 @@ public final class Initializer {
         this.args = args;
         this.seed = args.get("seed") == null ? null : wholeNumber(args.get("seed"), "seed");
         switch (kind) {
-            case CONSTANT -> { a = number(args, "value", 0); b = 0; }
-            case RANDOM_UNIFORM -> { a = number(args, "minval", -0.05); b = number(args, "maxval", 0.05); }
-            case RANDOM_NORMAL, TRUNCATED_NORMAL -> { a = number(args, "mean", 0); b = number(args, "stddev", 0.05); }
-            case ORTHOGONAL -> { a = number(args, "gain", 1); b = 0; }
+            case CONSTANT -> { a = Arguments.number(args, "value", 0); b = 0; }
+            case RANDOM_UNIFORM -> { a = Arguments.number(args, "minval", -0.05); b = Arguments.number(args, "maxval", 0.05); }
+            case RANDOM_NORMAL, TRUNCATED_NORMAL -> { a = Arguments.number(args, "mean", 0); b = Arguments.number(args, "stddev", 0.05); }
+            case ORTHOGONAL -> { a = Arguments.number(args, "gain", 1); b = 0; }
             case VARIANCE_SCALING -> {
-                a = number(args, "scale", 1);
+                a = Arguments.number(args, "scale", 1);
                 b = 0;
                 if (!(a > 0)) {
                     throw new IllegalArgumentException("scale must be positive, got " + a);
@@ -236,17 +236,6 @@ public final class Initializer {
                 out[off + r * cols + c] = (float) (gain * (rows >= cols ? q[c][r] : q[r][c]));
             }
         }
-    }
-
-    private static double number(Map<String, Object> args, String key, double fallback) {
-        Object v = args.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException(key + " must be a number, got " + LayerConfig.asSent(v));
     }
 
     private static long wholeNumber(Object v, String key) {

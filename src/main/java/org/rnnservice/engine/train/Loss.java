@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 
 /**
  * A Keras loss with its arguments and the {@code sum_over_batch_size} reduction: the per-element loss averaged over
@@ -43,9 +44,9 @@ public final class Loss {
     private Loss(Kind kind, Map<String, Object> args) {
         this.kind = kind;
         this.args = args;
-        this.fromLogits = Boolean.TRUE.equals(bool(args, "from_logits"));
-        this.labelSmoothing = number(args, "label_smoothing", 0);
-        this.delta = number(args, "delta", 1.0);
+        this.fromLogits = Arguments.bool(args, "from_logits", false);
+        this.labelSmoothing = Arguments.number(args, "label_smoothing", 0);
+        this.delta = Arguments.number(args, "delta", 1.0);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("label_smoothing must be in [0, 1], got " + labelSmoothing);
         }
@@ -288,24 +289,5 @@ public final class Loss {
 
     private static boolean inRange(double q) {
         return q >= EPS && q <= 1 - EPS;
-    }
-
-    private static Boolean bool(Map<String, Object> args, String key) {
-        Object v = args.get(key);
-        if (v == null || v instanceof Boolean) {
-            return (Boolean) v;
-        }
-        throw new IllegalArgumentException(key + " must be true or false, got " + v);
-    }
-
-    private static double number(Map<String, Object> args, String key, double fallback) {
-        Object v = args.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException(key + " must be a number, got " + v);
     }
 }
