@@ -18,12 +18,12 @@ import org.springframework.validation.annotation.Validated;
  * @param threadsPerJob threads one training job may use; 0 means what the workers leave of the cores
  * @param simd the kernels: {@code mode} {@code auto} uses the Vector API when present, {@code off} forces the scalar
  *             kernels; {@code bits} the vector width (128, 256 or 512; 0 for the machine's preferred width)
- * @param maxParams the largest model accepted, in weights
- * @param maxRequestSize the largest request body accepted (datasets included)
+ * @param limits what one request may ask of the service ({@code rnn.limits.*})
  * @param keptWeightVersions weight versions kept per model, newest first
  * @param shutdownTimeout how long shutdown waits for running jobs to checkpoint
  * @param progressInterval the least time between two progress events of one job
  * @param modelCache memory for built models kept for predictions, the least recently used dropped first
+ * @param security who may call ({@code rnn.security.*})
  */
 @Validated
 @ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
@@ -33,16 +33,62 @@ public record RnnProperties(
         @DefaultValue("16") @Min(0) int queueCapacity,
         @DefaultValue("0") @Min(0) int threadsPerJob,
         @DefaultValue Simd simd,
-        @DefaultValue("50000000") @Min(1) long maxParams,
-        @DefaultValue("64MB") DataSize maxRequestSize,
+        @DefaultValue Limits limits,
         @DefaultValue("5") @Min(1) int keptWeightVersions,
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("250ms") Duration progressInterval,
-        @DefaultValue("512MB") DataSize modelCache) {
+        @DefaultValue("512MB") DataSize modelCache,
+        @DefaultValue Security security) {
 
     /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
     public int jobThreads() {
         return threadsPerJob > 0 ? threadsPerJob : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
+    /**
+     * {@code rnn.limits.*}: the most one request may ask, each refused past its value with 413 or 422 naming the
+     * setting, so that no request can exhaust the process.
+     *
+     * @param requestSize the largest request body (uploads and Keras files included), counted as it streams
+     * @param jsonDepth the deepest nesting of JSON arrays and objects
+     * @param params the most weights a model may have
+     * @param layers the most layers a model may have
+     * @param units the most units (or embedding width) one layer may have
+     * @param datasetValues the most values a dataset may hold: samples x timesteps x features
+     * @param epochs the most epochs a job may ask for
+     * @param predictionBatch the most instances one prediction may send
+     * @param jobMemory the most memory one training job may need, estimated from the model and batch shapes before
+     *                  it is queued
+     * @param predictions predictions computed at once (0: twice the cores); more wait, then get 503
+     * @param predictionWait how long a prediction waits for its turn before 503 and Retry-After
+     */
+    public record Limits(
+            @DefaultValue("64MB") DataSize requestSize,
+            @DefaultValue("64") @Min(4) int jsonDepth,
+            @DefaultValue("50000000") @Min(1) long params,
+            @DefaultValue("100") @Min(1) int layers,
+            @DefaultValue("8192") @Min(1) int units,
+            @DefaultValue("100000000") @Min(1) long datasetValues,
+            @DefaultValue("100000") @Min(1) int epochs,
+            @DefaultValue("10000") @Min(1) int predictionBatch,
+            @DefaultValue("4GB") DataSize jobMemory,
+            @DefaultValue("0") @Min(0) int predictions,
+            @DefaultValue("2s") Duration predictionWait) {
+
+        /** {@code predictions}, or by default twice the cores. */
+        public int concurrentPredictions() {
+            return predictions > 0 ? predictions : 2 * Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * {@code rnn.security.*}: access control, off unless API keys are set.
+     *
+     * @param apiKeys keys as {@code key} or {@code key:scope}, scope {@code admin} (everything, the default) or
+     *                {@code predict} (read and predict only); when set, every API call needs
+     *                {@code Authorization: Bearer <key>}
+     */
+    public record Security(@DefaultValue("") java.util.List<String> apiKeys) {
     }
 
     /** {@code rnn.simd.*}: which kernels the engine computes with. */

@@ -22,7 +22,8 @@ final class CsvDatasetParser {
     record Options(int seqLen, String target, String features, int horizon, Boolean header) {
     }
 
-    ParsedData parse(InputStream body, Options o) throws IOException {
+    /** Parses a CSV, refusing (413) windows that would hold more than {@code maxValues} values before making them. */
+    ParsedData parse(InputStream body, Options o, long maxValues) throws IOException {
         if (o.seqLen() < 1) {
             throw ServiceException.badRequest("seq_len", "seq_len must be a positive integer: the window length");
         }
@@ -75,6 +76,13 @@ final class CsvDatasetParser {
                     + o.seqLen() + " rows and a horizon of " + o.horizon());
         }
         int f = featureCols.size();
+        long windowValues = (long) samples * o.seqLen() * f;
+        if (windowValues > maxValues) {
+            throw new ServiceException(ServiceException.Kind.TOO_LARGE, samples + " windows of " + o.seqLen()
+                    + " rows would hold " + windowValues + " values, more than rnn.limits.dataset-values = " + maxValues
+                    + "; use a shorter seq_len or fewer rows", List.of(new ServiceException.FieldError("seq_len",
+                    "windows too large")), null);
+        }
         float[] x = new float[Math.multiplyExact(Math.multiplyExact(samples, o.seqLen()), f)];
         float[] y = new float[samples];
         boolean integers = true;

@@ -43,8 +43,11 @@ public class DatasetController {
     private final CsvDatasetParser csv = new CsvDatasetParser();
     private final TextDatasetParser text = new TextDatasetParser();
 
-    public DatasetController(DatasetService service, JsonMapper mapper) {
+    private final long maxValues;
+
+    public DatasetController(DatasetService service, JsonMapper mapper, org.rnnservice.RnnProperties properties) {
         this.service = service;
+        this.maxValues = properties.limits().datasetValues();
         this.json = new JsonDatasetParser(mapper);
     }
 
@@ -85,7 +88,8 @@ public class DatasetController {
             if (seqLen == null) {
                 throw ServiceException.badRequest("seq_len", "seq_len is required for a CSV: the window length in rows");
             }
-            ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header));
+            ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header),
+                    maxValues);
             return created(service.create(name, data, in.count()));
         }
         byte[] bytes = in.readAllBytes();

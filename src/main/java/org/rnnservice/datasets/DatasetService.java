@@ -7,12 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.rnnservice.RnnProperties;
 import org.rnnservice.engine.train.Samples;
 import org.rnnservice.engine.train.TokenWindows;
+import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
 import org.rnnservice.storage.UsageTracker;
-import org.rnnservice.errors.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -27,13 +28,22 @@ public class DatasetService {
     private final UsageTracker usage;
     private final DatasetHistory history;
 
-    public DatasetService(Store store, UsageTracker usage, DatasetHistory history) {
+    private final long maxValues;
+
+    public DatasetService(Store store, UsageTracker usage, DatasetHistory history, RnnProperties properties) {
+        this.maxValues = properties.limits().datasetValues();
         this.history = history;
         this.store = store;
         this.usage = usage;
     }
 
     DatasetRecord create(String name, ParsedData data, long bytes) throws IOException {
+        long values = data.tokens() != null ? data.tokens().length : data.x().length;
+        if (values > maxValues) {
+            throw new ServiceException(ServiceException.Kind.TOO_LARGE, "the dataset would hold " + values
+                    + " values (samples x timesteps x features), more than rnn.limits.dataset-values = " + maxValues,
+                    List.of(new ServiceException.FieldError("x", "more than " + maxValues + " values")), null);
+        }
         String id = UUID.randomUUID().toString();
         List<TensorFile.Entry> tensors = new ArrayList<>();
         if (data.tokens() != null) {
@@ -106,5 +116,17 @@ public class DatasetService {
         }
         return Samples.of(t.get("x").floats(), t.get("y").floats(), record.samples(), record.steps(),
                 record.features(), record.targetSize());
+    }
+
+    /** The smallest and largest value of an array-form dataset's {@code x} or {@code y}, to check ids and labels. */
+    public float[] range(DatasetRecord record, String array) throws IOException {
+        float[] values = store.getTensors(Store.Collection.DATASETS, record.id(), "data").get(array).floats();
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return new float[] {min, max};
     }
 }

@@ -12,7 +12,7 @@ import jakarta.validation.constraints.NotBlank;
  * shuffle true, no validation).
  */
 public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
-                         @Min(1) @Max(100_000) Integer epochs, @Min(1) @Max(1_000_000) Integer batchSize,
+                         @Min(1) Integer epochs, @Min(1) @Max(1_000_000) Integer batchSize,
                          Boolean shuffle,
                          @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
                          @Valid EarlyStoppingRequest earlyStopping, Long seed) {

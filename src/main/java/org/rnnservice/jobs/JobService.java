@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.rnnservice.RnnProperties;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.model.Sequential;
@@ -39,11 +40,13 @@ public class JobService {
     private final JobHolds holds;
     private final JobRunner runner;
     private final JobEvents events;
+    private final RnnProperties properties;
     private volatile boolean accepting;
 
     public JobService(Store store, ModelCatalog models, DatasetService datasets, JobRecords records, JobQueue queue,
-                      JobHolds holds, JobRunner runner, JobEvents events) {
+                      JobHolds holds, JobRunner runner, JobEvents events, RnnProperties properties) {
         this.store = store;
+        this.properties = properties;
         this.models = models;
         this.datasets = datasets;
         this.records = records;
@@ -82,6 +85,7 @@ public class JobService {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
                     : ServiceException.badRequest(e.field(), e.getMessage());
         }
+        JobLimits.check(architecture, ds, options, properties, datasets);
         if (!queue.reserve()) {
             throw ServiceException.busy("the training queue is full (" + queue.capacity()
                     + " jobs waiting); retry later", 30);

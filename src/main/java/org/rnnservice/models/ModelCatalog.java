@@ -78,7 +78,7 @@ public class ModelCatalog {
         ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
         synchronized (names) {
             ModelSpec spec = withUniqueName(parsed);
-            Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
+            Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
             Compilation.validateCompile(model);
             return store(model);
         }
@@ -90,7 +90,7 @@ public class ModelCatalog {
      * is stored when any part of the file is refused.
      */
     public ModelView importFile(byte[] content, String name) throws IOException {
-        ImportedModel imported = KerasFiles.read(content, properties.maxRequestSize().toBytes());
+        ImportedModel imported = KerasFiles.read(content, properties.limits().requestSize().toBytes());
         Map<String, Object> definition = new LinkedHashMap<>(imported.definition());
         if (name != null && !name.isBlank()) {
             definition.put("name", name);
@@ -98,7 +98,7 @@ public class ModelCatalog {
         ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
         synchronized (names) {
             ModelSpec spec = withUniqueName(parsed);
-            Sequential model = Sequential.build(spec, properties.maxParams(), kernels);
+            Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
             Compilation.validateCompile(model);
             model.setWeights(KerasFiles.weights(imported, model));
             ModelView view = store(model);

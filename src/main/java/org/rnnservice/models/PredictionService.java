@@ -31,10 +31,12 @@ public class PredictionService {
     private final JsonMapper mapper;
     private final HelperThreads helpers;
     private final Timer predictTimer;
+    private final PredictionGate gate;
 
     public PredictionService(ModelCatalog catalog, DatasetService datasets, JsonMapper mapper, HelperThreads helpers,
-                             MeterRegistry meters) {
+                             MeterRegistry meters, PredictionGate gate) {
         this.catalog = catalog;
+        this.gate = gate;
         this.datasets = datasets;
         this.mapper = mapper;
         this.helpers = helpers;
@@ -56,17 +58,21 @@ public class PredictionService {
      */
     public TensorOutput predict(ModelRecord record, Integer version, float[] x, int count, int steps)
             throws IOException {
+        gate.checkInstances(count);
         int v = version == null ? record.version() : version;
-        Sequential model = catalog.load(record, v);
-        long start = System.nanoTime();
-        float[] y;
-        synchronized (model) {
-            y = model.predictParallel(x, count, steps, 1024, helpers);
-        }
-        predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        int width = model.outputShape().features();
-        List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width) : List.of(count, width);
-        return new TensorOutput(y, shape, v);
+        return gate.run(() -> {
+            Sequential model = catalog.load(record, v);
+            long start = System.nanoTime();
+            float[] y;
+            synchronized (model) {
+                y = model.predictParallel(x, count, steps, 1024, helpers);
+            }
+            predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            int width = model.outputShape().features();
+            List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width)
+                    : List.of(count, width);
+            return new TensorOutput(y, shape, v);
+        });
     }
 
     /** Predictions for the instances of a request body; instances are batched by length. */
@@ -74,6 +80,11 @@ public class PredictionService {
         int v = version == null ? record.version() : version;
         Sequential model = catalog.load(record, v);
         PredictionInput input = PredictionInput.read(body, mapper, model.inputShape(), codec(record, model));
+        gate.checkInstances(input.values().size());
+        return gate.run(() -> predict(model, v, input));
+    }
+
+    private Prediction predict(Sequential model, int v, PredictionInput input) {
         long start = System.nanoTime();
         List<Object> outputs = new ArrayList<>();
         for (int i = 0; i < input.values().size(); i++) {

@@ -49,8 +49,12 @@ final class JsonErrors {
             return ServiceException.badRequest(field.isEmpty() ? "body" : field, what + " must be "
                     + expected(m.getTargetType()) + sent(m));
         }
-        if (e instanceof StreamConstraintsException) {
-            return ServiceException.badRequest("body", "the JSON is too deeply nested or too long to read");
+        if (e instanceof StreamConstraintsException c) {
+            // name the limit: Jackson says which one was hit (nesting depth, string or number length)
+            String which = c.getOriginalMessage() != null && c.getOriginalMessage().contains("nesting depth")
+                    ? "it nests deeper than rnn.limits.json-depth" : plain(c.getOriginalMessage());
+            return new ServiceException(ServiceException.Kind.TOO_LARGE, "the JSON cannot be read: " + which,
+                    List.of(new ServiceException.FieldError("body", which)), null);
         }
         if (e instanceof StreamReadException r) {
             TokenStreamLocation at = r.getLocation();

@@ -80,7 +80,7 @@ class OpenApiConfig {
                         problem(op, "404", "no such model, dataset or job");
                     }
                     if (op.getRequestBody() != null) {
-                        problem(op, "413", "the body is larger than rnn.max-request-size");
+                        problem(op, "413", "the body is larger than rnn.limits.request-size");
                         problem(op, "415", "the Content-Type is not one this operation takes");
                     }
                     if (method == PathItem.HttpMethod.DELETE || id.equals("cancelJob") || id.equals("generate")) {

@@ -2,11 +2,11 @@ package org.rnnservice.web;
 
 import java.io.IOException;
 
-/** The request body grew past {@code rnn.max-request-size} while it was being read. */
+/** The request body grew past {@code rnn.limits.request-size} while it was being read. */
 public class PayloadTooLargeException extends IOException {
 
     public PayloadTooLargeException(long limit) {
-        super("the request body exceeds the limit of " + limit + " bytes (rnn.max-request-size)");
+        super("the request body exceeds the limit of " + limit + " bytes (rnn.limits.request-size)");
     }
 
     /** This exception anywhere in the cause chain of {@code e}, or null. */

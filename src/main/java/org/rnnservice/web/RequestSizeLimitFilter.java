@@ -20,7 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Caps request bodies at {@code rnn.max-request-size}: a declared length over the cap is refused at once with 413,
+ * Caps request bodies at {@code rnn.limits.request-size}: a declared length over the cap is refused at once with 413,
  * and a chunked body is cut off when it passes the cap, so no request can fill the heap.
  */
 @Component
@@ -30,7 +30,7 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final JsonMapper mapper;
 
     public RequestSizeLimitFilter(RnnProperties properties, JsonMapper mapper) {
-        this.limit = properties.maxRequestSize().toBytes();
+        this.limit = properties.limits().requestSize().toBytes();
         this.mapper = mapper;
     }
 

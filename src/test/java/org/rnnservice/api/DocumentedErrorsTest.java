@@ -48,7 +48,7 @@ class DocumentedErrorsTest {
         registry.add("rnn.data-dir", data::toString);
         registry.add("rnn.workers", () -> "1");
         registry.add("rnn.queue-capacity", () -> "1");
-        registry.add("rnn.max-request-size", () -> "2KB");
+        registry.add("rnn.limits.request-size", () -> "2KB");
     }
 
     private record Case(String operation, int status, Supplier<Http.Response> request) {

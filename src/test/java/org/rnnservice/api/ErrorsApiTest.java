@@ -45,7 +45,12 @@ class ErrorsApiTest extends ApiTestSupport {
         assertEquals("compile.loss", loss.json().get("errors").get(0).get("field").asString());
         Http.Response huge = http.post("/api/v1/models", model(shape(null, 1),
                 List.of(layer("LSTM", "units", 100_000)), "mse"));
-        assertProblem(huge, 400);
+        assertProblem(huge, 422);
+        assertTrue(huge.json().get("detail").asString().contains("rnn.limits.units"), huge.body());
+        Http.Response wide = http.post("/api/v1/models", model(shape(null, 1),
+                List.of(layer("LSTM", "units", 4000), layer("LSTM", "units", 4000)), "mse"));
+        assertProblem(wide, 422);
+        assertTrue(wide.json().get("detail").asString().contains("rnn.limits.params"), wide.body());
         Http.Response noShape = http.post("/api/v1/models", Map.of("layers", List.of(layer("Dense", "units", 1))));
         assertProblem(noShape, 400);
         assertEquals("input_shape", noShape.json().get("errors").get(0).get("field").asString());

@@ -24,8 +24,9 @@ class JobQueueTest {
 
     private static JobQueue queue(int workers, int capacity) {
         RnnProperties p = new RnnProperties(Path.of("unused"), workers, capacity, 0,
-                new RnnProperties.Simd("auto", 0), 1000, DataSize.ofMegabytes(1), 1, Duration.ofSeconds(1),
-                Duration.ofMillis(250), DataSize.ofMegabytes(1));
+                new RnnProperties.Simd("auto", 0), new RnnProperties.Limits(DataSize.ofMegabytes(1), 64, 1000, 100,
+                100, 1000, 10, 10, DataSize.ofMegabytes(64), 1, Duration.ofSeconds(1)), 1, Duration.ofSeconds(1),
+                Duration.ofMillis(250), DataSize.ofMegabytes(1), new RnnProperties.Security(java.util.List.of()));
         return new JobQueue(p, new SimpleMeterRegistry());
     }
 

@@ -30,6 +30,11 @@ public final class Embedding extends Layer {
         return "Embedding";
     }
 
+    /** The vocabulary size: token ids run from 0 to {@code inputDim - 1}. */
+    public int inputDim() {
+        return inputDim;
+    }
+
     @Override
     public LayerShape outputShape(LayerShape input) {
         if (!input.sequence() || input.features() != 1) {

@@ -81,7 +81,7 @@ public final class Sequential {
             }
             total += layer.countParams(shape);
             if (total > maxParams) {
-                throw new InvalidModelException("layers[" + i + "]", "the model would have " + total
+                throw new TooManyParamsException("layers[" + i + "]", "the model would have " + total
                         + " weights by this layer, more than the limit of " + maxParams);
             }
             try {

@@ -1,0 +1,88 @@
+package org.rnnservice.jobs;
+
+import java.io.IOException;
+import java.util.List;
+import org.rnnservice.RnnProperties;
+import org.rnnservice.datasets.DatasetRecord;
+import org.rnnservice.datasets.DatasetService;
+import org.rnnservice.engine.layers.Embedding;
+import org.rnnservice.engine.layers.Layer;
+import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.FitOptions;
+import org.rnnservice.engine.train.Loss;
+import org.rnnservice.errors.ServiceException;
+
+/**
+ * What a job is checked against before it is queued, beyond the shapes: {@code rnn.limits.epochs}, the memory it
+ * would need ({@code rnn.limits.job-memory}), and the values of its data (token ids within the Embedding's
+ * vocabulary, class labels within the output's width), so that a job that cannot run is refused at once (422), not
+ * failed later.
+ */
+final class JobLimits {
+
+    private JobLimits() {
+    }
+
+    static void check(Sequential model, DatasetRecord ds, FitOptions options, RnnProperties properties,
+                      DatasetService datasets) throws IOException {
+        RnnProperties.Limits limits = properties.limits();
+        if (options.epochs() > limits.epochs()) {
+            throw ServiceException.unprocessable("epochs", "epochs " + options.epochs()
+                    + " is more than rnn.limits.epochs = " + limits.epochs());
+        }
+        long need = memory(model, ds, options.batchSize(), properties.jobThreads());
+        if (need > limits.jobMemory().toBytes()) {
+            throw ServiceException.unprocessable("batch_size", "the job would need about " + need / (1 << 20)
+                    + " MB (weights, gradients, optimizer state and the activations of a batch of "
+                    + Math.min(options.batchSize(), ds.samples()) + " x " + ds.steps() + " steps), more than"
+                    + " rnn.limits.job-memory = " + limits.jobMemory().toMegabytes() + " MB; use a smaller batch_size");
+        }
+        checkValues(model, ds, datasets);
+    }
+
+    /**
+     * An estimate, in bytes, of a job's memory: weights, gradients and up to three optimizer slots, the gradients of
+     * each thread's replica, the batch's activations kept for backpropagation through time, and the data itself.
+     */
+    static long memory(Sequential model, DatasetRecord ds, int batchSize, int threads) {
+        long params = model.summary().totalParams();
+        long steps = Math.max(1, ds.steps());
+        long batch = Math.min(batchSize, ds.samples());
+        long widths = model.inputShape().features();
+        for (var row : model.summary().layers()) {
+            // a recurrent layer keeps its gates and states per step: about six times its width
+            List<Integer> shape = row.outputShape();
+            widths += 6L * shape.get(shape.size() - 1);
+        }
+        long floats = params * (5 + threads) + batch * steps * widths * 2 + (long) ds.samples() * steps
+                * (ds.features() + ds.targetSize());
+        return floats * Float.BYTES;
+    }
+
+    private static void checkValues(Sequential model, DatasetRecord ds, DatasetService datasets) throws IOException {
+        Layer first = model.layers().get(0);
+        if (first instanceof Embedding e) {
+            if (ds.isText() && ds.vocab().size() > e.inputDim()) {
+                throw ServiceException.unprocessable("dataset_id", "the text has " + ds.vocab().size()
+                        + " distinct characters but the Embedding's input_dim is " + e.inputDim());
+            }
+            if (!ds.isText()) {
+                float[] r = datasets.range(ds, "x");
+                if (r[0] < 0 || r[1] >= e.inputDim()) {
+                    throw ServiceException.unprocessable("dataset_id", "token ids in x run from " + r[0] + " to "
+                            + r[1] + ", outside the Embedding's vocabulary [0, " + e.inputDim() + ")");
+                }
+            }
+        }
+        Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
+        if (loss.sparse() && !ds.isText()) {
+            int classes = model.outputShape().features();
+            float[] r = datasets.range(ds, "y");
+            if (r[0] < 0 || r[1] >= classes) {
+                throw ServiceException.unprocessable("dataset_id", "class labels in y run from " + r[0] + " to "
+                        + r[1] + ", but the model's last layer has " + classes + " units (labels 0 to "
+                        + (classes - 1) + ")");
+            }
+        }
+    }
+}
