@@ -92,6 +92,9 @@ class OpenApiConfig {
                         problem(op, "422", "well-formed, but does not fit the model or the data, or asks for a Keras"
                                 + " feature the engine does not implement (named)");
                     }
+                    if (id.equals("predict")) {
+                        problem(op, "503", "too many predictions at once (rnn.limits.predictions); see Retry-After");
+                    }
                     if (id.equals("submitJob")) {
                         problem(op, "429", "the training queue is full; see Retry-After");
                         problem(op, "503", "the service is shutting down; see Retry-After");

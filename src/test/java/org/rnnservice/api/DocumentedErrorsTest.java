@@ -49,6 +49,8 @@ class DocumentedErrorsTest {
         registry.add("rnn.workers", () -> "1");
         registry.add("rnn.queue-capacity", () -> "1");
         registry.add("rnn.limits.request-size", () -> "2KB");
+        registry.add("rnn.limits.predictions", () -> "1");
+        registry.add("rnn.limits.prediction-wait", () -> "100ms");
     }
 
     private record Case(String operation, int status, Supplier<Http.Response> request) {
@@ -190,6 +192,37 @@ class DocumentedErrorsTest {
                 wrong.add(c.operation() + " expected " + c.status() + ", got " + r.status() + " " + r.contentType()
                         + " " + r.body());
             }
+        }
+        // 503: predictions past rnn.limits.predictions wait their turn, then are turned away
+        org.rnnservice.models.PredictionGate gate = context.getBean(org.rnnservice.models.PredictionGate.class);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread occupant = new Thread(() -> {
+            try {
+                gate.run(() -> {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        occupant.start();
+        holding.await();
+        try {
+            Http.Response r = http.post("/api/v1/models/" + model + "/predict", "{\"instances\": [[[0.1]]]}");
+            provoked.add("predict 503");
+            if (r.status() != 503 || r.header("Retry-After") == null) {
+                wrong.add("predict expected 503 with Retry-After, got " + r.status() + " " + r.body());
+            }
+        } finally {
+            release.countDown();
+            occupant.join();
         }
         // 503: a service that is shutting down takes no job
         SmartLifecycle jobs = (SmartLifecycle) context.getBean("jobLifecycle");
