@@ -10,8 +10,8 @@ each layout:
   keras3_<model>.keras  Keras 3's zip: config.json (module/class_name/config/registered_name, build_config,
                         compile_config), metadata.json, model.weights.h5 at object paths layers/<name>/vars/<i>
                         and layers/<name>/cell/vars/<i>, with the empty root vars group Keras 3 opens
-bad_*.{h5,keras}       files that must be refused: a custom layer, weights of the wrong shape, an HDF5 file that
-                        is not a Keras model, an archive member whose name leaves the archive
+bad_*.{h5,keras}       files that must be refused: a custom layer, weights of the wrong shape, a weight claiming
+                        10^10 values, an HDF5 file that is not a Keras model, an archive member leaving the archive
 expected.json holds, for each model, inputs and the outputs of a forward pass computed here in float64 with NumPy,
 independently of the engine under test.
 
@@ -370,6 +370,12 @@ def write_bad_files():
     write_legacy_h5(os.path.join(HERE, "bad_shape.h5"), wrong, keras3=False)
     with h5py.File(os.path.join(HERE, "bad_shape.h5"), "a") as f:
         f.attrs["model_config"] = json.dumps(keras2_config(lstm_model)).encode("utf8")
+    # a weight whose header claims 10^10 values: refused before anything is read
+    write_legacy_h5(os.path.join(HERE, "bad_huge.h5"), lstm_model, keras3=False)
+    with h5py.File(os.path.join(HERE, "bad_huge.h5"), "a") as f:
+        del f["model_weights/lstm/lstm/lstm_cell/kernel:0"]
+        f.create_dataset("model_weights/lstm/lstm/lstm_cell/kernel:0", shape=(100000, 100000), dtype="f4",
+                         chunks=(100, 100))
     # an HDF5 file, but not a Keras model
     with h5py.File(os.path.join(HERE, "bad_not_keras.h5"), "w") as f:
         f.create_dataset("temperature", data=np.arange(10, dtype=np.float32))

@@ -109,11 +109,15 @@ final class Hdf5 {
         }
     }
 
-    /** A float dataset (float32, or float64 narrowed as Keras would load it) as a tensor. */
-    static StoredTensor tensor(Node node) {
+    /**
+     * A float dataset (float32, or float64 narrowed as Keras would load it) as a tensor, its declared size taken
+     * from {@code budget} before its data is read.
+     */
+    static StoredTensor tensor(Node node, WeightBudget budget) {
         if (!(node instanceof Dataset d)) {
             throw new InvalidModelException("file", node.getPath() + " is not a dataset");
         }
+        budget.take(d.getSize(), d.getPath());
         Object flat = d.getDataFlat();
         float[] values;
         if (flat instanceof float[] f) {

@@ -31,7 +31,7 @@ final class KerasArchiveReader {
         return content.length >= 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
     }
 
-    static ImportedModel read(byte[] content, long maxEntryBytes) {
+    static ImportedModel read(byte[] content, long maxEntryBytes, WeightBudget budget) {
         Map<String, byte[]> entries = entries(content, maxEntryBytes);
         byte[] configBytes = entries.get("config.json");
         if (configBytes == null) {
@@ -54,7 +54,7 @@ final class KerasArchiveReader {
             throw new InvalidModelException("file", "the Keras archive has no model.weights.h5");
         }
         try (HdfFile file = Hdf5.open(weights, "model.weights.h5")) {
-            return new ImportedModel("keras", definition, layerWeights(file, config));
+            return new ImportedModel("keras", definition, layerWeights(file, config, budget));
         } catch (HdfException e) {
             throw Hdf5.corrupt("model.weights.h5", e);
         }
@@ -97,7 +97,8 @@ final class KerasArchiveReader {
     }
 
     /** The weights of each layer, found at Keras 3's object paths, or Keras 2.13-2.15's by layer name. */
-    private static List<ImportedModel.LayerWeights> layerWeights(HdfFile file, Map<String, Object> config) {
+    private static List<ImportedModel.LayerWeights> layerWeights(HdfFile file, Map<String, Object> config,
+                                                                 WeightBudget budget) {
         Object cfg = config.get("config");
         List<?> layers = cfg instanceof Map<?, ?> m && m.get("layers") instanceof List<?> l ? l : List.of();
         Map<String, Integer> used = new HashMap<>();
@@ -120,7 +121,7 @@ final class KerasArchiveReader {
             for (int i = 0; i < group.getChildren().size(); i++) {
                 String index = Integer.toString(i);
                 tensors.add(Hdf5.tensor(Hdf5.find(group, index).orElseThrow(() -> new InvalidModelException("file",
-                        "model.weights.h5 lacks " + group.getPath() + index))));
+                        "model.weights.h5 lacks " + group.getPath() + index)), budget));
             }
             out.add(new ImportedModel.LayerWeights(layerName, tensors));
         }

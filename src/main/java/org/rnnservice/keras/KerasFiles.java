@@ -44,19 +44,20 @@ public final class KerasFiles {
     }
 
     /**
-     * Reads a model file; {@code maxEntryBytes} bounds each archive member once uncompressed. Fails with an
+     * Reads a model file; {@code maxEntryBytes} bounds each archive member once uncompressed, {@code maxWeights} the
+     * weight values read (checked before any is read). Fails with an
      * {@link InvalidModelException} on field {@code file} when the content is not a Keras model, and with an
      * {@link org.rnnservice.engine.layers.UnsupportedFeatureException} naming a layer or setting the engine lacks.
      */
-    public static ImportedModel read(byte[] content, long maxEntryBytes) {
+    public static ImportedModel read(byte[] content, long maxEntryBytes, long maxWeights) {
         if (content.length == 0) {
             throw new InvalidModelException("file", "the file is empty");
         }
         if (KerasArchiveReader.isZip(content)) {
-            return KerasArchiveReader.read(content, maxEntryBytes);
+            return KerasArchiveReader.read(content, maxEntryBytes, new WeightBudget(maxWeights));
         }
         if (Hdf5.isHdf5(content)) {
-            return LegacyH5Reader.read(content);
+            return LegacyH5Reader.read(content, new WeightBudget(maxWeights));
         }
         throw new InvalidModelException("file", "not a Keras model file: expected a .keras archive (zip) or a"
                 + " legacy HDF5 file (.h5) as written by model.save()");

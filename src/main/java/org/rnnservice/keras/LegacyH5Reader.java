@@ -22,7 +22,7 @@ final class LegacyH5Reader {
     private LegacyH5Reader() {
     }
 
-    static ImportedModel read(byte[] content) {
+    static ImportedModel read(byte[] content, WeightBudget budget) {
         try (HdfFile file = Hdf5.open(content, "the HDF5 file")) {
             String modelConfig = Hdf5.stringAttribute(file, "model_config").orElseThrow(() ->
                     new InvalidModelException("file", "this HDF5 file is not a Keras model: it has no model_config"
@@ -36,14 +36,14 @@ final class LegacyH5Reader {
                     .orElse(KerasConfig.dialect(config));
             Map<String, Object> definition = KerasConfig.toDefinition(config, dialect, training);
             Node weights = Hdf5.find(file, "model_weights").orElse(file);
-            return new ImportedModel("h5", definition, layerWeights(weights));
+            return new ImportedModel("h5", definition, layerWeights(weights, budget));
         } catch (HdfException e) {
             throw Hdf5.corrupt("the HDF5 file", e);
         }
     }
 
     /** Keras pairs the layers that have weights with the file's, in order; names are reported, not matched. */
-    private static List<ImportedModel.LayerWeights> layerWeights(Node root) {
+    private static List<ImportedModel.LayerWeights> layerWeights(Node root, WeightBudget budget) {
         List<ImportedModel.LayerWeights> out = new ArrayList<>();
         for (String layer : Hdf5.stringList(root, "layer_names")) {
             Node group = Hdf5.find((io.jhdf.api.Group) root, layer).orElseThrow(() ->
@@ -57,7 +57,7 @@ final class LegacyH5Reader {
             for (String name : names) {
                 tensors.add(Hdf5.tensor(Hdf5.find((io.jhdf.api.Group) group, name).orElseThrow(() ->
                         new InvalidModelException("file", "weight '" + name + "' of layer '" + layer
-                                + "' is missing from the file"))));
+                                + "' is missing from the file")), budget));
             }
             out.add(new ImportedModel.LayerWeights(layer, tensors));
         }

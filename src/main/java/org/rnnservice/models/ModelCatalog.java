@@ -90,7 +90,8 @@ public class ModelCatalog {
      * is stored when any part of the file is refused.
      */
     public ModelView importFile(byte[] content, String name) throws IOException {
-        ImportedModel imported = KerasFiles.read(content, properties.limits().requestSize().toBytes());
+        ImportedModel imported = KerasFiles.read(content, properties.limits().requestSize().toBytes(),
+                properties.limits().params());
         Map<String, Object> definition = new LinkedHashMap<>(imported.definition());
         if (name != null && !name.isBlank()) {
             definition.put("name", name);

@@ -308,6 +308,7 @@ class KerasFilesApiTest extends ApiTestSupport {
                 Arguments.of("a truncated .h5", java.util.Arrays.copyOf(h5, h5.length / 3), 400, "HDF5"),
                 Arguments.of("an HDF5 file that is not a model", resource("bad_not_keras.h5"), 400, "model_config"),
                 Arguments.of("weights of the wrong shape", resource("bad_shape.h5"), 400, "(3, 16)"),
+                Arguments.of("a weight claiming 10^10 values", resource("bad_huge.h5"), 400, "exceed"),
                 Arguments.of("a member leaving the archive", resource("bad_traversal.keras"), 400, "../../evil.sh"),
                 Arguments.of("plain text", "hello".getBytes(StandardCharsets.UTF_8), 400, "not a Keras model file"),
                 Arguments.of("nothing", new byte[0], 400, "empty"));
