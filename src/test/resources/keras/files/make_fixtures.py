@@ -286,7 +286,9 @@ def training_config(model, keras3):
 
 def compile_config(model):
     c = model["compile"]
-    return {"optimizer": optimizer_config(model, True), "loss": c["loss"], "loss_weights": None,
+    # Keras 3 serializes a loss given by name as a builtins function
+    loss = {"module": "builtins", "class_name": "function", "config": c["loss"], "registered_name": "function"}
+    return {"optimizer": optimizer_config(model, True), "loss": loss, "loss_weights": None,
             "metrics": c["metrics"], "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1,
             "jit_compile": False}
 

@@ -225,6 +225,10 @@ public final class KerasConfig {
         if (value instanceof String s) {
             return KerasNames.loss(s);
         }
+        // Keras 3 serializes a loss given by name as a function: {"class_name": "function", "config": "mse"}
+        if (value instanceof Map<?, ?> m && "function".equals(m.get("class_name")) && m.get("config") instanceof String f) {
+            return KerasNames.loss(f);
+        }
         if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cls) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("type", KerasNames.loss(cls));
@@ -252,7 +256,9 @@ public final class KerasConfig {
         } else if (value instanceof String s) {
             out.add(s);
         } else if (value instanceof Map<?, ?> m) {
-            if (m.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String n) {
+            if (m.get("config") instanceof String f) {
+                out.add(f); // a metric function serialized by name
+            } else if (m.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String n) {
                 out.add(n);
             } else if (m.get("class_name") instanceof String cls) {
                 out.add(KerasNames.snakeCase(cls));

@@ -70,6 +70,20 @@ class KerasJsonApiTest extends ApiTestSupport {
     }
 
     @Test
+    void keras3TextClassifierWithItsLossSerializedAsAFunction() throws IOException {
+        // Keras 3 writes compile(loss="binary_crossentropy") as {"class_name": "function", "config": "..."}
+        Http.Response r = http.post("/api/v1/models", resource("keras3_text_classifier.json"));
+        assertEquals(201, r.status(), r.body());
+        JsonNode definition = r.json().get("definition");
+        assertEquals("binary_crossentropy", definition.get("compile").get("loss").asString());
+        assertEquals("rmsprop", definition.get("compile").get("optimizer").get("type").asString());
+        assertEquals("[\"accuracy\"]", definition.get("compile").get("metrics").toString());
+        assertEquals("relu", definition.get("layers").get(1).get("activation").asString());
+        assertEquals("[30]", definition.get("input_shape").toString());
+        assertEquals(500 * 16 + 4 * 8 * (16 + 8 + 1) + 9, r.json().get("summary").get("total_params").asInt());
+    }
+
+    @Test
     void aFunctionalModelIsRefusedByName() {
         Http.Response r = http.post("/api/v1/models", "{\"class_name\": \"Functional\", \"config\": {\"layers\": []}}");
         assertEquals(422, r.status(), r.body());
