@@ -21,8 +21,8 @@ public final class KerasConfig {
     /** The Keras version written into exported files: the format of Keras 3's saving library. */
     static final String KERAS_VERSION = "3.6.0";
 
-    private static final Map<String, Object> FLOAT32_POLICY = serialized("keras", "DTypePolicy",
-            Map.of("name", "float32"), null);
+    /** Every Keras 3 release reads a dtype given by name; only newer ones read a DTypePolicy object. */
+    private static final String FLOAT32 = "float32";
 
     private KerasConfig() {
     }
@@ -209,12 +209,16 @@ public final class KerasConfig {
                 if (key.equals("lr")) {
                     key = "learning_rate"; // standalone Keras 2.3 and before
                 }
-                if (key.equals("learning_rate") && v instanceof Map<?, ?>) {
-                    throw new UnsupportedFeatureException("compile_config.optimizer.config.learning_rate",
-                            "learning-rate schedules are not supported; give learning_rate as a number");
+                Object given = v;
+                if (key.equals("learning_rate") && v instanceof Map<?, ?> schedule) {
+                    // a schedule, serialized with module and registered_name: its class and arguments
+                    Map<String, Object> kept = new LinkedHashMap<>();
+                    kept.put("class_name", schedule.get("class_name"));
+                    kept.put("config", schedule.get("config"));
+                    given = kept;
                 }
                 if (!key.equals("name")) {
-                    out.put(key, v);
+                    out.put(key, given);
                 }
             });
         }
@@ -282,8 +286,9 @@ public final class KerasConfig {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", definition.get("name"));
         config.put("trainable", true);
-        config.put("dtype", FLOAT32_POLICY);
+        config.put("dtype", FLOAT32);
         config.put("layers", layers);
+        config.put("build_input_shape", batch(inputShape));
         Map<String, Object> doc = serialized("keras", "Sequential", config, Map.of("input_shape", batch(inputShape)));
         doc.put("compile_config", compileConfig(definition, true));
         return doc;
@@ -333,6 +338,10 @@ public final class KerasConfig {
         Map<String, Object> optimizerConfig = new LinkedHashMap<>();
         optimizerConfig.put("name", className.toLowerCase(java.util.Locale.ROOT));
         optimizerConfig.putAll(optimizer);
+        if (keras3 && optimizerConfig.get("learning_rate") instanceof Map<?, ?> schedule) {
+            optimizerConfig.put("learning_rate", serialized("keras.optimizers.schedules",
+                    String.valueOf(schedule.get("class_name")), (Map<String, Object>) schedule.get("config"), null));
+        }
         Object loss = compile.getOrDefault("loss", "mean_squared_error");
         if (loss instanceof Map<?, ?> l) {
             Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) l);
@@ -362,7 +371,7 @@ public final class KerasConfig {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", layer.get("name"));
         c.put("trainable", layer.getOrDefault("trainable", true));
-        c.put("dtype", keras3 ? FLOAT32_POLICY : "float32");
+        c.put("dtype", FLOAT32);
         for (Map.Entry<String, Object> e : layer.entrySet()) {
             String key = e.getKey();
             Object v = e.getValue();

@@ -84,6 +84,23 @@ class KerasJsonApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aLearningRateScheduleComesInAndGoesBackOut() throws IOException {
+        String doc = resource("keras3_text_classifier.json").replace("\"learning_rate\": 0.0010000000474974513",
+                "\"learning_rate\": {\"module\": \"keras.optimizers.schedules\", \"class_name\": \"ExponentialDecay\","
+                        + " \"config\": {\"initial_learning_rate\": 0.01, \"decay_steps\": 100, \"decay_rate\": 0.9,"
+                        + " \"staircase\": false, \"name\": \"ExponentialDecay\"}, \"registered_name\": null}");
+        Http.Response r = http.post("/api/v1/models", doc);
+        assertEquals(201, r.status(), r.body());
+        JsonNode rate = r.json().get("definition").get("compile").get("optimizer").get("learning_rate");
+        assertEquals("ExponentialDecay", rate.get("class_name").asString());
+        assertEquals(100, rate.get("config").get("decay_steps").asInt());
+        JsonNode back = http.get("/api/v1/models/" + r.json().get("id").asString() + "/config").json()
+                .get("compile_config").get("optimizer").get("config").get("learning_rate");
+        assertEquals("keras.optimizers.schedules", back.get("module").asString());
+        assertEquals(0.9, back.get("config").get("decay_rate").asDouble(), 0);
+    }
+
+    @Test
     void aFunctionalModelIsRefusedByName() {
         Http.Response r = http.post("/api/v1/models", "{\"class_name\": \"Functional\", \"config\": {\"layers\": []}}");
         assertEquals(422, r.status(), r.body());

@@ -11,7 +11,7 @@ import org.rnnservice.engine.layers.Param;
  * Keras' optimizers with their defaults and update rules. Gradients are clipped first, as Keras does:
  * {@code clipnorm} per weight, {@code global_clipnorm} over all of them, or {@code clipvalue} (one of the three at
  * most); then Keras 3's decoupled {@code weight_decay} shrinks each weight by {@code lr * weight_decay} of itself
- * before the update.
+ * before the update. The learning rate may be a {@link LearningRate} schedule.
  */
 public abstract class Optimizer {
 
@@ -26,7 +26,9 @@ public abstract class Optimizer {
             "ema_overwrite_frequency", "null", "decay", 0.0, "loss_scale_factor", "null",
             "gradient_accumulation_steps", "null");
 
-    protected final double learningRate;
+    private final LearningRate schedule;
+    /** The learning rate of the current update: the schedule's value at the updates already applied. */
+    protected double learningRate;
     private final Double clipnorm;
     private final Double clipvalue;
     private final Double globalClipnorm;
@@ -35,7 +37,8 @@ public abstract class Optimizer {
     protected List<float[]> slots;
 
     protected Optimizer(Args args, double defaultLearningRate) {
-        this.learningRate = args.positive("learning_rate", defaultLearningRate);
+        this.schedule = LearningRate.of(args.raw("learning_rate"), defaultLearningRate);
+        this.learningRate = schedule.at(0);
         this.clipnorm = args.optionalPositive("clipnorm");
         this.clipvalue = args.optionalPositive("clipvalue");
         this.globalClipnorm = args.optionalPositive("global_clipnorm");
@@ -101,6 +104,7 @@ public abstract class Optimizer {
             }
         }
         clip(params);
+        learningRate = schedule.at(iterations);
         iterations++;
     }
 
@@ -191,7 +195,7 @@ public abstract class Optimizer {
     protected Map<String, Object> baseConfig() {
         Map<String, Object> c = new java.util.LinkedHashMap<>();
         c.put("type", kerasName());
-        c.put("learning_rate", learningRate);
+        c.put("learning_rate", schedule.config());
         if (clipnorm != null) {
             c.put("clipnorm", clipnorm);
         }
@@ -248,6 +252,11 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(key + " must be in [0, 1), got " + v);
             }
             return v;
+        }
+
+        Object raw(String key) {
+            read.add(key);
+            return values.get(key);
         }
 
         Double optionalNonNegative(String key, Double fallback) {

@@ -80,6 +80,55 @@ class HonouredSettingsTest {
         assertEquals(3f - 3f * 0.004f * 0.001f, p.value()[0], 1e-7);
     }
 
+    @Test
+    void learningRateSchedulesFollowKerasFormulas() {
+        LearningRate exp = LearningRate.of(schedule("ExponentialDecay", Map.of("initial_learning_rate", 0.1,
+                "decay_steps", 10, "decay_rate", 0.5)), 1);
+        assertEquals(0.1, exp.at(0), 1e-15);
+        assertEquals(0.05, exp.at(10), 1e-15);
+        assertEquals(0.1 * Math.sqrt(0.5), exp.at(5), 1e-15);
+        LearningRate stairs = LearningRate.of(schedule("ExponentialDecay", Map.of("initial_learning_rate", 0.1,
+                "decay_steps", 10, "decay_rate", 0.5, "staircase", true)), 1);
+        assertEquals(0.1, stairs.at(9), 1e-15);
+        assertEquals(0.05, stairs.at(10), 1e-15);
+        // Keras: step <= 2 -> 1.0, 2 < step <= 4 -> 0.5, step > 4 -> 0.1
+        LearningRate pieces = LearningRate.of(schedule("PiecewiseConstantDecay", Map.of("boundaries", List.of(2, 4),
+                "values", List.of(1.0, 0.5, 0.1))), 1);
+        assertEquals(List.of(1.0, 1.0, 0.5, 0.5, 0.1), List.of(pieces.at(1), pieces.at(2), pieces.at(3), pieces.at(4),
+                pieces.at(5)));
+        LearningRate cosine = LearningRate.of(schedule("CosineDecay", Map.of("initial_learning_rate", 1.0,
+                "decay_steps", 4, "alpha", 0.1)), 1);
+        assertEquals(1.0, cosine.at(0), 1e-15);
+        assertEquals(0.9 * 0.5 + 0.1, cosine.at(2), 1e-15);
+        assertEquals(0.1, cosine.at(4), 1e-15);
+        assertEquals(0.1, cosine.at(40), 1e-15, "held at the end");
+    }
+
+    @Test
+    void anOptimizerStepsWithTheScheduleAtTheUpdatesAlreadyApplied() {
+        Param p = new Param("w", 1);
+        Optimizer sgd = Optimizer.of("sgd", Map.of("learning_rate", schedule("PiecewiseConstantDecay",
+                Map.of("boundaries", List.of(0), "values", List.of(1.0, 0.5)))));
+        for (int step = 0; step < 2; step++) {
+            p.grad()[0] = 1f;
+            sgd.step(List.of(p));
+        }
+        assertEquals(-1.5f, p.value()[0], 1e-7, "the first update at 1.0, the second at 0.5");
+    }
+
+    @Test
+    void unknownSchedulesAndWarmupAreRefusedByName() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.of("adam", Map.of("learning_rate",
+                schedule("InverseTimeDecay", Map.of())))).getMessage().contains("InverseTimeDecay"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.of("adam", Map.of("learning_rate",
+                schedule("CosineDecay", Map.of("initial_learning_rate", 1.0, "decay_steps", 4, "warmup_steps", 3)))))
+                .getMessage().contains("warmup"));
+    }
+
+    private static Map<String, Object> schedule(String cls, Map<String, Object> config) {
+        return Map.of("module", "keras.optimizers.schedules", "class_name", cls, "config", config);
+    }
+
     // ---- losses ----
 
     @Test
