@@ -1,5 +1,6 @@
 package org.rnnservice.jobs;
 
+import java.util.Map;
 import org.rnnservice.engine.train.EarlyStopping;
 import org.rnnservice.engine.train.FitOptions;
 import org.rnnservice.errors.ServiceException;
@@ -14,16 +15,17 @@ final class FitSettings {
     static FitOptions of(JobRequest r) {
         return of(r.epochs() == null ? 1 : r.epochs(), r.batchSize() == null ? 32 : r.batchSize(),
                 r.shuffle() == null || r.shuffle(), r.validationSplit() == null ? 0 : r.validationSplit(), 0,
-                r.earlyStopping());
+                r.earlyStopping(), r.classWeight());
     }
 
     /** For a stored job, with its seed. */
     static FitOptions of(JobRecord r) {
-        return of(r.epochs(), r.batchSize(), r.shuffle(), r.validationSplit(), r.seed(), r.earlyStopping());
+        return of(r.epochs(), r.batchSize(), r.shuffle(), r.validationSplit(), r.seed(), r.earlyStopping(),
+                r.classWeight());
     }
 
     private static FitOptions of(int epochs, int batchSize, boolean shuffle, double split, long seed,
-                                 JobRequest.EarlyStoppingRequest es) {
+                                 JobRequest.EarlyStoppingRequest es, Map<String, Double> classWeight) {
         EarlyStopping.Config config = null;
         if (es != null) {
             try {
@@ -35,6 +37,27 @@ final class FitSettings {
                 throw ServiceException.badRequest("early_stopping", "early_stopping: " + e.getMessage());
             }
         }
-        return new FitOptions(epochs, batchSize, shuffle, split, seed, config);
+        try {
+            return new FitOptions(epochs, batchSize, shuffle, split, seed, config, classes(classWeight));
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.badRequest("class_weight", e.getMessage());
+        }
+    }
+
+    /** {@code {"0": 1.0, "1": 3.0}} as class indices; a key that is not one is refused by name. */
+    private static Map<Integer, Double> classes(Map<String, Double> classWeight) {
+        if (classWeight == null) {
+            return null;
+        }
+        Map<Integer, Double> out = new java.util.HashMap<>();
+        for (Map.Entry<String, Double> e : classWeight.entrySet()) {
+            try {
+                out.put(Integer.parseInt(e.getKey().trim()), e.getValue() == null ? Double.NaN : e.getValue());
+            } catch (NumberFormatException ex) {
+                throw ServiceException.badRequest("class_weight." + e.getKey(), "class_weight keys are class indices"
+                        + " (\"0\", \"1\", ...), got '" + e.getKey() + "'");
+            }
+        }
+        return out;
     }
 }

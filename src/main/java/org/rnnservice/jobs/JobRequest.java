@@ -1,11 +1,13 @@
 package org.rnnservice.jobs;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.util.Map;
 
 /**
  * {@code POST /api/v1/jobs}: Keras' {@code fit()} arguments; omitted ones take Keras' defaults (epochs 1, batch 32,
@@ -15,7 +17,10 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                          @Min(1) Integer epochs, @Min(1) @Max(1_000_000) Integer batchSize,
                          Boolean shuffle,
                          @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
-                         @Valid EarlyStoppingRequest earlyStopping, Long seed) {
+                         @Valid EarlyStoppingRequest earlyStopping,
+                         @Schema(description = "Keras' class_weight: a weight per class index, e.g. {\"0\": 1.0, \"1\": 3.0};"
+                                 + " a class it does not name weighs 1")
+                         Map<String, Double> classWeight, Long seed) {
 
     /** Keras' {@code EarlyStopping} arguments. */
     public record EarlyStoppingRequest(String monitor, @DecimalMin("0.0") Double minDelta, @Min(0) Integer patience,

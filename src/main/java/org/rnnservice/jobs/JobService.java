@@ -80,7 +80,7 @@ public class JobService {
         FitOptions options = FitSettings.of(request);
         try {
             options.check(ds.samples(), new Trainer(architecture, architecture.spec().compile())
-                    .logKeys(options.validationSplit() > 0));
+                    .logKeys(options.validationSplit() > 0), architecture.outputShape().sequence());
         } catch (InvalidFitException e) {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
                     : ServiceException.badRequest(e.field(), e.getMessage());
@@ -93,7 +93,7 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(UUID.randomUUID().toString(), model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.earlyStopping(), request.seed() == null ? architecture.spec().seed() : request.seed(), now,
+                request.earlyStopping(), request.classWeight(), request.seed() == null ? architecture.spec().seed() : request.seed(), now,
                 null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null);
         if (!holds.hold(record)) {

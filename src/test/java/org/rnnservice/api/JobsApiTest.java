@@ -210,4 +210,40 @@ class JobsApiTest extends ApiTestSupport {
         assertEquals(400, monitor.status(), monitor.body());
         assertEquals("early_stopping.monitor", monitor.json().get("errors").get(0).get("field").asString());
     }
+
+    @Test
+    void classWeightIsKeptWithTheJobAndCheckedAtSubmission() throws InterruptedException {
+        String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 3),
+                layer("Dense", "units", 1, "activation", "sigmoid")), "binary_crossentropy"));
+        List<Object> x = new ArrayList<>();
+        List<Object> y = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            x.add(List.of(List.of(i / 20.0), List.of(-i / 20.0)));
+            y.add(i % 4 == 0 ? 1 : 0);
+        }
+        String data = createDataset(Map.of("name", "rare", "x", x, "y", y));
+        Http.Response r = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", data, "epochs", 2,
+                "class_weight", Map.of("0", 1.0, "1", 3.0)));
+        assertEquals(202, r.status(), r.body());
+        assertEquals(3.0, r.json().get("class_weight").get("1").asDouble(), 0);
+        assertEquals("SUCCEEDED", http.awaitJob(r.json().get("id").asString(), Duration.ofSeconds(60))
+                .get("state").asString());
+
+        Http.Response badKey = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", data,
+                "class_weight", Map.of("rare", 3.0)));
+        assertEquals(400, badKey.status(), badKey.body());
+        assertEquals("class_weight.rare", badKey.json().get("errors").get(0).get("field").asString());
+        Http.Response negative = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", data,
+                "class_weight", Map.of("1", -2.0)));
+        assertEquals(400, negative.status(), negative.body());
+
+        String sequences = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 3,
+                "return_sequences", true), layer("Dense", "units", 1)), "mse"));
+        String perStep = createDataset(Map.of("name", "per-step", "x", List.of(List.of(List.of(0.1), List.of(0.2))),
+                "y", List.of(List.of(List.of(1.0), List.of(0.0)))));
+        Http.Response seq = http.post("/api/v1/jobs", Map.of("model_id", sequences, "dataset_id", perStep,
+                "class_weight", Map.of("0", 1.0)));
+        assertEquals(422, seq.status(), seq.body());
+        assertTrue(seq.json().get("detail").asString().contains("sequence"), seq.body());
+    }
 }

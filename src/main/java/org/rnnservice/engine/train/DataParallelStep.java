@@ -2,6 +2,7 @@ package org.rnnservice.engine.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.rnnservice.engine.layers.Buffers;
 import org.rnnservice.engine.layers.Param;
@@ -32,6 +33,7 @@ final class DataParallelStep implements AutoCloseable {
     private final HelperThreads helpers;
     private final List<Replica> replicas = new ArrayList<>();
     private Team team; // from the first batch split in parts until close
+    private Map<Integer, Double> classWeight; // null: every row weighs 1
 
     DataParallelStep(Sequential model, Loss loss, List<Metric> metrics, int threads, HelperThreads helpers) {
         this.model = model;
@@ -41,6 +43,11 @@ final class DataParallelStep implements AutoCloseable {
         this.threads = Math.max(1, threads);
         this.helpers = helpers;
         replicas.add(new Replica(model));
+    }
+
+    /** Weights each training row's loss by its target's class, as Keras' {@code class_weight} (null for none). */
+    void weighClasses(Map<Integer, Double> classWeight) {
+        this.classWeight = classWeight;
     }
 
     /**
@@ -151,6 +158,7 @@ final class DataParallelStep implements AutoCloseable {
         float[] out;
         float[] grad;
         float[] gradEngine;
+        float[] rowWeights;
         double loss;
         double[] metricSums;
 
@@ -172,7 +180,16 @@ final class DataParallelStep implements AutoCloseable {
             grad = Buffers.atLeast(grad, size);
             out = net.lastOutputBatchMajor(Buffers.atLeast(out, size));
             double share = (double) n / batch;
-            loss = DataParallelStep.this.loss.compute(out, yb, rows, rowWidth, grad) * share;
+            float[] weights = null;
+            if (classWeight != null) {
+                rowWeights = Buffers.atLeast(rowWeights, rows);
+                for (int r = 0; r < rows; r++) {
+                    Double w = classWeight.get(DataParallelStep.this.loss.targetClass(yb, r, rowWidth));
+                    rowWeights[r] = w == null ? 1f : w.floatValue();
+                }
+                weights = rowWeights;
+            }
+            loss = DataParallelStep.this.loss.compute(out, yb, rows, rowWidth, grad, weights) * share;
             if (n != batch) {
                 float f = (float) share;
                 for (int i = 0; i < size; i++) {

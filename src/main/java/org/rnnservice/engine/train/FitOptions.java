@@ -2,13 +2,28 @@ package org.rnnservice.engine.train;
 
 /**
  * Keras' {@code fit()} arguments: epochs, batch size, whether to shuffle each epoch, the fraction of the data (taken
- * from the end, before shuffling) held out for validation, the seed of shuffling and dropout, and early stopping
- * (null for none).
+ * from the end, before shuffling) held out for validation, the seed of shuffling and dropout, early stopping (null for
+ * none) and {@code class_weight} (null for none: a weight per class index, 1 for a class it does not name).
  */
 public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, long seed,
-                         EarlyStopping.Config earlyStopping) {
+                         EarlyStopping.Config earlyStopping, java.util.Map<Integer, Double> classWeight) {
+
+    /** Without class weights. */
+    public FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, long seed,
+                      EarlyStopping.Config earlyStopping) {
+        this(epochs, batchSize, shuffle, validationSplit, seed, earlyStopping, null);
+    }
 
     public FitOptions {
+        if (classWeight != null) {
+            for (var e : classWeight.entrySet()) {
+                if (e.getKey() < 0 || !(e.getValue() >= 0) || Double.isInfinite(e.getValue())) {
+                    throw new IllegalArgumentException("class_weight maps class indices (0, 1, ...) to weights of at"
+                            + " least 0; got " + e.getKey() + ": " + e.getValue());
+                }
+            }
+            classWeight = java.util.Map.copyOf(classWeight);
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1");
         }
@@ -42,10 +57,16 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
 
     /**
      * Checks these settings against the data and the keys the model logs, as {@code fit} does before it starts: the
-     * one check a service runs when a job is submitted and the trainer runs again when it starts.
+     * one check a service runs when a job is submitted and the trainer runs again when it starts. Keras weighs classes
+     * of one target per sample only, so {@code sequenceOutput} (a model returning sequences) refuses class_weight.
      */
-    public void check(int samples, java.util.List<String> logKeys) {
+    public void check(int samples, java.util.List<String> logKeys, boolean sequenceOutput) {
         trainCount(samples);
+        if (classWeight != null && sequenceOutput) {
+            throw new InvalidFitException("class_weight", "class_weight is not supported for a model whose output is"
+                    + " a sequence (3-dimensional targets), as in Keras", true);
+        }
+
         if (earlyStopping != null && !logKeys.contains(earlyStopping.monitor())) {
             throw new InvalidFitException("early_stopping.monitor", "early_stopping.monitor '"
                     + earlyStopping.monitor() + "' is not logged by this training; it logs " + logKeys, false);

@@ -147,12 +147,21 @@ public final class Loss {
      * gradient with respect to the predictions (already divided by the row count, as the mean reduction does).
      */
     public double compute(float[] pred, float[] target, int rows, int width, float[] grad) {
+        return compute(pred, target, rows, width, grad, null);
+    }
+
+    /**
+     * As {@link #compute(float[], float[], int, int, float[])} with a weight per output row (null for none), as
+     * Keras' {@code sample_weight}: each row's loss and gradient scaled by its weight, the sum still divided by the
+     * row count ({@code sum_over_batch_size}).
+     */
+    public double compute(float[] pred, float[] target, int rows, int width, float[] grad, float[] rowWeights) {
         double total = 0;
         double perRow = 1.0 / rows;
         double perValue = perRow / width;
         for (int r = 0; r < rows; r++) {
             int p = r * width;
-            switch (kind) {
+            double row = switch (kind) {
                 case MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, HUBER -> {
                     double s = 0;
                     for (int j = 0; j < width; j++) {
@@ -172,10 +181,10 @@ public final class Loss {
                             grad[p + j] = (float) (d * perValue);
                         }
                     }
-                    total += s / width;
+                    yield s / width;
                 }
-                case BINARY_CROSSENTROPY -> total += binary(pred, target, p, width, grad, perValue) / width;
-                case CATEGORICAL_CROSSENTROPY -> total += fromLogits
+                case BINARY_CROSSENTROPY -> binary(pred, target, p, width, grad, perValue) / width;
+                case CATEGORICAL_CROSSENTROPY -> fromLogits
                         ? softmaxCrossEntropy(pred, p, width, i -> smoothed(target[p + i], width), grad, perRow)
                         : categorical(pred, target, p, width, grad, perRow);
                 case SPARSE_CATEGORICAL_CROSSENTROPY -> {
@@ -185,19 +194,46 @@ public final class Loss {
                                 + width + ")");
                     }
                     if (fromLogits) {
-                        total += softmaxCrossEntropy(pred, p, width, i -> i == label ? 1 : 0, grad, perRow);
-                    } else {
-                        double q = pred[p + label];
-                        total -= Math.log(clip(q));
-                        if (grad != null) {
-                            java.util.Arrays.fill(grad, p, p + width, 0f);
-                            grad[p + label] = (float) (inRange(q) ? -perRow / q : 0);
-                        }
+                        yield softmaxCrossEntropy(pred, p, width, i -> i == label ? 1 : 0, grad, perRow);
                     }
+                    double q = pred[p + label];
+                    if (grad != null) {
+                        java.util.Arrays.fill(grad, p, p + width, 0f);
+                        grad[p + label] = (float) (inRange(q) ? -perRow / q : 0);
+                    }
+                    yield -Math.log(clip(q));
+                }
+            };
+            float w = rowWeights == null ? 1f : rowWeights[r];
+            total += w * row;
+            if (w != 1f && grad != null) {
+                for (int j = 0; j < width; j++) {
+                    grad[p + j] *= w;
                 }
             }
         }
         return total * perRow;
+    }
+
+    /**
+     * The class of each target row as Keras reads it for {@code class_weight}: the index for sparse targets, the
+     * argmax of a one-hot row, or the rounded value of a single output.
+     */
+    public int targetClass(float[] target, int row, int width) {
+        if (sparse()) {
+            return (int) target[row];
+        }
+        if (width == 1) {
+            return (int) Math.rint(target[row]);
+        }
+        int p = row * width;
+        int best = 0;
+        for (int j = 1; j < width; j++) {
+            if (target[p + j] > target[p + best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** Keras' label smoothing of a one-hot target: towards 1/width for the categorical loss, 1/2 for the binary. */

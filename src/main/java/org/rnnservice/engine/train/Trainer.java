@@ -86,7 +86,7 @@ public final class Trainer {
      */
     public History fit(Samples data, FitOptions options, TrainingListener listener, Checkpoint resume) {
         int n = data.count();
-        options.check(n, logKeys(options.validationSplit() > 0));
+        options.check(n, logKeys(options.validationSplit() > 0), model.outputShape().sequence());
         int trainCount = options.trainCount(n);
         Samples validation = trainCount < n ? data.slice(trainCount, n) : null;
         EarlyStopping stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
@@ -102,6 +102,7 @@ public final class Trainer {
             }
         }
         try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads, helpers)) {
+            step.weighClasses(options.classWeight());
             return run(step, data, options, listener, history, initialEpoch, trainCount, validation, stopper);
         }
     }

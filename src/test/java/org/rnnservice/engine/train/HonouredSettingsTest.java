@@ -200,6 +200,44 @@ class HonouredSettingsTest {
                 Metric.of("accuracy", Loss.of("sparse_categorical_crossentropy"), 4).kind());
     }
 
+    @Test
+    void rowWeightsScaleEachRowsLossAndGradientOverTheRowCount() {
+        // errors 1 and 2, weights 3 and 1: (3 * 1 + 1 * 4) / 2, as Keras' sum_over_batch_size with sample_weight
+        float[] grad = new float[2];
+        double loss = Loss.of("mse").compute(new float[] {1f, 2f}, new float[] {0f, 0f}, 2, 1, grad,
+                new float[] {3f, 1f});
+        assertEquals(3.5, loss, 1e-12);
+        assertArrayEquals(new float[] {3f * 2f / 2, 1f * 4f / 2}, grad, 1e-6f);
+        Loss sparse = Loss.of("sparse_categorical_crossentropy");
+        assertEquals(2, sparse.targetClass(new float[] {0f, 2f}, 1, 3));
+        assertEquals(1, Loss.of("categorical_crossentropy").targetClass(new float[] {0f, 1f, 0f}, 0, 3));
+        assertEquals(1, Loss.of("binary_crossentropy").targetClass(new float[] {0.8f}, 0, 1));
+    }
+
+    @Test
+    void aClassWeighingZeroTeachesNothing() {
+        ModelSpec spec = new ModelSpec(null, Arrays.asList(null, 1), List.of(layer("SimpleRNN", "units", 2),
+                layer("Dense", "units", 1, "activation", "sigmoid")),
+                new CompileSpec("sgd", Map.of("learning_rate", 0.5), "binary_crossentropy", List.of()), 3);
+        float[] x = new float[6 * 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.cos(i);
+        }
+        float[] y = new float[6]; // every sample of class 0
+        Sequential weighed = Sequential.build(spec);
+        List<float[]> before = weighed.weights();
+        new Trainer(weighed, spec.compile()).fit(Samples.of(x, y, 6, 2, 1, 1), new FitOptions(2, 3, false, 0, 1,
+                null, Map.of(0, 0.0)), TrainingListener.NONE);
+        for (int i = 0; i < before.size(); i++) {
+            assertArrayEquals(before.get(i), weighed.weights().get(i), "weight " + i);
+        }
+        Sequential plain = Sequential.build(spec);
+        new Trainer(plain, spec.compile()).fit(Samples.of(x, y, 6, 2, 1, 1), new FitOptions(2, 3, false, 0, 1,
+                null, Map.of(1, 0.0)), TrainingListener.NONE);
+        assertNotEquals(Arrays.toString(before.get(3)), Arrays.toString(plain.weights().get(3)),
+                "class 0 unnamed weighs 1 and trains");
+    }
+
     // ---- layers ----
 
     @Test
