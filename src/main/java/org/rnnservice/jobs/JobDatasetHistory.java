@@ -17,7 +17,8 @@ class JobDatasetHistory implements DatasetHistory {
 
     @Override
     public List<String> jobsThatUsed(String datasetId) {
-        return records.all().stream().map(TrainingJob::record).filter(r -> r.datasetId().equals(datasetId))
+        return records.all().stream().map(TrainingJob::record)
+                .filter(r -> r.datasetId().equals(datasetId) || datasetId.equals(r.validationData()))
                 .sorted(Comparator.comparing(JobRecord::submittedAt)).map(JobRecord::id).toList();
     }
 }

@@ -20,12 +20,19 @@ class JobHolds {
         this.datasets = datasets;
     }
 
-    /** Holds the job's model and dataset; false (holding nothing) if either no longer exists. */
+    /** Holds the job's model and datasets; false (holding nothing) if any no longer exists. */
     boolean hold(JobRecord r) {
         if (!usage.acquire(Store.Collection.MODELS, r.modelId(), () -> models.exists(r.modelId()))) {
             return false;
         }
         if (!usage.acquire(Store.Collection.DATASETS, r.datasetId(), () -> datasets.exists(r.datasetId()))) {
+            usage.release(Store.Collection.MODELS, r.modelId());
+            return false;
+        }
+        String validation = r.validationData();
+        if (validation != null
+                && !usage.acquire(Store.Collection.DATASETS, validation, () -> datasets.exists(validation))) {
+            usage.release(Store.Collection.DATASETS, r.datasetId());
             usage.release(Store.Collection.MODELS, r.modelId());
             return false;
         }
@@ -35,5 +42,8 @@ class JobHolds {
     void release(JobRecord r) {
         usage.release(Store.Collection.MODELS, r.modelId());
         usage.release(Store.Collection.DATASETS, r.datasetId());
+        if (r.validationData() != null) {
+            usage.release(Store.Collection.DATASETS, r.validationData());
+        }
     }
 }

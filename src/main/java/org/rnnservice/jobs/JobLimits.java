@@ -37,7 +37,7 @@ final class JobLimits {
                     + Math.min(options.batchSize(), ds.samples()) + " x " + ds.steps() + " steps), more than"
                     + " rnn.limits.job-memory = " + limits.jobMemory().toMegabytes() + " MB; use a smaller batch_size");
         }
-        checkValues(model, ds, datasets);
+        checkValues(model, ds, datasets, "dataset_id");
     }
 
     /**
@@ -59,17 +59,19 @@ final class JobLimits {
         return floats * Float.BYTES;
     }
 
-    private static void checkValues(Sequential model, DatasetRecord ds, DatasetService datasets) throws IOException {
+    /** Token ids and class labels of a dataset within the model's vocabulary and classes; {@code field} names it. */
+    static void checkValues(Sequential model, DatasetRecord ds, DatasetService datasets, String field)
+            throws IOException {
         Layer first = model.layers().get(0);
         if (first instanceof Embedding e) {
             if (ds.isText() && ds.vocab().size() > e.inputDim()) {
-                throw ServiceException.unprocessable("dataset_id", "the text has " + ds.vocab().size()
+                throw ServiceException.unprocessable(field, "the text has " + ds.vocab().size()
                         + " distinct characters but the Embedding's input_dim is " + e.inputDim());
             }
             if (!ds.isText()) {
                 float[] r = datasets.range(ds, "x");
                 if (r[0] < 0 || r[1] >= e.inputDim()) {
-                    throw ServiceException.unprocessable("dataset_id", "token ids in x run from " + r[0] + " to "
+                    throw ServiceException.unprocessable(field, "token ids in x run from " + r[0] + " to "
                             + r[1] + ", outside the Embedding's vocabulary [0, " + e.inputDim() + ")");
                 }
             }
@@ -79,7 +81,7 @@ final class JobLimits {
             int classes = model.outputShape().features();
             float[] r = datasets.range(ds, "y");
             if (r[0] < 0 || r[1] >= classes) {
-                throw ServiceException.unprocessable("dataset_id", "class labels in y run from " + r[0] + " to "
+                throw ServiceException.unprocessable(field, "class labels in y run from " + r[0] + " to "
                         + r[1] + ", but the model's last layer has " + classes + " units (labels 0 to "
                         + (classes - 1) + ")");
             }

@@ -9,8 +9,10 @@ import java.util.Map;
  * the error of a failed job in words, and the model version a successful one produced.
  */
 public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
-                        boolean shuffle, double validationSplit, JobRequest.EarlyStoppingRequest earlyStopping,
-                        Map<String, Double> classWeight, long seed, Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
+                        boolean shuffle, double validationSplit, String validationData,
+                        JobRequest.EarlyStoppingRequest earlyStopping,
+                        Map<String, Double> classWeight, long seed, Instant submittedAt, Instant startedAt,
+                        Instant finishedAt, Progress progress,
                         Map<String, List<Double>> history, String error, Integer modelVersion,
                         Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch) {
 
@@ -28,25 +30,25 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
 
     JobRecord with(JobState newState) {
         return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
-                earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, progress, history, error, modelVersion,
-                resumedFromEpoch, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, progress,
+                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch);
     }
 
     JobRecord started(Instant at, Integer resumedFrom) {
         return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
-                earlyStopping, classWeight, seed, submittedAt, startedAt == null ? at : startedAt, null, progress, history, error,
-                modelVersion, resumedFrom, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt == null ? at : startedAt,
+                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch);
     }
 
     JobRecord progressed(Progress p, Map<String, List<Double>> h) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, p, h, error, modelVersion,
-                resumedFromEpoch, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, p, h, error,
+                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch);
     }
 
     JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt) {
         return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
-                earlyStopping, classWeight, seed, submittedAt, startedAt, at, progress, history, why, version,
-                resumedFromEpoch, stoppedAt);
+                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, at, progress, history, why,
+                version, resumedFromEpoch, stoppedAt);
     }
 }

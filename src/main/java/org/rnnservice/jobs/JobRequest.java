@@ -17,9 +17,11 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                          @Min(1) Integer epochs, @Min(1) @Max(1_000_000) Integer batchSize,
                          Boolean shuffle,
                          @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
+                         @Schema(description = "Keras' validation_data: the id of a second dataset to validate on"
+                                 + " (instead of validation_split)") String validationData,
                          @Valid EarlyStoppingRequest earlyStopping,
-                         @Schema(description = "Keras' class_weight: a weight per class index, e.g. {\"0\": 1.0, \"1\": 3.0};"
-                                 + " a class it does not name weighs 1")
+                         @Schema(description = "Keras' class_weight: a weight per class index, e.g. {\"0\": 1.0,"
+                                 + " \"1\": 3.0}; a class it does not name weighs 1")
                          Map<String, Double> classWeight, Long seed) {
 
     /** Keras' {@code EarlyStopping} arguments. */

@@ -16,6 +16,7 @@ import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.train.Checkpoint;
 import org.rnnservice.engine.train.History;
 import org.rnnservice.engine.train.InvalidFitException;
+import org.rnnservice.engine.train.Samples;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.engine.train.TrainingCancelledException;
 import org.rnnservice.engine.train.TrainingDivergedException;
@@ -95,7 +96,9 @@ class JobRunner {
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
             Trainer trainer = new Trainer(copy, copy.spec().compile(), properties.jobThreads(), helpers);
-            History history = trainer.fit(datasets.samples(ds, ids), FitSettings.of(job.record()),
+            Samples validation = r.validationData() == null ? null
+                    : datasets.samples(datasets.get(r.validationData()), ids);
+            History history = trainer.fit(datasets.samples(ds, ids), validation, FitSettings.of(job.record()),
                     new Progress(job, ds.samples()), resume);
             int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,
                     ds.isText() ? ds.seqLen() : null);

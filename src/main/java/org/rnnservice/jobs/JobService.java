@@ -77,15 +77,28 @@ public class JobService {
         DatasetRecord ds = datasets.get(request.datasetId());
         Sequential architecture = models.build(model);
         DatasetFit.check(architecture, ds);
+        DatasetRecord validation = null;
+        if (request.validationData() != null) {
+            if (request.validationSplit() != null && request.validationSplit() > 0) {
+                throw ServiceException.badRequest("validation_data", "give validation_split or validation_data, not"
+                        + " both (Keras would ignore validation_split)");
+            }
+            validation = datasets.get(request.validationData());
+            DatasetFit.check(architecture, validation, "validation_data");
+        }
         FitOptions options = FitSettings.of(request);
         try {
             options.check(ds.samples(), new Trainer(architecture, architecture.spec().compile())
-                    .logKeys(options.validationSplit() > 0), architecture.outputShape().sequence());
+                    .logKeys(options.validationSplit() > 0 || validation != null),
+                    architecture.outputShape().sequence());
         } catch (InvalidFitException e) {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
                     : ServiceException.badRequest(e.field(), e.getMessage());
         }
         JobLimits.check(architecture, ds, options, properties, datasets);
+        if (validation != null) {
+            JobLimits.checkValues(architecture, validation, datasets, "validation_data");
+        }
         if (!queue.reserve()) {
             throw ServiceException.busy("the training queue is full (" + queue.capacity()
                     + " jobs waiting); retry later", 30);
@@ -93,12 +106,12 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(UUID.randomUUID().toString(), model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.earlyStopping(), request.classWeight(), request.seed() == null ? architecture.spec().seed() : request.seed(), now,
-                null, null,
+                request.validationData(), request.earlyStopping(), request.classWeight(),
+                request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null);
         if (!holds.hold(record)) {
             queue.giveBack();
-            throw ServiceException.conflict("the model or dataset was deleted while the job was being submitted");
+            throw ServiceException.conflict("the model or a dataset was deleted while the job was being submitted");
         }
         try {
             store.put(Store.Collection.JOBS, record.id(), record);

@@ -15,9 +15,13 @@ public final class DatasetFit {
 
     /** Checks the fit; returns whether text must be fed as token ids (the model starts with an Embedding). */
     public static boolean check(Sequential model, DatasetRecord ds) {
+        return check(model, ds, "dataset_id");
+    }
+
+    /** As {@link #check(Sequential, DatasetRecord)}, naming the dataset's field in refusals. */
+    public static boolean check(Sequential model, DatasetRecord ds, String field) {
         LayerShape in = model.inputShape();
         boolean embedding = model.layers().get(0) instanceof Embedding;
-        String field = "dataset_id";
         if (ds.isText() && !embedding && in.features() != ds.vocab().size()) {
             throw ServiceException.unprocessable(field, "the text dataset has a vocabulary of " + ds.vocab().size()
                     + " characters, fed one-hot; the model's input_shape takes " + in.features()

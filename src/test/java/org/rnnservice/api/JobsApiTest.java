@@ -246,4 +246,37 @@ class JobsApiTest extends ApiTestSupport {
         assertEquals(422, seq.status(), seq.body());
         assertTrue(seq.json().get("detail").asString().contains("sequence"), seq.body());
     }
+
+    @Test
+    void validationDataIsASecondDatasetHeldWhileTheJobRuns() throws InterruptedException {
+        String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 3),
+                layer("Dense", "units", 1)), "mse"));
+        String train = createSineData(24, 4);
+        String validation = createSineData(8, 4);
+        Http.Response r = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", train,
+                "validation_data", validation, "epochs", 3, "batch_size", 8));
+        assertEquals(202, r.status(), r.body());
+        assertEquals(validation, r.json().get("validation_data").asString());
+        JsonNode done = http.awaitJob(r.json().get("id").asString(), Duration.ofSeconds(60));
+        assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
+        JsonNode valLoss = done.get("history").get("val_loss");
+        assertEquals(3, valLoss.size());
+        double evaluated = http.post("/api/v1/models/" + model + "/evaluate", Map.of("dataset_id", validation))
+                .json().get("loss").asDouble();
+        assertEquals(evaluated, valLoss.get(2).asDouble(), 1e-6 * Math.abs(evaluated));
+        // a dataset that validated a job is one that job used: deleting it needs force
+        assertEquals(409, http.delete("/api/v1/datasets/" + validation).status());
+
+        Http.Response both = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", train,
+                "validation_data", validation, "validation_split", 0.2));
+        assertEquals(400, both.status(), both.body());
+        assertEquals(404, http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", train,
+                "validation_data", "no-such-dataset")).status());
+        String twoFeatures = createDataset(Map.of("name", "two", "x", List.of(List.of(List.of(0.1, 0.2))),
+                "y", List.of(1)));
+        Http.Response unfit = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", train,
+                "validation_data", twoFeatures));
+        assertEquals(422, unfit.status(), unfit.body());
+        assertEquals("validation_data", unfit.json().get("errors").get(0).get("field").asString());
+    }
 }

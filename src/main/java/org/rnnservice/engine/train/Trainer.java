@@ -85,10 +85,25 @@ public final class Trainer {
      * epochs and ends with the same weights an uninterrupted run would have.
      */
     public History fit(Samples data, FitOptions options, TrainingListener listener, Checkpoint resume) {
+        return fit(data, null, options, listener, resume);
+    }
+
+    /**
+     * As {@link #fit(Samples, FitOptions, TrainingListener, Checkpoint)}, validating on {@code validationData}
+     * (Keras' {@code validation_data}) when it is given; it cannot be combined with a {@code validation_split}.
+     */
+    public History fit(Samples data, Samples validationData, FitOptions options, TrainingListener listener,
+                       Checkpoint resume) {
         int n = data.count();
-        options.check(n, logKeys(options.validationSplit() > 0), model.outputShape().sequence());
+        if (validationData != null && options.validationSplit() > 0) {
+            throw new InvalidFitException("validation_data", "give validation_split or validation_data, not both"
+                    + " (Keras would ignore validation_split)", false);
+        }
+        options.check(n, logKeys(options.validationSplit() > 0 || validationData != null),
+                model.outputShape().sequence());
         int trainCount = options.trainCount(n);
-        Samples validation = trainCount < n ? data.slice(trainCount, n) : null;
+        Samples validation = validationData != null ? validationData
+                : trainCount < n ? data.slice(trainCount, n) : null;
         EarlyStopping stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
         History history = new History();
         int initialEpoch = 0;

@@ -156,6 +156,21 @@ class TrainerTest {
     }
 
     @Test
+    void validationDataIsEvaluatedAtEachEpochEnd() {
+        ModelSpec spec = spec("adam", Map.of());
+        Trainer trainer = new Trainer(Sequential.build(spec), spec.compile());
+        Samples train = data(8);
+        Samples validation = data(12).slice(8, 12);
+        History h = trainer.fit(train, validation, new FitOptions(2, 3, true, 0, 1, null), TrainingListener.NONE,
+                null);
+        assertEquals(2, h.get("val_loss").size());
+        assertEquals(trainer.evaluate(validation, 3).get("loss"), h.get("val_loss").get(1), 1e-12);
+        InvalidFitException both = assertThrows(InvalidFitException.class, () -> trainer.fit(train, validation,
+                new FitOptions(1, 3, true, 0.2, 1, null), TrainingListener.NONE, null));
+        assertEquals("validation_data", both.field());
+    }
+
+    @Test
     void earlyStoppingFollowsKerasPatienceAndRestoresBestWeights() {
         EarlyStopping stopper = new EarlyStopping(new EarlyStopping.Config("loss", 0, 2, "auto", true, 0, null));
         List<float[]> weights = new ArrayList<>(List.of(new float[] {0}));
