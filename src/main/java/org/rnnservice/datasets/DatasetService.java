@@ -118,15 +118,21 @@ public class DatasetService {
                 record.features(), record.targetSize());
     }
 
-    /** The smallest and largest value of an array-form dataset's {@code x} or {@code y}, to check ids and labels. */
-    public float[] range(DatasetRecord record, String array) throws IOException {
-        float[] values = store.getTensors(Store.Collection.DATASETS, record.id(), "data").get(array).floats();
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : values) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        return new float[] {min, max};
+    /**
+     * The smallest and largest value of each of an array-form dataset's arrays ({@code x}, {@code y}), read once,
+     * to check token ids and labels.
+     */
+    public Map<String, float[]> ranges(DatasetRecord record) throws IOException {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        store.getTensors(Store.Collection.DATASETS, record.id(), "data").forEach((name, tensor) -> {
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : tensor.floats()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            out.put(name, new float[] {min, max});
+        });
+        return out;
     }
 }

@@ -2,11 +2,11 @@ package org.rnnservice.jobs;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.layers.Embedding;
-import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.FitOptions;
 import org.rnnservice.engine.train.Loss;
@@ -62,24 +62,28 @@ final class JobLimits {
     /** Token ids and class labels of a dataset within the model's vocabulary and classes; {@code field} names it. */
     static void checkValues(Sequential model, DatasetRecord ds, DatasetService datasets, String field)
             throws IOException {
-        Layer first = model.layers().get(0);
-        if (first instanceof Embedding e) {
-            if (ds.isText() && ds.vocab().size() > e.inputDim()) {
-                throw ServiceException.unprocessable(field, "the text has " + ds.vocab().size()
-                        + " distinct characters but the Embedding's input_dim is " + e.inputDim());
-            }
-            if (!ds.isText()) {
-                float[] r = datasets.range(ds, "x");
-                if (r[0] < 0 || r[1] >= e.inputDim()) {
-                    throw ServiceException.unprocessable(field, "token ids in x run from " + r[0] + " to "
-                            + r[1] + ", outside the Embedding's vocabulary [0, " + e.inputDim() + ")");
-                }
-            }
+        Embedding embedding = model.layers().get(0) instanceof Embedding e ? e : null;
+        if (embedding != null && ds.isText() && ds.vocab().size() > embedding.inputDim()) {
+            throw ServiceException.unprocessable(field, "the text has " + ds.vocab().size()
+                    + " distinct characters but the Embedding's input_dim is " + embedding.inputDim());
         }
         Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
-        if (loss.sparse() && !ds.isText()) {
+        boolean ids = embedding != null && !ds.isText();
+        boolean labels = loss.sparse() && !ds.isText();
+        if (!ids && !labels) {
+            return;
+        }
+        Map<String, float[]> ranges = datasets.ranges(ds);
+        if (ids) {
+            float[] r = ranges.get("x");
+            if (r[0] < 0 || r[1] >= embedding.inputDim()) {
+                throw ServiceException.unprocessable(field, "token ids in x run from " + r[0] + " to "
+                        + r[1] + ", outside the Embedding's vocabulary [0, " + embedding.inputDim() + ")");
+            }
+        }
+        if (labels) {
             int classes = model.outputShape().features();
-            float[] r = datasets.range(ds, "y");
+            float[] r = ranges.get("y");
             if (r[0] < 0 || r[1] >= classes) {
                 throw ServiceException.unprocessable(field, "class labels in y run from " + r[0] + " to "
                         + r[1] + ", but the model's last layer has " + classes + " units (labels 0 to "

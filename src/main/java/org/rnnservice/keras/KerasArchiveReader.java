@@ -38,14 +38,14 @@ final class KerasArchiveReader {
             throw new InvalidModelException("file", "this zip is not a Keras archive: it has no config.json"
                     + " (members: " + entries.keySet() + ")");
         }
-        Map<String, Object> config = LegacyH5Reader.json(new String(configBytes, StandardCharsets.UTF_8),
+        Map<String, Object> config = KerasJson.read(new String(configBytes, StandardCharsets.UTF_8),
                 "config.json");
         KerasConfig.Dialect dialect = KerasConfig.Dialect.KERAS_3;
         if (entries.get("metadata.json") != null) {
-            Object version = LegacyH5Reader.json(new String(entries.get("metadata.json"), StandardCharsets.UTF_8),
+            Object version = KerasJson.read(new String(entries.get("metadata.json"), StandardCharsets.UTF_8),
                     "metadata.json").get("keras_version");
-            if (version instanceof String v && v.startsWith("2.")) {
-                dialect = KerasConfig.Dialect.KERAS_2;
+            if (version instanceof String v) {
+                dialect = KerasConfig.Dialect.ofVersion(v);
             }
         }
         Map<String, Object> definition = KerasConfig.toDefinition(config, dialect, config.get("compile_config"));
@@ -101,14 +101,12 @@ final class KerasArchiveReader {
                                                                  WeightBudget budget) {
         Object cfg = config.get("config");
         List<?> layers = cfg instanceof Map<?, ?> m && m.get("layers") instanceof List<?> l ? l : List.of();
-        Map<String, Integer> used = new HashMap<>();
+        KerasNames.ObjectNames names = new KerasNames.ObjectNames();
         List<ImportedModel.LayerWeights> out = new ArrayList<>();
         for (Object raw : layers) {
             Map<String, Object> layer = KerasConfig.map(raw, "config.layers[]");
             String cls = String.valueOf(layer.get("class_name"));
-            String snake = KerasNames.snakeCase(cls);
-            Integer n = used.merge(snake, 0, (a, b) -> a + 1);
-            String objectName = n == 0 ? snake : snake + "_" + n;
+            String objectName = names.next(cls);
             String layerName = layer.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String s
                     ? s : objectName;
             String inner = KerasNames.RECURRENT.contains(cls) ? "/cell/vars" : "/vars";

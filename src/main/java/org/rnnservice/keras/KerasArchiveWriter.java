@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +16,10 @@ import java.util.zip.ZipOutputStream;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.Sequential;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Writes Keras 3's {@code .keras} archive: {@code metadata.json}, {@code config.json} and {@code model.weights.h5}. */
 final class KerasArchiveWriter {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private KerasArchiveWriter() {
     }
@@ -35,15 +32,13 @@ final class KerasArchiveWriter {
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
         byte[] weights = Hdf5Writer.write(file -> {
             WritableGroup layers = file.putGroup("layers");
-            Map<String, Integer> used = new HashMap<>();
-            used.put("input_layer", 0); // the InputLayer that config.json lists first
+            KerasNames.ObjectNames names = new KerasNames.ObjectNames();
             for (Layer layer : model.layers()) {
-                String snake = KerasNames.snakeCase(layer.type());
-                Integer n = used.merge(snake, 0, (a, b) -> a + 1);
+                String objectName = names.next(layer.type());
                 if (layer.params().isEmpty()) {
                     continue;
                 }
-                WritableGroup group = layers.putGroup(n == 0 ? snake : snake + "_" + n);
+                WritableGroup group = layers.putGroup(objectName);
                 WritableGroup vars = (KerasNames.RECURRENT.contains(layer.type()) ? group.putGroup("cell") : group)
                         .putGroup("vars");
                 List<Param> params = layer.params();
@@ -60,8 +55,8 @@ final class KerasArchiveWriter {
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            put(zip, "metadata.json", JSON.writeValueAsBytes(metadata));
-            put(zip, "config.json", JSON.writeValueAsString(config).getBytes(StandardCharsets.UTF_8));
+            put(zip, "metadata.json", KerasJson.write(metadata).getBytes(StandardCharsets.UTF_8));
+            put(zip, "config.json", KerasJson.write(config).getBytes(StandardCharsets.UTF_8));
             put(zip, "model.weights.h5", weights);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,7 +16,14 @@ import org.rnnservice.engine.layers.UnsupportedFeatureException;
 public final class KerasConfig {
 
     /** Whether a document was written by Keras 2 or Keras 3: they disagree on {@code hard_sigmoid}. */
-    public enum Dialect { KERAS_2, KERAS_3 }
+    public enum Dialect {
+        KERAS_2, KERAS_3;
+
+        /** The dialect of the Keras version that wrote a file or document ({@code keras_version}). */
+        static Dialect ofVersion(String kerasVersion) {
+            return kerasVersion.startsWith("2.") || kerasVersion.startsWith("1.") ? KERAS_2 : KERAS_3;
+        }
+    }
 
     /** The Keras version written into exported files: the format of Keras 3's saving library. */
     static final String KERAS_VERSION = "3.6.0";
@@ -35,7 +42,7 @@ public final class KerasConfig {
     /** The dialect of a {@code to_json()} document: Keras 3 writes {@code module}, Keras 2 a 2.x {@code keras_version}. */
     public static Dialect dialect(Map<String, Object> doc) {
         if (doc.get("keras_version") instanceof String v) {
-            return v.startsWith("2.") || v.startsWith("1.") ? Dialect.KERAS_2 : Dialect.KERAS_3;
+            return Dialect.ofVersion(v);
         }
         return doc.containsKey("module") ? Dialect.KERAS_3 : Dialect.KERAS_2;
     }

@@ -92,7 +92,7 @@ public final class KerasFiles {
                     throw new InvalidModelException("file", "layer '" + layer.name() + "': weight " + t.name()
                             + " has shape " + t.shapeText() + " in the file, but the model's "
                             + p.name().substring(p.name().lastIndexOf('/') + 1) + " has shape "
-                            + Arrays.toString(p.shape()).replace('[', '(').replace(']', ')'));
+                            + StoredTensor.shapeText(p.shape()));
                 }
                 values.add(t.values());
             }

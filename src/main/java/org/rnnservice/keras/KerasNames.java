@@ -69,6 +69,20 @@ final class KerasNames {
         return CASE_CHANGE.matcher(name).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Names the children of a container as Keras 3's saving library does ({@code _save_container_state}): the class
+     * in snake case, numbered among the earlier children of that class ({@code lstm}, {@code lstm_1}, ...).
+     */
+    static final class ObjectNames {
+        private final Map<String, Integer> used = new java.util.HashMap<>();
+
+        String next(String className) {
+            String snake = snakeCase(className);
+            int n = used.merge(snake, 0, (a, b) -> a + 1);
+            return n == 0 ? snake : snake + "_" + n;
+        }
+    }
+
     /** The engine's layer type for a Keras layer class, if the engine has it. */
     static Optional<String> layer(String className) {
         return LAYERS.stream().filter(l -> l.equalsIgnoreCase(className)).findFirst();

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keras' legacy HDF5 model files, as Keras 2.x (standalone and tf.keras) and Keras 3's {@code legacy_h5_format} write
@@ -16,8 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
  * each layer's weights under {@code model_weights/<layer>} at the paths its {@code weight_names} attribute lists.
  */
 final class LegacyH5Reader {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LegacyH5Reader() {
     }
@@ -27,12 +23,11 @@ final class LegacyH5Reader {
             String modelConfig = Hdf5.stringAttribute(file, "model_config").orElseThrow(() ->
                     new InvalidModelException("file", "this HDF5 file is not a Keras model: it has no model_config"
                             + " attribute (a weights-only file from save_weights cannot be imported on its own)"));
-            Map<String, Object> config = json(modelConfig, "model_config");
-            Object training = Hdf5.stringAttribute(file, "training_config").map(t -> (Object) json(t, "training_config"))
+            Map<String, Object> config = KerasJson.read(modelConfig, "model_config");
+            Object training = Hdf5.stringAttribute(file, "training_config").map(t -> (Object) KerasJson.read(t, "training_config"))
                     .orElse(null);
             KerasConfig.Dialect dialect = Hdf5.stringAttribute(file, "keras_version")
-                    .map(v -> v.startsWith("2.") || v.startsWith("1.") ? KerasConfig.Dialect.KERAS_2
-                            : KerasConfig.Dialect.KERAS_3)
+                    .map(KerasConfig.Dialect::ofVersion)
                     .orElse(KerasConfig.dialect(config));
             Map<String, Object> definition = KerasConfig.toDefinition(config, dialect, training);
             Node weights = Hdf5.find(file, "model_weights").orElse(file);
@@ -62,18 +57,5 @@ final class LegacyH5Reader {
             out.add(new ImportedModel.LayerWeights(layer, tensors));
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> json(String text, String what) {
-        try {
-            Object value = JSON.readValue(text, Object.class);
-            if (value instanceof Map<?, ?> m) {
-                return (Map<String, Object>) m;
-            }
-        } catch (JacksonException e) {
-            throw new InvalidModelException("file", what + " is not valid JSON: " + e.getOriginalMessage());
-        }
-        throw new InvalidModelException("file", what + " is not a JSON object");
     }
 }

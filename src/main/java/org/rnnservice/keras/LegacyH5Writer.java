@@ -7,7 +7,6 @@ import java.util.Map;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.Sequential;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes Keras' legacy HDF5 model file, which Keras 3's {@code load_model} and tf.keras 2 both read: the config and
@@ -16,14 +15,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class LegacyH5Writer {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LegacyH5Writer() {
     }
 
     static byte[] write(Map<String, Object> definition, Sequential model) {
-        String modelConfig = JSON.writeValueAsString(KerasConfig.toLegacy(definition));
-        String trainingConfig = JSON.writeValueAsString(KerasConfig.trainingConfig(definition));
+        String modelConfig = KerasJson.write(KerasConfig.toLegacy(definition));
+        String trainingConfig = KerasJson.write(KerasConfig.trainingConfig(definition));
         return Hdf5Writer.write(file -> {
             file.putAttribute("keras_version", KerasConfig.KERAS_VERSION);
             file.putAttribute("backend", "tensorflow");

@@ -6,6 +6,11 @@ import java.util.Arrays;
 record StoredTensor(String name, int[] shape, float[] values) {
 
     String shapeText() {
+        return shapeText(shape);
+    }
+
+    /** A shape as Keras and NumPy print it: {@code (3, 16)}. */
+    static String shapeText(int[] shape) {
         return Arrays.toString(shape).replace('[', '(').replace(']', ')');
     }
 }

@@ -75,11 +75,24 @@ public class ModelCatalog {
                 definition.put("seed", body.get("seed"));
             }
         }
+        return buildAndStore(definition, null);
+    }
+
+    /**
+     * Parses a definition in our form, names it, builds it within the limits, checks its compile settings and
+     * stores it with {@code weights} of the built model (null: its initial weights) as version 0.
+     */
+    private ModelView buildAndStore(Map<String, Object> definition,
+                                    java.util.function.Function<Sequential, List<float[]>> weights)
+            throws IOException {
         ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
         synchronized (names) {
             ModelSpec spec = withUniqueName(parsed);
             Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
             Compilation.validateCompile(model);
+            if (weights != null) {
+                model.setWeights(weights.apply(model));
+            }
             return store(model);
         }
     }
@@ -96,16 +109,9 @@ public class ModelCatalog {
         if (name != null && !name.isBlank()) {
             definition.put("name", name);
         }
-        ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
-        synchronized (names) {
-            ModelSpec spec = withUniqueName(parsed);
-            Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
-            Compilation.validateCompile(model);
-            model.setWeights(KerasFiles.weights(imported, model));
-            ModelView view = store(model);
-            LOG.info("Model {} imported from a Keras {} file", view.id(), imported.format());
-            return view;
-        }
+        ModelView view = buildAndStore(definition, model -> KerasFiles.weights(imported, model));
+        LOG.info("Model {} imported from a Keras {} file", view.id(), imported.format());
+        return view;
     }
 
     /** A weight version of a model written as a Keras file. */

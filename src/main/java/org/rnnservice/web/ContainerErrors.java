@@ -54,8 +54,7 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
                 return;
             }
             String path = request.getDecodedRequestURI() != null ? request.getRequestURI() : null;
-            String detail = status == 400 ? "the request was refused before it reached the API: a malformed or unsafe"
-                    + " URL (such as an encoded '/' or '..') or header" : "the request failed (" + status + ")";
+            String detail = status == 400 ? ErrorBodies.REFUSED_BEFORE_THE_API : "the request failed (" + status + ")";
             try {
                 response.setContentType(ErrorBodies.mediaType(path).toString());
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());

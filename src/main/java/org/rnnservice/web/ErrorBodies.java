@@ -12,6 +12,10 @@ import org.springframework.http.MediaType;
  */
 public final class ErrorBodies {
 
+    /** The detail of a 400 the container answers before the API sees the request. */
+    static final String REFUSED_BEFORE_THE_API = "the request was refused before it reached the API: a malformed or"
+            + " unsafe URL (such as an encoded '/' or '..') or header";
+
     private ErrorBodies() {
     }
 

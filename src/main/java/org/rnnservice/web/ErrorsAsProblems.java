@@ -31,8 +31,7 @@ class ErrorsAsProblems implements ErrorController {
 
     private static String describe(HttpStatus status) {
         return switch (status) {
-            case BAD_REQUEST -> "the request was refused before it reached the API: a malformed or unsafe URL (such as"
-                    + " an encoded '/' or '..') or header";
+            case BAD_REQUEST -> ErrorBodies.REFUSED_BEFORE_THE_API;
             case INTERNAL_SERVER_ERROR -> "an internal error occurred; it has been logged";
             default -> status.getReasonPhrase();
         };

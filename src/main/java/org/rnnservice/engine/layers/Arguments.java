@@ -29,4 +29,13 @@ public final class Arguments {
         }
         throw new IllegalArgumentException(key + " must be true or false, got " + LayerConfig.asSent(v));
     }
+
+    /**
+     * Whether an argument Keras writes for a feature the engine lacks is at the value that turns the feature off:
+     * absent, equal to {@code off}, or the same number.
+     */
+    public static boolean isOff(Object given, Object off) {
+        return given == null || given.equals(off)
+                || given instanceof Number n && off instanceof Number o && n.doubleValue() == o.doubleValue();
+    }
 }

@@ -15,7 +15,7 @@ import java.util.Random;
 public final class Initializer {
 
     /** The initializers Keras names, each with the arguments it takes. */
-    public enum Kind {
+    private enum Kind {
         ZEROS(), ONES(), CONSTANT("value"), RANDOM_UNIFORM("minval", "maxval"), RANDOM_NORMAL("mean", "stddev"),
         TRUNCATED_NORMAL("mean", "stddev"), ORTHOGONAL("gain"), VARIANCE_SCALING("scale", "mode", "distribution"),
         GLOROT_UNIFORM(), GLOROT_NORMAL(), HE_UNIFORM(), HE_NORMAL(), LECUN_UNIFORM(), LECUN_NORMAL();
@@ -103,10 +103,6 @@ public final class Initializer {
         }
         throw new IllegalArgumentException("unknown initializer '" + kerasName + "'; expected one of "
                 + Arrays.stream(Kind.values()).map(Kind::kerasName).toList());
-    }
-
-    public Kind kind() {
-        return kind;
     }
 
     /** Keras' form: the name alone when every argument is Keras' default, else {@code {class_name, config}}. */

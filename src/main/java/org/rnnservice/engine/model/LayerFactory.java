@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.rnnservice.engine.layers.Arguments;
 import org.rnnservice.engine.layers.Dense;
 import org.rnnservice.engine.layers.Dropout;
 import org.rnnservice.engine.layers.Embedding;
@@ -58,13 +59,6 @@ final class LayerFactory {
             Map.entry("lora_rank", "null"), Map.entry("sparse", false),
             Map.entry("quantization_config", "null"));
 
-    private static boolean isDefault(Object given, Object off) {
-        if (off instanceof Double d) {
-            return given instanceof Number n && n.doubleValue() == d;
-        }
-        return given.equals(off);
-    }
-
     private LayerFactory() {
     }
 
@@ -102,7 +96,7 @@ final class LayerFactory {
         layer.setTrainable(config.bool("trainable", true));
         for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
             Object given = definition.get(unsupported.getKey());
-            if (given != null && !isDefault(given, unsupported.getValue())) {
+            if (!Arguments.isOff(given, unsupported.getValue())) {
                 throw new UnsupportedFeatureException(path + "." + unsupported.getKey(),
                         unsupported.getKey() + " is not supported (only " + unsupported.getValue() + ")");
             }

@@ -15,7 +15,7 @@ import org.rnnservice.engine.layers.Arguments;
 public final class Loss {
 
     /** The loss functions. */
-    public enum Kind {
+    private enum Kind {
         MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY,
         SPARSE_CATEGORICAL_CROSSENTROPY, HUBER;
 
@@ -108,10 +108,6 @@ public final class Loss {
         };
     }
 
-    public Kind kind() {
-        return kind;
-    }
-
     public String kerasName() {
         return kind.name().toLowerCase(Locale.ROOT);
     }
@@ -125,11 +121,6 @@ public final class Loss {
         c.put("type", kerasName());
         c.putAll(args);
         return c;
-    }
-
-    /** The arguments given, without defaults. */
-    public Map<String, Object> arguments() {
-        return java.util.Collections.unmodifiableMap(args);
     }
 
     /** Whether targets are class indices, one per output row, rather than values shaped like the output. */

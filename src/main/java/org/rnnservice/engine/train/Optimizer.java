@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.rnnservice.engine.layers.Arguments;
 import org.rnnservice.engine.layers.Param;
 
 /**
@@ -276,8 +277,7 @@ public abstract class Optimizer {
             for (Map.Entry<String, Object> e : off.entrySet()) {
                 read.add(e.getKey());
                 Object v = values.get(e.getKey());
-                boolean isOff = v == null || v.equals(e.getValue())
-                        || v instanceof Number n && e.getValue() instanceof Number d && n.doubleValue() == d.doubleValue()
+                boolean isOff = Arguments.isOff(v, e.getValue())
                         || e.getKey().equals("gradient_accumulation_steps") && v instanceof Number n && n.intValue() == 1;
                 if (!isOff) {
                     throw new IllegalArgumentException(e.getKey() + " is not supported (only "
