@@ -65,7 +65,45 @@ class GradientCheckTest {
                                 layer("Dense", "units", 4, "activation", "softmax"))),
                 Arguments.of("embedding", "sparse_categorical_crossentropy", 0,
                         List.of(layer("Embedding", "input_dim", 5, "output_dim", 3), layer("LSTM", "units", 3),
-                                layer("Dense", "units", 5, "activation", "softmax"))));
+                                layer("Dense", "units", 5, "activation", "softmax"))),
+                // ids are drawn from 0..4, so about one step in five is padding that mask_zero skips
+                Arguments.of("mask_zero -> LSTM", "mse", 0, List.of(masked(), layer("LSTM", "units", 3),
+                        layer("Dense", "units", 1))),
+                Arguments.of("mask_zero -> GRU sequences, loss over kept steps", "sparse_categorical_crossentropy", 0,
+                        List.of(masked(), layer("GRU", "units", 3, "return_sequences", true),
+                                layer("Dense", "units", 3, "activation", "softmax"))),
+                Arguments.of("mask_zero -> SimpleRNN go_backwards sequences -> LSTM", "mse", 0,
+                        List.of(masked(), layer("SimpleRNN", "units", 3, "return_sequences", true,
+                                "go_backwards", true), layer("LSTM", "units", 2), layer("Dense", "units", 1))),
+                Arguments.of("GRU reset_before go_backwards", "mse", 2, List.of(layer("GRU", "units", 3,
+                        "reset_after", false, "go_backwards", true), layer("Dense", "units", 1))),
+                Arguments.of("mask_zero -> GRU reset_before, other activations", "mse", 0, List.of(masked(),
+                        layer("GRU", "units", 3, "reset_after", false, "activation", "softsign"),
+                        layer("Dense", "units", 1))),
+                Arguments.of("mask_zero -> LSTM other activations, sequences", "mse", 0, List.of(masked(),
+                        layer("LSTM", "units", 3, "activation", "softsign", "return_sequences", true),
+                        layer("Dense", "units", 1))),
+                Arguments.of("Bidirectional(LSTM) concat", "mse", 2, List.of(bidirectional("LSTM", "concat", false),
+                        layer("Dense", "units", 1))),
+                Arguments.of("Bidirectional(SimpleRNN) ave", "mse", 2,
+                        List.of(bidirectional("SimpleRNN", "ave", false), layer("Dense", "units", 2))),
+                Arguments.of("mask_zero -> Bidirectional(GRU) sum", "mse", 0,
+                        List.of(masked(), bidirectional("GRU", "sum", false), layer("Dense", "units", 1))),
+                Arguments.of("mask_zero -> Bidirectional(LSTM sequences) mul -> GRU", "mse", 0,
+                        List.of(masked(), bidirectional("LSTM", "mul", true), layer("GRU", "units", 2),
+                                layer("Dense", "units", 1))),
+                Arguments.of("mask_zero -> Bidirectional(GRU sequences) concat -> TimeDistributed(Dense)", "mse", 0,
+                        List.of(masked(), bidirectional("GRU", "concat", true),
+                                layer("TimeDistributed", "layer", layer("Dense", "units", 2)))));
+    }
+
+    private static Map<String, Object> masked() {
+        return layer("Embedding", "input_dim", 5, "output_dim", 3, "mask_zero", true);
+    }
+
+    private static Map<String, Object> bidirectional(String type, String merge, boolean sequences) {
+        return layer("Bidirectional", "layer", layer(type, "units", 3, "return_sequences", sequences),
+                "merge_mode", merge);
     }
 
     static Stream<Arguments> denseActivations() {

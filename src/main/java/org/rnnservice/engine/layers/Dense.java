@@ -44,6 +44,11 @@ public final class Dense extends Layer {
     }
 
     @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    @Override
     public LayerShape outputShape(LayerShape input) {
         return new LayerShape(input.sequence(), input.steps(), units);
     }

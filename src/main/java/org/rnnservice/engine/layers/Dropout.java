@@ -28,6 +28,11 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    @Override
     public LayerShape outputShape(LayerShape input) {
         return input;
     }

@@ -14,6 +14,7 @@ public final class Embedding extends Layer {
     private final int inputDim;
     private final int outputDim;
     private final Initializer init;
+    private final boolean maskZero;
     private Param embeddings;
     private Tensor input;
     private float[] out;
@@ -23,6 +24,18 @@ public final class Embedding extends Layer {
         this.inputDim = c.positiveInt("input_dim");
         this.outputDim = c.positiveInt("output_dim");
         this.init = c.initializer("embeddings_initializer", "random_uniform");
+        this.maskZero = c.bool("mask_zero", false);
+    }
+
+    /** With {@code mask_zero}, id 0 is padding: its steps are skipped by the layers after this one. */
+    @Override
+    public boolean makesMask() {
+        return maskZero;
+    }
+
+    @Override
+    public boolean keepsStep(float[] x, int off, int features) {
+        return x[off] != 0f;
     }
 
     @Override
@@ -97,6 +110,7 @@ public final class Embedding extends Layer {
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
         c.put("embeddings_initializer", init.config());
+        c.put("mask_zero", maskZero);
         return c;
     }
 }

@@ -91,6 +91,7 @@ public final class Gru extends Recurrent {
                 kernels.addRowVector(batch, w, bias.value(), w, hz, off3, w);
             }
             kernels.gruForwardStep(batch, u, xz, off3, hz, off3, act, off3, t > 0 ? h : null, off - stepLen, h, off);
+            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
         }
     }
 
@@ -169,6 +170,7 @@ public final class Gru extends Recurrent {
                     }
                 }
             }
+            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
         }
     }
 
@@ -189,12 +191,14 @@ public final class Gru extends Recurrent {
         for (int t = steps - 1; t >= 0; t--) {
             int off3 = t * batch * w;
             int off = t * stepLen;
+            holdSkipped(t, dh, off, dhNext, null);
             if (fused) {
                 kernels.gruBackwardStep(batch, u, act, off3, hz, off3, t > 0 ? h : null, off - stepLen, dh, off,
                         dhNext, dxz, dhz);
                 if (t > 0) {
                     kernels.gemmPacked(batch, u, w, dhz, off3, w, packedUT, dhNext, 0, u, true);
                 }
+                passSkipped(t, dhNext, null);
                 continue;
             }
             for (int b = 0; b < batch; b++) {
@@ -244,6 +248,7 @@ public final class Gru extends Recurrent {
                     kernels.gemm(batch, u, 2 * u, dxz, off3, w, recurrentT, 0, u, dhNext, 0, u, true);
                 }
             }
+            passSkipped(t, dhNext, null);
         }
     }
 

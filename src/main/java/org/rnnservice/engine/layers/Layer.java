@@ -18,6 +18,7 @@ public abstract class Layer {
     private final String name;
     protected final Kernels kernels;
     private boolean trainable = true;
+    private Mask mask;
 
     protected Layer(String name, Kernels kernels) {
         this.name = name;
@@ -62,6 +63,49 @@ public abstract class Layer {
      * returns the gradient with respect to the input (or {@code null} when {@code needInputGrad} is false).
      */
     public abstract Tensor backward(Tensor dy, boolean needInputGrad);
+
+    /**
+     * Whether a mask made by an earlier layer may reach this one: Keras' {@code supports_masking}. Layers that cannot
+     * honour a mask refuse it when the model is built rather than compute as if every step were there.
+     */
+    public boolean supportsMasking() {
+        return false;
+    }
+
+    /** Whether this layer makes a mask from its input, as {@code Embedding(mask_zero=True)} and {@code Masking} do. */
+    public boolean makesMask() {
+        return false;
+    }
+
+    /** For a layer that {@link #makesMask}: whether the input step of {@code features} values at {@code off} is kept. */
+    public boolean keepsStep(float[] x, int off, int features) {
+        throw new UnsupportedOperationException(type() + " makes no mask");
+    }
+
+    /**
+     * The mask of this layer's output, given its input and that input's mask: Keras' {@code compute_mask}. By default
+     * a mask passes through layers whose output is still a sequence and ends at those that return one vector.
+     */
+    public Mask computeMask(Tensor input, Mask inputMask) {
+        if (makesMask()) {
+            boolean[] kept = new boolean[input.rows()];
+            for (int r = 0; r < kept.length; r++) {
+                kept[r] = keepsStep(input.data(), r * input.features(), input.features());
+            }
+            return new Mask(kept, input.batch(), input.steps());
+        }
+        return inputMask;
+    }
+
+    /** Sets the mask of the next forward pass's input (null for none); the model calls it before {@link #forward}. */
+    public void useMask(Mask mask) {
+        this.mask = mask;
+    }
+
+    /** The mask of the current input, or null when every step counts. */
+    protected final Mask mask() {
+        return mask;
+    }
 
     /** The layer's arguments in Keras' words, enough to rebuild it; includes {@code name} and {@code type}. */
     public abstract Map<String, Object> config();

@@ -22,6 +22,17 @@ public final class LayerConfig {
         this.path = path;
     }
 
+    /** Where these arguments are in the request, such as {@code layers[1]}. */
+    public String path() {
+        return path;
+    }
+
+    /** Whether the argument is given explicitly as null (Keras' {@code None}). */
+    public boolean isNull(String key) {
+        read.add(key);
+        return values.containsKey(key) && values.get(key) == null;
+    }
+
     public boolean has(String key) {
         read.add(key);
         return values.get(key) != null;
@@ -64,6 +75,18 @@ public final class LayerConfig {
             return b;
         }
         throw invalid(key, "must be true or false");
+    }
+
+    /** A finite number. */
+    public float number(String key, float fallback) {
+        Object v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw invalid(key, "must be a number, got " + asSent(v));
+        }
+        return n.floatValue();
     }
 
     /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */

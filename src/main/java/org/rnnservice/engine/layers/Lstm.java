@@ -126,6 +126,8 @@ public final class Lstm extends Recurrent {
             int cPrev = keep ? c - stepLen : ((t + 1) & 1) * stepLen;
             kernels.lstmForwardStep(batch, u, pre, p, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
                     cell, c, cellAct, keep ? t * stepLen : 0, h, t * stepLen);
+            carrySkipped(t, cell, c, t > 0 ? cPrev : -1);
+            carrySkipped(t, h, t * stepLen, t > 0 ? (t - 1) * stepLen : -1);
         }
     }
 
@@ -291,6 +293,8 @@ public final class Lstm extends Recurrent {
                     h[cr + j] = act[row + j] * cellAct[cr + j];
                 }
             }
+            carrySkipped(t, cell, off, t > 0 ? off - stepLen : -1);
+            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
         }
     }
 
@@ -313,6 +317,7 @@ public final class Lstm extends Recurrent {
         for (int t = steps - 1; t >= 0; t--) {
             int off4 = t * batch * w;
             int off = t * stepLen;
+            holdSkipped(t, dh, off, dhNext, dcNext);
             if (fused) {
                 kernels.lstmBackwardStep(batch, u, act, off4, cellAct, off, t > 0 ? cell : null, off - stepLen,
                         dh, off, dhNext, dcNext, dPre, off4);
@@ -349,6 +354,7 @@ public final class Lstm extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);
             }
+            passSkipped(t, dhNext, dcNext);
         }
     }
 

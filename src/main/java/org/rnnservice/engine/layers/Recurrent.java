@@ -23,6 +23,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected final Activation activation;
     protected final boolean useBias;
     protected final boolean returnSequences;
+    protected final boolean goBackwards;
     protected final float dropout;
     protected final Initializer kernelInit;
     protected final Initializer recurrentInit;
@@ -41,8 +42,13 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected float[] h;      // all states [T, B, u]
     private float[] dropped;
     private int[] hot;        // for one-hot inputs, the index of the 1 in each row; null otherwise
-    private float[] mask;     // [B, I]
-    private boolean masked;   // whether the last forward applied the mask
+    private float[] dropMask; // [B, I]
+    private boolean droppedOut; // whether the last forward applied input dropout
+    private boolean[] skipped; // [T, B] in processing order: steps the input mask skips; null when none is
+    private float[] heldH;    // [B, u] state gradients that skipped steps pass on unchanged
+    private float[] heldC;
+    private float[] reversed; // the input in processing order when going backwards
+    private float[] dxInOrder; // the input gradient back in the input's order
     private float[] last;     // h_T [B, u] when not returning sequences
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
@@ -62,6 +68,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         this.activation = c.activation("activation", defaultActivation);
         this.useBias = c.bool("use_bias", true);
         this.returnSequences = c.bool("return_sequences", false);
+        this.goBackwards = c.bool("go_backwards", false);
         this.dropout = c.rate("dropout");
         this.kernelInit = c.initializer("kernel_initializer", "glorot_uniform");
         this.recurrentInit = c.initializer("recurrent_initializer", "orthogonal");
@@ -70,6 +77,17 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
 
     /** Gate blocks per unit: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */
     protected abstract int gates();
+
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /** Keras' RNN {@code compute_mask}: the mask goes on with the sequence and ends with a single output. */
+    @Override
+    public Mask computeMask(Tensor input, Mask inputMask) {
+        return returnSequences ? inputMask : null;
+    }
 
     @Override
     public LayerShape outputShape(LayerShape input) {
@@ -171,8 +189,14 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         batch = in.batch();
         this.training = training;
         x = in.data();
-        masked = training && dropout > 0;
-        if (masked) {
+        if (goBackwards) {
+            reversed = Buffers.atLeast(reversed, in.size());
+            reverseSteps(x, batch * inputDim, reversed);
+            x = reversed;
+        }
+        skipped = skippedSteps(goBackwards);
+        droppedOut = training && dropout > 0;
+        if (droppedOut) {
             x = applyInputDropout(in.data(), rng);
         }
         h = Buffers.atLeast(h, steps * batch * units);
@@ -195,18 +219,107 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         return new Tensor(last, batch, 0, units);
     }
 
+    /** Reverses the time axis of {@code steps} blocks of {@code stepLen} values. */
+    private void reverseSteps(float[] src, int stepLen, float[] dst) {
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(src, t * stepLen, dst, (steps - 1 - t) * stepLen, stepLen);
+        }
+    }
+
+    /** The steps the current mask skips, in processing order, or null when it skips none. */
+    private boolean[] skippedSteps(boolean backwards) {
+        Mask m = mask();
+        if (m == null || m.keepsAll()) {
+            return null;
+        }
+        if (m.batch() != batch || m.steps() != steps) {
+            throw new IllegalStateException(name() + ": mask of " + m.batch() + "x" + m.steps() + " for input of "
+                    + batch + "x" + steps);
+        }
+        Mask ordered = backwards ? m.reversed() : m;
+        boolean[] skip = skipped != null && skipped.length >= steps * batch ? skipped : new boolean[steps * batch];
+        for (int i = 0; i < steps * batch; i++) {
+            skip[i] = !ordered.kept()[i];
+        }
+        return skip;
+    }
+
+    /**
+     * Keras' droppedOut step: the samples whose step {@code t} is skipped keep the state (and output) of step
+     * {@code t - 1}, zeros before the first step. Cells call it after computing each step's {@code state}.
+     */
+    protected final void carrySkipped(int t, float[] state, int off, int prevOff) {
+        if (skipped == null) {
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            if (skipped[t * batch + b]) {
+                if (prevOff < 0) {
+                    java.util.Arrays.fill(state, off + b * units, off + (b + 1) * units, 0f);
+                } else {
+                    System.arraycopy(state, prevOff + b * units, state, off + b * units, units);
+                }
+            }
+        }
+    }
+
+    /**
+     * Before back-propagating step {@code t}: the gradient reaching a skipped step's state ({@code dh} of the step
+     * plus what later steps sent back, and the cell's for LSTM) is held aside and zeroed, so the step's cell
+     * contributes nothing. {@link #passSkipped} then hands it to step {@code t - 1} unchanged.
+     */
+    protected final void holdSkipped(int t, float[] dh, int off, float[] dhNext, float[] dcNext) {
+        if (skipped == null) {
+            return;
+        }
+        heldH = Buffers.atLeast(heldH, batch * units);
+        if (dcNext != null) {
+            heldC = Buffers.atLeast(heldC, batch * units);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (!skipped[t * batch + b]) {
+                continue;
+            }
+            int r = b * units;
+            for (int j = 0; j < units; j++) {
+                heldH[r + j] = dh[off + r + j] + dhNext[r + j];
+            }
+            java.util.Arrays.fill(dh, off + r, off + r + units, 0f);
+            java.util.Arrays.fill(dhNext, r, r + units, 0f);
+            if (dcNext != null) {
+                System.arraycopy(dcNext, r, heldC, r, units);
+                java.util.Arrays.fill(dcNext, r, r + units, 0f);
+            }
+        }
+    }
+
+    /** After back-propagating step {@code t}: see {@link #holdSkipped}. */
+    protected final void passSkipped(int t, float[] dhNext, float[] dcNext) {
+        if (skipped == null) {
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            if (skipped[t * batch + b]) {
+                System.arraycopy(heldH, b * units, dhNext, b * units, units);
+                if (dcNext != null) {
+                    System.arraycopy(heldC, b * units, dcNext, b * units, units);
+                }
+            }
+        }
+    }
+
     private float[] applyInputDropout(float[] in, Random rng) {
         int rowLen = batch * inputDim;
-        mask = Buffers.atLeast(mask, rowLen);
+        dropMask = Buffers.atLeast(dropMask, rowLen);
         float scale = 1f / (1f - dropout);
         for (int i = 0; i < rowLen; i++) {
-            mask[i] = rng.nextFloat() < dropout ? 0f : scale;
+            dropMask[i] = rng.nextFloat() < dropout ? 0f : scale;
         }
         dropped = Buffers.atLeast(dropped, steps * rowLen);
         for (int t = 0; t < steps; t++) {
             int off = t * rowLen;
             for (int i = 0; i < rowLen; i++) {
-                dropped[off + i] = in[off + i] * mask[i];
+                dropped[off + i] = in[off + i] * dropMask[i];
             }
         }
         return dropped;
@@ -238,13 +351,18 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         }
         dx = Buffers.atLeast(dx, steps * batch * inputDim);
         inputGradient(dx);
-        if (masked) {
+        if (droppedOut) {
             int rowLen = batch * inputDim;
             for (int t = 0; t < steps; t++) {
                 for (int i = 0; i < rowLen; i++) {
-                    dx[t * rowLen + i] *= mask[i];
+                    dx[t * rowLen + i] *= dropMask[i];
                 }
             }
+        }
+        if (goBackwards) {
+            dxInOrder = Buffers.atLeast(dxInOrder, steps * batch * inputDim);
+            reverseSteps(dx, batch * inputDim, dxInOrder);
+            return new Tensor(dxInOrder, batch, steps, inputDim);
         }
         return new Tensor(dx, batch, steps, inputDim);
     }
@@ -413,6 +531,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         extraConfig(c);
         c.put("use_bias", useBias);
         c.put("return_sequences", returnSequences);
+        c.put("go_backwards", goBackwards);
         c.put("dropout", (double) dropout);
         c.put("kernel_initializer", kernelInit.config());
         c.put("recurrent_initializer", recurrentInit.config());

@@ -35,6 +35,7 @@ public final class SimpleRnn extends Recurrent {
                 kernels.gemmPacked(batch, u, u, h, off - stepLen, u, packedU, z, off, u, true);
             }
             activation.apply(kernels, z, off, h, off, batch, u);
+            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
         }
     }
 
@@ -44,8 +45,10 @@ public final class SimpleRnn extends Recurrent {
         int stepLen = batch * u;
         dz = Buffers.atLeast(dz, steps * stepLen);
         dhNext = Buffers.atLeast(dhNext, stepLen);
+        java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
         for (int t = steps - 1; t >= 0; t--) {
             int off = t * stepLen;
+            holdSkipped(t, dh, off, dhNext, null);
             if (t < steps - 1) {
                 for (int i = 0; i < stepLen; i++) {
                     dz[off + i] = dh[off + i] + dhNext[i];
@@ -57,6 +60,7 @@ public final class SimpleRnn extends Recurrent {
             if (t > 0) {
                 kernels.gemmPacked(batch, u, u, dz, off, u, packedUT, dhNext, 0, u, false);
             }
+            passSkipped(t, dhNext, null);
         }
     }
 

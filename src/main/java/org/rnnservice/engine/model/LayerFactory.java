@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
 import org.rnnservice.engine.layers.Arguments;
+import org.rnnservice.engine.layers.Bidirectional;
 import org.rnnservice.engine.layers.Dense;
 import org.rnnservice.engine.layers.Dropout;
 import org.rnnservice.engine.layers.Embedding;
@@ -13,7 +15,9 @@ import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerConfig;
 import org.rnnservice.engine.layers.Lstm;
+import org.rnnservice.engine.layers.Masking;
 import org.rnnservice.engine.layers.SimpleRnn;
+import org.rnnservice.engine.layers.TimeDistributed;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.simd.Kernels;
 
@@ -34,12 +38,15 @@ final class LayerFactory {
             new Kind("GRU", "gru", Gru::new),
             new Kind("Dense", "dense", Dense::new),
             new Kind("Embedding", "embedding", Embedding::new),
-            new Kind("Dropout", "dropout", Dropout::new));
+            new Kind("Dropout", "dropout", Dropout::new),
+            new Kind("Masking", "masking", Masking::new),
+            new Kind("Bidirectional", "bidirectional", null),
+            new Kind("TimeDistributed", "time_distributed", null));
 
     /** Arguments Keras writes that change nothing here, or that the model reads before the layer sees them. */
     private static final List<String> IGNORED = List.of("type", "name", "input_shape", "batch_input_shape",
             "batch_shape", "dtype", "unroll", "implementation", "seed", "input_length",
-            "recurrent_dropout", "stateful", "go_backwards", "return_state", "time_major", "mask_zero",
+            "recurrent_dropout", "stateful", "return_state", "time_major",
             "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
             "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_regularizer",
             "embeddings_constraint", "noise_shape", "lora_rank", "zero_output_for_mask", "use_cudnn", "sparse",
@@ -50,8 +57,8 @@ final class LayerFactory {
      * that means "off"; anything else would train a different model than the user asked for.
      */
     private static final Map<String, Object> ONLY_AT_DEFAULT = Map.ofEntries(
-            Map.entry("recurrent_dropout", 0.0), Map.entry("stateful", false), Map.entry("go_backwards", false),
-            Map.entry("return_state", false), Map.entry("time_major", false), Map.entry("mask_zero", false),
+            Map.entry("recurrent_dropout", 0.0), Map.entry("stateful", false),
+            Map.entry("return_state", false), Map.entry("time_major", false),
             Map.entry("kernel_regularizer", "null"), Map.entry("recurrent_regularizer", "null"),
             Map.entry("bias_regularizer", "null"), Map.entry("activity_regularizer", "null"),
             Map.entry("kernel_constraint", "null"), Map.entry("recurrent_constraint", "null"),
@@ -62,6 +69,68 @@ final class LayerFactory {
     private LayerFactory() {
     }
 
+    /** The layer a wrapper's {@code layer} argument defines. */
+    private static Map<String, Object> wrapped(Map<String, Object> definition, String path) {
+        if (!(definition.get("layer") instanceof Map<?, ?> inner)) {
+            throw new InvalidModelException(path + ".layer", "layer is required: the layer to wrap, such as"
+                    + " {\"type\": \"LSTM\", \"units\": 64}");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        inner.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return copy;
+    }
+
+    /**
+     * Keras' {@code Bidirectional}: the wrapped layer re-created as {@code forward_<name>} and, reading backwards,
+     * {@code backward_<name>}. A {@code backward_layer} (Keras writes one) must be that same layer.
+     */
+    private static Layer bidirectional(String name, LayerConfig config, Map<String, Object> definition, String path,
+                                       Set<String> used, Kernels kernels) {
+        Map<String, Object> inner = wrapped(definition, path);
+        String base = innerName(inner, used);
+        boolean backwards = Boolean.TRUE.equals(inner.get("go_backwards"));
+        Map<String, Object> forward = new LinkedHashMap<>(inner);
+        forward.put("name", "forward_" + base);
+        Map<String, Object> backward = new LinkedHashMap<>(inner);
+        backward.put("name", "backward_" + base);
+        backward.put("go_backwards", !backwards);
+        config.has("layer");
+        if (config.has("backward_layer")) {
+            if (!(definition.get("backward_layer") instanceof Map<?, ?> given) || !sameLayer(given, backward)) {
+                throw new UnsupportedFeatureException(path + ".backward_layer", "a backward_layer other than the"
+                        + " layer itself reading backwards is not supported");
+            }
+        }
+        Set<String> own = new java.util.HashSet<>();
+        return new Bidirectional(name, config, create(forward, path + ".layer", own, kernels),
+                create(backward, path + ".layer", own, kernels), kernels);
+    }
+
+    /** The wrapped layer's own name without the prefix a Bidirectional gives it, or a fresh one (then used). */
+    private static String innerName(Map<String, Object> inner, Set<String> used) {
+        if (inner.get("name") instanceof String n && !n.isBlank()) {
+            return n.replaceFirst("^(forward_|backward_)", "");
+        }
+        Object type = inner.get("type");
+        String base = KINDS.stream().filter(k -> k.type().equalsIgnoreCase(String.valueOf(type)))
+                .map(Kind::baseName).findFirst().orElse("layer");
+        String name = base;
+        for (int k = 1; used.contains(name); k++) {
+            name = base + "_" + k;
+        }
+        used.add(name);
+        return name;
+    }
+
+    /** Whether two layer definitions agree on every argument but the name. */
+    private static boolean sameLayer(Map<?, ?> a, Map<String, Object> b) {
+        Map<Object, Object> x = new LinkedHashMap<>(a);
+        Map<Object, Object> y = new LinkedHashMap<>(b);
+        x.remove("name");
+        y.remove("name");
+        return x.equals(y);
+    }
+
     /** The type names accepted, in Keras' spelling. */
     static List<String> types() {
         return KINDS.stream().map(Kind::type).toList();
@@ -69,7 +138,10 @@ final class LayerFactory {
 
     /** Builds layer {@code index} of a model, naming it from {@code used} when it carries no name. */
     static Layer create(Map<String, Object> definition, int index, Set<String> used, Kernels kernels) {
-        String path = "layers[" + index + "]";
+        return create(definition, "layers[" + index + "]", used, kernels);
+    }
+
+    private static Layer create(Map<String, Object> definition, String path, Set<String> used, Kernels kernels) {
         Object typeValue = definition.get("type");
         if (!(typeValue instanceof String typeName) || typeName.isBlank()) {
             throw new InvalidModelException(path + ".type", "type is required, one of " + types());
@@ -92,7 +164,12 @@ final class LayerFactory {
         } else if (used.contains(name)) {
             throw new InvalidModelException(path + ".name", "layer name '" + name + "' is used twice");
         }
-        Layer layer = kind.constructor().create(name, config, kernels);
+        Layer layer = switch (kind.type()) {
+            case "Bidirectional" -> bidirectional(name, config, definition, path, used, kernels);
+            case "TimeDistributed" -> new TimeDistributed(name, config,
+                    create(wrapped(definition, path), path + ".layer", used, kernels), kernels);
+            default -> kind.constructor().create(name, config, kernels);
+        };
         layer.setTrainable(config.bool("trainable", true));
         for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
             Object given = definition.get(unsupported.getKey());

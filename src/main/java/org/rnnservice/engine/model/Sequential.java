@@ -14,8 +14,10 @@ import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerShape;
+import org.rnnservice.engine.layers.Mask;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.Tensor;
+import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.simd.KernelsProvider;
@@ -36,16 +38,19 @@ public final class Sequential {
     private final List<Layer> layers;
     private final List<DataParallelLayer> parallelLayers;
     private final List<LayerShape> shapes;
+    private final boolean maskedOutput;
     private float[] input;
     private Tensor lastOutput;
+    private Mask lastMask;
 
     private Sequential(ModelSpec spec, Kernels kernels, LayerShape inputShape, List<Layer> layers,
-                       List<LayerShape> shapes) {
+                       List<LayerShape> shapes, boolean maskedOutput) {
         this.spec = spec;
         this.kernels = kernels;
         this.inputShape = inputShape;
         this.layers = layers;
         this.shapes = shapes;
+        this.maskedOutput = maskedOutput;
         this.parallelLayers = layers.stream().filter(DataParallelLayer.class::isInstance)
                 .map(DataParallelLayer.class::cast).toList();
     }
@@ -74,10 +79,20 @@ public final class Sequential {
         List<LayerShape> shapes = new ArrayList<>();
         LayerShape shape = in;
         long total = 0;
+        String maskedBy = null; // the layer whose mask reaches the current one
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
+            if (maskedBy != null && !layer.supportsMasking()) {
+                throw new InvalidModelException("layers[" + i + "].type", layer.type() + " cannot take the mask that "
+                        + maskedBy + " makes (Keras: the layer does not support masking); put it before the masking"
+                        + " layer or drop mask_zero / Masking");
+            }
             if (layer instanceof Embedding && i > 0) {
                 throw new InvalidModelException("layers[" + i + "].type", "Embedding must be the first layer");
+            }
+            if (layer.makesMask() && i > 0) {
+                throw new UnsupportedFeatureException("layers[" + i + "].type", layer.type()
+                        + " is supported as the first layer only, where the mask follows from the model's input");
             }
             total += layer.countParams(shape);
             if (total > maxParams) {
@@ -90,6 +105,11 @@ public final class Sequential {
                 throw "layers".equals(e.field()) ? new InvalidModelException("layers[" + i + "]", e.getMessage()) : e;
             }
             shapes.add(shape);
+            if (layer.makesMask()) {
+                maskedBy = "layers[0] (" + layer.type() + ")";
+            } else if (!shape.sequence()) {
+                maskedBy = null;
+            }
         }
         Random rng = new Random(spec.seed());
         LayerShape layerInput = in;
@@ -97,7 +117,7 @@ public final class Sequential {
             layers.get(i).build(layerInput, rng);
             layerInput = shapes.get(i);
         }
-        return new Sequential(spec, kernels, in, List.copyOf(layers), List.copyOf(shapes));
+        return new Sequential(spec, kernels, in, List.copyOf(layers), List.copyOf(shapes), maskedBy != null);
     }
 
     private static LayerShape inputShape(List<Integer> dims, Layer first) {
@@ -241,11 +261,38 @@ public final class Sequential {
             input = new float[size];
         }
         Tensor t = Tensor.fromBatchMajor(x, 0, batch, stepsIn, features, input);
+        Mask mask = null;
         for (Layer layer : layers) {
+            Mask next = layer.computeMask(t, mask);
+            layer.useMask(mask);
             t = layer.forward(t, training, rng);
+            mask = next;
         }
         lastOutput = t;
+        lastMask = mask;
         return t;
+    }
+
+    /**
+     * Whether the output is a sequence that carries a mask (from {@code Embedding(mask_zero=True)} or
+     * {@code Masking}), so that losses and metrics skip its masked steps as Keras does.
+     */
+    public boolean masksOutput() {
+        return maskedOutput;
+    }
+
+    /**
+     * For a model that {@link #masksOutput()}: whether step {@code t} of sample {@code b} of a batch-major input of
+     * {@code steps} steps counts. The mask follows from the input alone, as the layer that makes it comes first.
+     */
+    public boolean keepsStep(float[] x, int b, int t, int steps) {
+        int f = inputShape.features();
+        return layers.get(0).keepsStep(x, (b * steps + t) * f, f);
+    }
+
+    /** The mask of the last forward output, time-major, or null when every step counts. */
+    public Mask lastOutputMask() {
+        return lastMask;
     }
 
     /** Every layer's output for a batch-major input, each batch-major: for inspecting a model layer by layer. */
@@ -254,8 +301,12 @@ public final class Sequential {
         float[] in = new float[batch * Math.max(stepsIn, 1) * inputShape.features()];
         Tensor t = Tensor.fromBatchMajor(x, 0, batch, stepsIn, inputShape.features(), in);
         List<float[]> outputs = new ArrayList<>();
+        Mask mask = null;
         for (Layer layer : layers) {
+            Mask next = layer.computeMask(t, mask);
+            layer.useMask(mask);
             t = layer.forward(t, false, null);
+            mask = next;
             outputs.add(t.toBatchMajor(new float[t.size()]));
         }
         return outputs;

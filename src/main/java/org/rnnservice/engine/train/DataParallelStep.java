@@ -34,6 +34,9 @@ final class DataParallelStep implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
     private Team team; // from the first batch split in parts until close
     private Map<Integer, Double> classWeight; // null: every row weighs 1
+    private final StepMask batchMask; // for a model whose output is masked, else null
+    private long batchRows;           // output rows of the current batch
+    private long batchKept;           // of which the mask keeps these
 
     DataParallelStep(Sequential model, Loss loss, List<Metric> metrics, int threads, HelperThreads helpers) {
         this.model = model;
@@ -42,7 +45,13 @@ final class DataParallelStep implements AutoCloseable {
         this.rowWidth = model.outputShape().features();
         this.threads = Math.max(1, threads);
         this.helpers = helpers;
+        this.batchMask = model.masksOutput() ? new StepMask() : null;
         replicas.add(new Replica(model));
+    }
+
+    /** Output rows the last {@link #run} counted for its metrics: those the mask keeps, or all. */
+    long countedRows() {
+        return batchKept;
     }
 
     /** Weights each training row's loss by its target's class, as Keras' {@code class_weight} (null for none). */
@@ -67,6 +76,9 @@ final class DataParallelStep implements AutoCloseable {
             start += count / parts + (p < count % parts ? 1 : 0);
         }
         offsets[parts] = start;
+        batchRows = (long) count * Math.max(1, model.outputShape().sequence() ? data.steps() : 1);
+        batchKept = batchMask == null ? batchRows : StepMask.keptRows(model, data, order, from, count,
+                batchMask.scratch(count * Math.max(data.steps(), 1) * data.features()));
         for (int p = 0; p < parts; p++) {
             replicas.get(p).net.deferWeightGradients(parts > 1);
         }
@@ -159,6 +171,7 @@ final class DataParallelStep implements AutoCloseable {
         float[] grad;
         float[] gradEngine;
         float[] rowWeights;
+        final StepMask stepMask = new StepMask();
         double loss;
         double[] metricSums;
 
@@ -181,7 +194,11 @@ final class DataParallelStep implements AutoCloseable {
             out = net.lastOutputBatchMajor(Buffers.atLeast(out, size));
             double share = (double) n / batch;
             float[] weights = null;
-            if (classWeight != null) {
+            boolean[] kept = null;
+            if (batchMask != null) {
+                weights = stepMask.weights(net, xb, n, steps, batchRows, batchKept);
+                kept = stepMask.kept();
+            } else if (classWeight != null) {
                 rowWeights = Buffers.atLeast(rowWeights, rows);
                 for (int r = 0; r < rows; r++) {
                     Double w = classWeight.get(DataParallelStep.this.loss.targetClass(yb, r, rowWidth));
@@ -197,7 +214,7 @@ final class DataParallelStep implements AutoCloseable {
                 }
             }
             for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] = metrics.get(m).sum(out, yb, rows, rowWidth);
+                metricSums[m] = metrics.get(m).sum(out, yb, rows, rowWidth, kept);
             }
             gradEngine = Buffers.atLeast(gradEngine, size);
             net.backward(Tensor.fromBatchMajor(grad, 0, n, y.steps(), rowWidth, gradEngine));

@@ -36,8 +36,16 @@ public record Metric(String key, Kind kind) {
 
     /** The sum over {@code rows} output rows of the per-row metric (targets laid out as for the loss). */
     public double sum(float[] pred, float[] target, int rows, int width) {
+        return sum(pred, target, rows, width, null);
+    }
+
+    /** As {@link #sum(float[], float[], int, int)} over the rows {@code kept} keeps (all when null): Keras' mask. */
+    public double sum(float[] pred, float[] target, int rows, int width, boolean[] kept) {
         double total = 0;
         for (int r = 0; r < rows; r++) {
+            if (kept != null && !kept[r]) {
+                continue;
+            }
             int p = r * width;
             switch (kind) {
                 case MAE, MSE, BINARY_ACCURACY -> {

@@ -29,6 +29,7 @@ public final class Trainer {
     private float[] evalX;
     private float[] evalY;
     private float[] evalOut;
+    private final StepMask evalMask = new StepMask();
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -153,7 +154,7 @@ public final class Trainer {
                 }
                 step.update(optimizer, params);
                 lossSum += batchLoss * count;
-                rowsSeen += rows(count, data.steps());
+                rowsSeen += step.countedRows();
                 listener.onBatchEnd(epoch, b, batches, batchLoss);
             }
             Map<String, Double> logs = new LinkedHashMap<>();
@@ -209,11 +210,19 @@ public final class Trainer {
             Tensor y = model.forward(evalX, count, data.steps(), false, null);
             int rows = y.rows();
             evalOut = model.lastOutputBatchMajor(Buffers.atLeast(evalOut, rows * rowWidth));
-            lossSum += loss.compute(evalOut, evalY, rows, rowWidth, null) * count;
-            for (int m = 0; m < metrics.size(); m++) {
-                metricSums[m] += metrics.get(m).sum(evalOut, evalY, rows, rowWidth);
+            float[] weights = null;
+            boolean[] kept = null;
+            long counted = rows;
+            if (model.masksOutput()) {
+                counted = StepMask.keptRows(model, evalX, count, data.steps());
+                weights = evalMask.weights(model, evalX, count, data.steps(), rows, counted);
+                kept = evalMask.kept();
             }
-            rowsSeen += rows;
+            lossSum += loss.compute(evalOut, evalY, rows, rowWidth, null, weights) * count;
+            for (int m = 0; m < metrics.size(); m++) {
+                metricSums[m] += metrics.get(m).sum(evalOut, evalY, rows, rowWidth, kept);
+            }
+            rowsSeen += counted;
         }
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("loss", lossSum / n);
@@ -223,10 +232,6 @@ public final class Trainer {
         return result;
     }
 
-
-    private int rows(int count, int steps) {
-        return model.outputShape().sequence() ? count * steps : count;
-    }
 
     private static int[] identity(int n) {
         int[] order = new int[n];
