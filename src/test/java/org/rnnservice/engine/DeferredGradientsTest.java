@@ -41,7 +41,11 @@ class DeferredGradientsTest {
             new Case("LSTM on one-hot rows, GRU without reset_after, SimpleRNN", List.of(
                     layer("LSTM", "units", 130, "return_sequences", true),
                     layer("GRU", "units", 180, "reset_after", false, "return_sequences", true),
-                    layer("SimpleRNN", "units", 520), layer("Dense", "units", 1)), true, 6));
+                    layer("SimpleRNN", "units", 520), layer("Dense", "units", 1)), true, 6),
+            // blocks of 256 columns cut across gates of 160, each dropped with its own recurrent mask
+            new Case("Bidirectional LSTM with recurrent dropout, GRU", List.of(layer("Bidirectional", "layer",
+                    layer("LSTM", "units", 160, "return_sequences", true, "recurrent_dropout", 0.3, "dropout", 0.2)),
+                    layer("GRU", "units", 180), layer("Dense", "units", 1)), false, 6));
 
     private static Sequential model(Case c, Kernels kernels) {
         return Models.build(Models.shape(null, FEATURES), c.layers(), kernels);

@@ -132,7 +132,16 @@ class GradientCheckTest {
                 Arguments.of("recurrent input dropout", List.of(layer("SimpleRNN", "units", 3, "dropout", 0.3),
                         layer("Dense", "units", 1))),
                 Arguments.of("LSTM input dropout", List.of(layer("LSTM", "units", 3, "dropout", 0.3),
-                        layer("Dense", "units", 1))));
+                        layer("Dense", "units", 1))),
+                Arguments.of("SimpleRNN recurrent_dropout", List.of(layer("SimpleRNN", "units", 3,
+                        "recurrent_dropout", 0.4), layer("Dense", "units", 1))),
+                Arguments.of("LSTM dropout + recurrent_dropout, gate by gate", List.of(layer("LSTM", "units", 3,
+                        "dropout", 0.3, "recurrent_dropout", 0.4, "return_sequences", true),
+                        layer("Dense", "units", 1))),
+                Arguments.of("GRU recurrent_dropout", List.of(layer("GRU", "units", 3, "recurrent_dropout", 0.4,
+                        "dropout", 0.2), layer("Dense", "units", 1))),
+                Arguments.of("Bidirectional(GRU recurrent_dropout)", List.of(layer("Bidirectional", "layer",
+                        layer("GRU", "units", 3, "recurrent_dropout", 0.4)), layer("Dense", "units", 1))));
     }
 
     /**

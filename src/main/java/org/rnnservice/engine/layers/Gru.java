@@ -28,6 +28,10 @@ public final class Gru extends Recurrent {
         super(name, c, "tanh", kernels);
         this.recurrentActivation = c.activation("recurrent_activation", "sigmoid");
         this.resetAfter = c.bool("reset_after", true);
+        if (!resetAfter && recurrentDropout > 0) {
+            throw new UnsupportedFeatureException(c.path() + ".recurrent_dropout", "recurrent_dropout is supported"
+                    + " with reset_after: true (Keras' default) only");
+        }
     }
 
     @Override
@@ -83,7 +87,7 @@ public final class Gru extends Recurrent {
             int off3 = t * stepW;
             int off = t * stepLen;
             if (t > 0) {
-                kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, hz, off3, w, false);
+                recurrentProduct(t, hz, off3, false);
             } else {
                 java.util.Arrays.fill(hz, off3, off3 + stepW, 0f);
             }
@@ -115,7 +119,7 @@ public final class Gru extends Recurrent {
             // recurrent z and r terms (and, with reset_after, the whole recurrent product plus its bias)
             if (t > 0) {
                 if (resetAfter) {
-                    kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, hz, hzOff, w, false);
+                    recurrentProduct(t, hz, hzOff, false);
                 } else {
                     kernels.gemm(batch, 2 * u, u, h, off - stepLen, u, uw, 0, w, hz, hzOff, w, false);
                 }
@@ -196,7 +200,7 @@ public final class Gru extends Recurrent {
                 kernels.gruBackwardStep(batch, u, act, off3, hz, off3, t > 0 ? h : null, off - stepLen, dh, off,
                         dhNext, dxz, dhz);
                 if (t > 0) {
-                    kernels.gemmPacked(batch, u, w, dhz, off3, w, packedUT, dhNext, 0, u, true);
+                    recurrentProductGradient(dhz, off3, dhNext, true);
                 }
                 passSkipped(t, dhNext, null);
                 continue;
@@ -226,7 +230,7 @@ public final class Gru extends Recurrent {
                     System.arraycopy(dxz, row, dhz, row, 2 * u);
                 }
                 if (t > 0) {
-                    kernels.gemmPacked(batch, u, w, dhz, off3, w, packedUT, dhNext, 0, u, true);
+                    recurrentProductGradient(dhz, off3, dhNext, true);
                 }
             } else {
                 if (t > 0) {

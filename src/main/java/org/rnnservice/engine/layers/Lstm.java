@@ -75,7 +75,7 @@ public final class Lstm extends Recurrent {
      * was slower for a single sample, and its branch threw the compiled code of the other away at every switch.)
      */
     private boolean jointSteps() {
-        return fused() && !oneHot();
+        return fused() && !oneHot() && !gateWise();
     }
 
     @Override
@@ -101,7 +101,7 @@ public final class Lstm extends Recurrent {
         int stepW = batch * w;
         boolean keep = training;
         boolean joint = jointSteps();
-        boolean projectAll = !joint && (long) steps * stepW <= PROJECT_ALL_FLOATS;
+        boolean projectAll = !joint && (!oneHot() || (long) steps * stepW <= PROJECT_ALL_FLOATS);
         pre = Buffers.atLeast(pre, projectAll ? steps * stepW : stepW);
         act = Buffers.atLeast(act, keep ? steps * stepW : stepW);
         cell = Buffers.atLeast(cell, keep ? steps * stepLen : 2 * stepLen);
@@ -119,7 +119,7 @@ public final class Lstm extends Recurrent {
                     gatherStep(t, pre, w, b, 0);
                 }
                 if (t > 0) {
-                    kernels.gemmPacked(batch, w, u, h, (t - 1) * stepLen, u, packedU, pre, p, w, true);
+                    recurrentProduct(t, pre, p, true);
                 }
             }
             int c = keep ? t * stepLen : (t & 1) * stepLen;
@@ -258,7 +258,7 @@ public final class Lstm extends Recurrent {
             int off4 = t * batch * w;
             int off = t * stepLen;
             if (t > 0) {
-                kernels.gemmPacked(batch, w, u, h, off - stepLen, u, packedU, pre, off4, w, true);
+                recurrentProduct(t, pre, off4, true);
             }
             boolean wholeBlock = recurrentActivation != Activation.SOFTMAX;
             if (wholeBlock) {
@@ -352,7 +352,7 @@ public final class Lstm extends Recurrent {
                 }
             }
             if (t > 0) {
-                kernels.gemmPacked(batch, u, w, dPre, off4, w, packedUT, dhNext, 0, u, false);
+                recurrentProductGradient(dPre, off4, dhNext, false);
             }
             passSkipped(t, dhNext, dcNext);
         }

@@ -25,6 +25,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected final boolean returnSequences;
     protected final boolean goBackwards;
     protected final float dropout;
+    protected final float recurrentDropout;
     protected final Initializer kernelInit;
     protected final Initializer recurrentInit;
     protected final Initializer biasInit;
@@ -44,6 +45,8 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     private int[] hot;        // for one-hot inputs, the index of the 1 in each row; null otherwise
     private float[] dropMask; // [B, I]
     private boolean droppedOut; // whether the last forward applied input dropout
+    private boolean gateWise;   // whether the last forward dropped inputs and states gate by gate
+    private GateDropout gateDropout;
     private boolean[] skipped; // [T, B] in processing order: steps the input mask skips; null when none is
     private float[] heldH;    // [B, u] state gradients that skipped steps pass on unchanged
     private float[] heldC;
@@ -70,6 +73,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         this.returnSequences = c.bool("return_sequences", false);
         this.goBackwards = c.bool("go_backwards", false);
         this.dropout = c.rate("dropout");
+        this.recurrentDropout = c.rate("recurrent_dropout");
         this.kernelInit = c.initializer("kernel_initializer", "glorot_uniform");
         this.recurrentInit = c.initializer("recurrent_initializer", "orthogonal");
         this.biasInit = c.initializer("bias_initializer", "zeros");
@@ -195,12 +199,22 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
             x = reversed;
         }
         skipped = skippedSteps(goBackwards);
-        droppedOut = training && dropout > 0;
+        gateWise = training && recurrentDropout > 0;
+        droppedOut = training && dropout > 0 && !gateWise;
         if (droppedOut) {
-            x = applyInputDropout(in.data(), rng);
+            x = applyInputDropout(x, rng);
+        }
+        if (gateWise) {
+            if (gateDropout == null) {
+                gateDropout = new GateDropout(gates(), units, inputDim, dropout, recurrentDropout);
+            }
+            gateDropout.draw(batch, rng);
+            if (gateDropout.dropsInputs()) {
+                gateDropout.dropInputs(x, steps);
+            }
         }
         h = Buffers.atLeast(h, steps * batch * units);
-        hot = oneHotIndices(x, steps * batch);
+        hot = gateWise ? null : oneHotIndices(x, steps * batch);
         SharedLayouts.Forward layout = forwardLayout();
         if (training) {
             shared.used(layout);
@@ -447,10 +461,61 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         return idx;
     }
 
+    /** Whether the last forward pass dropped inputs and states gate by gate ({@code recurrent_dropout} in training). */
+    protected boolean gateWise() {
+        return gateWise;
+    }
+
+    /** Whether gate {@code g}'s columns {@code [g*u, (g+1)*u)} overlap {@code [from, to)}. */
+    private boolean overlaps(int g, int from, int to) {
+        return g * units < to && (g + 1) * units > from;
+    }
+
+    /**
+     * The recurrent product of step {@code t >= 1}: {@code out[B, gates*u] (+)= h_{t-1} . U}, each gate's columns from
+     * the state as that gate's recurrent dropout mask leaves it when dropping gate by gate.
+     */
+    protected void recurrentProduct(int t, float[] out, int outOff, boolean accumulate) {
+        int w = gates() * units;
+        int stepLen = batch * units;
+        if (!gateWise) {
+            kernels.gemmPacked(batch, w, units, h, (t - 1) * stepLen, units, packedU, out, outOff, w, accumulate);
+            return;
+        }
+        for (int g = 0; g < gates(); g++) {
+            float[] d = gateDropout.dropState(g, h, (t - 1) * stepLen, t, steps);
+            kernels.gemm(batch, units, units, d, t * stepLen, units, recurrentKernel.value(), g * units, w,
+                    out, outOff + g * units, w, accumulate);
+        }
+    }
+
+    /**
+     * The gradient the recurrent product sends to the previous state: {@code dhPrev[B, u] (+)= dz . U^T}, through
+     * each gate's recurrent dropout mask when dropping gate by gate.
+     */
+    protected void recurrentProductGradient(float[] dz, int dzOff, float[] dhPrev, boolean accumulate) {
+        int w = gates() * units;
+        if (!gateWise) {
+            kernels.gemmPacked(batch, units, w, dz, dzOff, w, packedUT, dhPrev, 0, units, accumulate);
+            return;
+        }
+        float[] part = gateDropout.scratch(batch * units);
+        for (int g = 0; g < gates(); g++) {
+            kernels.gemmTransB(batch, units, units, dz, dzOff + g * units, w, recurrentKernel.value(), g * units, w,
+                    part, 0, units, false);
+            gateDropout.addMaskedState(g, part, dhPrev, accumulate || g > 0);
+        }
+    }
+
     /** The input projection of every time step at once: {@code out[T*B, width] = x . kernel (+ bias)}. */
     protected void projectInputs(float[] out, int width, float[] biasValues, int biasOff) {
         int rows = steps * batch;
-        if (hot != null) {
+        if (gateWise && gateDropout.dropsInputs()) {
+            for (int g = 0; g < gates(); g++) {
+                kernels.gemm(rows, units, inputDim, gateDropout.input(g), 0, inputDim, kernel.value(), g * units,
+                        width, out, g * units, width, false);
+            }
+        } else if (hot != null) {
             gatherKernelRows(0, rows, width, out);
         } else {
             kernels.gemm(rows, width, inputDim, x, 0, inputDim, kernel.value(), 0, width, out, 0, width, false);
@@ -492,6 +557,17 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected void kernelGradient(float[] dz, int width, int from, int to) {
         float[] g = kernel.grad();
         int cols = to - from;
+        if (gateWise && gateDropout.dropsInputs()) {
+            for (int gate = 0; gate < gates(); gate++) {
+                if (overlaps(gate, from, to)) {
+                    int c0 = Math.max(from, gate * units);
+                    int c1 = Math.min(to, (gate + 1) * units);
+                    kernels.gemmTransA(inputDim, c1 - c0, steps * batch, gateDropout.input(gate), 0, inputDim,
+                            dz, c0, width, g, c0, width, false);
+                }
+            }
+            return;
+        }
         if (hot != null) {
             for (int r = 0; r < inputDim; r++) {
                 java.util.Arrays.fill(g, r * width + from, r * width + to, 0f);
@@ -506,6 +582,15 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
 
     /** {@code out = dz . kernel^T}: the gradient of the cell input. */
     protected void projectInputGradient(float[] dz, int width, float[] out) {
+        if (gateWise && gateDropout.dropsInputs()) {
+            float[] part = gateDropout.scratch(steps * batch * inputDim);
+            for (int g = 0; g < gates(); g++) {
+                kernels.gemmTransB(steps * batch, inputDim, units, dz, g * units, width, kernel.value(), g * units,
+                        width, part, 0, inputDim, false);
+                gateDropout.addMaskedInput(g, part, out, steps, g > 0);
+            }
+            return;
+        }
         kernels.gemmTransB(steps * batch, inputDim, width, dz, 0, width, kernel.value(), 0, width,
                 out, 0, inputDim, false);
     }
@@ -513,7 +598,16 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     /** {@code recurrent_kernel.grad[:, col..] (+)= h_{t-1}^T . dz_t} summed over t >= 1: one product. */
     protected void recurrentGradient(float[] dz, int width, int cols, int col, boolean accumulate) {
         float[] g = recurrentKernel.grad();
-        if (steps > 1) {
+        if (gateWise && steps > 1) {
+            for (int gate = 0; gate < gates(); gate++) {
+                if (overlaps(gate, col, col + cols)) {
+                    int c0 = Math.max(col, gate * units);
+                    int c1 = Math.min(col + cols, (gate + 1) * units);
+                    kernels.gemmTransA(units, c1 - c0, (steps - 1) * batch, gateDropout.states(gate), batch * units,
+                            units, dz, batch * width + c0, width, g, c0, gates() * units, accumulate);
+                }
+            }
+        } else if (steps > 1) {
             kernels.gemmTransA(units, cols, (steps - 1) * batch, h, 0, units, dz, batch * width + col, width,
                     g, col, gates() * units, accumulate);
         } else if (!accumulate) {
@@ -533,6 +627,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         c.put("return_sequences", returnSequences);
         c.put("go_backwards", goBackwards);
         c.put("dropout", (double) dropout);
+        c.put("recurrent_dropout", (double) recurrentDropout);
         c.put("kernel_initializer", kernelInit.config());
         c.put("recurrent_initializer", recurrentInit.config());
         c.put("bias_initializer", biasInit.config());

@@ -32,7 +32,7 @@ public final class SimpleRnn extends Recurrent {
         for (int t = 0; t < steps; t++) {
             int off = t * stepLen;
             if (t > 0) {
-                kernels.gemmPacked(batch, u, u, h, off - stepLen, u, packedU, z, off, u, true);
+                recurrentProduct(t, z, off, true);
             }
             activation.apply(kernels, z, off, h, off, batch, u);
             carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
@@ -58,7 +58,7 @@ public final class SimpleRnn extends Recurrent {
             }
             activation.backward(z, off, h, off, dz, off, dz, off, batch, u);
             if (t > 0) {
-                kernels.gemmPacked(batch, u, u, dz, off, u, packedUT, dhNext, 0, u, false);
+                recurrentProductGradient(dz, off, dhNext, false);
             }
             passSkipped(t, dhNext, null);
         }

@@ -46,7 +46,7 @@ final class LayerFactory {
     /** Arguments Keras writes that change nothing here, or that the model reads before the layer sees them. */
     private static final List<String> IGNORED = List.of("type", "name", "input_shape", "batch_input_shape",
             "batch_shape", "dtype", "unroll", "implementation", "seed", "input_length",
-            "recurrent_dropout", "stateful", "return_state", "time_major",
+            "stateful", "return_state", "time_major",
             "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
             "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_regularizer",
             "embeddings_constraint", "noise_shape", "lora_rank", "zero_output_for_mask", "use_cudnn", "sparse",
@@ -57,7 +57,7 @@ final class LayerFactory {
      * that means "off"; anything else would train a different model than the user asked for.
      */
     private static final Map<String, Object> ONLY_AT_DEFAULT = Map.ofEntries(
-            Map.entry("recurrent_dropout", 0.0), Map.entry("stateful", false),
+            Map.entry("stateful", false),
             Map.entry("return_state", false), Map.entry("time_major", false),
             Map.entry("kernel_regularizer", "null"), Map.entry("recurrent_regularizer", "null"),
             Map.entry("bias_regularizer", "null"), Map.entry("activity_regularizer", "null"),
