@@ -64,8 +64,15 @@ def dense(units, inp, activation="linear"):
     return {"class": "Dense", "units": units, "activation": activation, "weights": [w(inp, units), w(units)]}
 
 
-def embedding(vocab, dim):
-    return {"class": "Embedding", "input_dim": vocab, "output_dim": dim, "weights": [w(vocab, dim)]}
+def embedding(vocab, dim, mask_zero=False):
+    return {"class": "Embedding", "input_dim": vocab, "output_dim": dim, "mask_zero": mask_zero,
+            "weights": [w(vocab, dim)]}
+
+
+def bidirectional(layer, merge_mode="concat"):
+    backward = dict(layer, weights=[w(*a.shape) for a in layer["weights"]])
+    return {"class": "Bidirectional", "layer": layer, "backward": backward, "merge_mode": merge_mode,
+            "weights": layer["weights"] + backward["weights"]}
 
 
 def dropout(rate):
@@ -89,20 +96,27 @@ MODELS = {
                                                 gru(3, 6), dense(1, 3, "sigmoid")],
               "compile": {"optimizer": ("Adam", {"learning_rate": 0.001}), "loss": "binary_crossentropy",
                           "metrics": ["accuracy"]}},
+    # the text classifier of Keras' tutorials: padded token ids, masked, read both ways
+    "text": {"input_shape": [None], "layers": [embedding(12, 4, mask_zero=True), bidirectional(lstm(3, 4)),
+                                               dense(1, 6, "sigmoid")],
+             "compile": {"optimizer": ("Adam", {"learning_rate": 0.001}), "loss": "binary_crossentropy",
+                         "metrics": ["accuracy"]}},
 }
 
 
 # ---- an independent forward pass, float64 ----
 
-def run_recurrent(layer, x):
+def run_recurrent(layer, x, mask=None, backwards=False):
+    """Keras' RNN loop: a masked step keeps the previous state and output; backwards reads the steps in reverse."""
     kernel, recurrent, bias = [a.astype(np.float64) for a in layer["weights"]]
     u = layer["units"]
     batch, steps, _ = x.shape
     h = np.zeros((batch, u))
     c = np.zeros((batch, u))
     outs = []
-    for t in range(steps):
+    for t in (reversed(range(steps)) if backwards else range(steps)):
         xt = x[:, t, :]
+        h_prev, c_prev = h, c
         if layer["class"] == "SimpleRNN":
             h = np.tanh(xt @ kernel + h @ recurrent + bias)
         elif layer["class"] == "LSTM":
@@ -123,21 +137,33 @@ def run_recurrent(layer, x):
             r = sigmoid(xz[:, u:2 * u] + h @ recurrent[:, u:2 * u])
             hh = np.tanh(xz[:, 2 * u:] + (r * h) @ recurrent[:, 2 * u:])
             h = z * h + (1 - z) * hh
+        if mask is not None:
+            keep = mask[:, t:t + 1]
+            h = np.where(keep, h, h_prev)
+            c = np.where(keep, c, c_prev)
         outs.append(h)
     return np.stack(outs, axis=1) if layer["return_sequences"] else h
 
 
 def forward(model, x):
+    mask = None
     for layer in model["layers"]:
         cls = layer["class"]
         if cls == "Embedding":
+            mask = x != 0 if layer["mask_zero"] else None
             x = layer["weights"][0].astype(np.float64)[x]
+        elif cls == "Bidirectional":
+            assert not layer["layer"]["return_sequences"] and layer["merge_mode"] == "concat"
+            x = np.concatenate([run_recurrent(layer["layer"], x, mask),
+                                run_recurrent(layer["backward"], x, mask, backwards=True)], axis=-1)
+            mask = None
         elif cls == "Dropout":
             pass
         elif cls == "Dense":
             x = act(layer["activation"], x @ layer["weights"][0].astype(np.float64) + layer["weights"][1])
         else:
-            x = run_recurrent(layer, x)
+            x = run_recurrent(layer, x, mask)
+            mask = mask if layer["return_sequences"] else None
     return x
 
 
@@ -150,11 +176,18 @@ def initializer(cls, keras3, **config):
     return {"class_name": cls, "config": config}
 
 
-def layer_config(layer, name, keras3, dtype):
+def layer_config(layer, name, keras3, dtype, go_backwards=False):
     cls = layer["class"]
     c = {"name": name, "trainable": True, "dtype": dtype}
-    if cls in ("SimpleRNN", "LSTM", "GRU"):
-        c.update({"return_sequences": layer["return_sequences"], "return_state": False, "go_backwards": False,
+    if cls == "Bidirectional":
+        inner = layer["layer"]
+        base = snake(inner["class"])
+        c.update({"merge_mode": layer["merge_mode"],
+                  "layer": nested(inner["class"], layer_config(inner, "forward_" + base, keras3, dtype), keras3),
+                  "backward_layer": nested(inner["class"], layer_config(inner, "backward_" + base, keras3, dtype,
+                                                                        go_backwards=True), keras3)})
+    elif cls in ("SimpleRNN", "LSTM", "GRU"):
+        c.update({"return_sequences": layer["return_sequences"], "return_state": False, "go_backwards": go_backwards,
                   "stateful": False, "unroll": False})
         if not keras3:
             c["time_major"] = False
@@ -187,7 +220,7 @@ def layer_config(layer, name, keras3, dtype):
         c.update({"input_dim": layer["input_dim"], "output_dim": layer["output_dim"],
                   "embeddings_initializer": initializer("RandomUniform", keras3, minval=-0.05, maxval=0.05),
                   "embeddings_regularizer": None, "activity_regularizer": None, "embeddings_constraint": None,
-                  "mask_zero": False})
+                  "mask_zero": layer["mask_zero"]})
         if not keras3:
             c["input_length"] = None
     elif cls == "Dropout":
@@ -195,9 +228,15 @@ def layer_config(layer, name, keras3, dtype):
     return c
 
 
+def nested(cls, config, keras3):
+    if keras3:
+        return {"module": "keras.layers", "class_name": cls, "config": config, "registered_name": None}
+    return {"class_name": cls, "config": config}
+
+
 def snake(cls):
     return {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru", "Dense": "dense", "Embedding": "embedding",
-            "Dropout": "dropout"}[cls]
+            "Dropout": "dropout", "Bidirectional": "bidirectional"}[cls]
 
 
 def names(model):
@@ -258,6 +297,8 @@ def out_shape(layer, shape):
         return shape[:2] + [layer["units"]] if layer["return_sequences"] else [shape[0], layer["units"]]
     if cls == "Dense":
         return shape[:-1] + [layer["units"]]
+    if cls == "Bidirectional":
+        return [shape[0], 2 * layer["layer"]["units"]]
     return shape
 
 
@@ -314,11 +355,15 @@ def write_legacy_h5(path, model, keras3):
         for layer, name in sorted(zip(model["layers"], layer_names), key=lambda p: p[1]):
             lg = g.create_group(name)
             cls = layer["class"]
-            leaf = {"SimpleRNN": ["kernel", "recurrent_kernel", "bias"], "LSTM": ["kernel", "recurrent_kernel", "bias"],
-                    "GRU": ["kernel", "recurrent_kernel", "bias"], "Dense": ["kernel", "bias"],
-                    "Embedding": ["embeddings"], "Dropout": []}[cls]
+            recurrent = ["kernel", "recurrent_kernel", "bias"]
+            leaf = {"SimpleRNN": recurrent, "LSTM": recurrent, "GRU": recurrent, "Dense": ["kernel", "bias"],
+                    "Embedding": ["embeddings"], "Dropout": [], "Bidirectional": []}[cls]
             cell = "/%s_cell" % snake(cls) if cls in ("SimpleRNN", "LSTM", "GRU") else ""
             weight_names = ["%s%s/%s%s" % (name, cell, n, "" if keras3 else ":0") for n in leaf]
+            if cls == "Bidirectional":
+                inner = snake(layer["layer"]["class"])
+                weight_names = ["%s/%s_%s/%s_cell/%s%s" % (name, direction, inner, inner, n, "" if keras3 else ":0")
+                                for direction in ("forward", "backward") for n in recurrent]
             lg.attrs["weight_names"] = string_list(weight_names)
             for n, value in zip(weight_names, layer["weights"]):
                 lg.create_dataset(n, data=value)
@@ -338,6 +383,14 @@ def write_keras(path, model):
             target = lg["vars"]
             if layer["class"] in ("SimpleRNN", "LSTM", "GRU"):
                 target = lg.create_group("cell").create_group("vars")
+            if layer["class"] == "Bidirectional":
+                for direction, part in (("forward_layer", layer["layer"]), ("backward_layer", layer["backward"])):
+                    d = lg.create_group(direction)
+                    d.create_group("vars")
+                    cell = d.create_group("cell").create_group("vars")
+                    for i, value in enumerate(part["weights"]):
+                        cell.create_dataset(str(i), data=value)
+                continue
             for i, value in enumerate(layer["weights"]):
                 target.create_dataset(str(i), data=value)
         f.create_group("vars")
@@ -388,6 +441,9 @@ def write_bad_files():
 
 
 def inputs(model):
+    if model["layers"][0].get("mask_zero"):
+        # post-padded, pre-padded, unpadded
+        return np.array([[3, 7, 1, 0, 0], [0, 0, 2, 9, 11], [4, 2, 7, 7, 9]])
     if model["layers"][0]["class"] == "Embedding":
         return RNG.integers(0, model["layers"][0]["input_dim"], size=(3, 5))
     return RNG.uniform(-1, 1, size=(3, 4, model["input_shape"][1]))

@@ -109,19 +109,22 @@ final class KerasArchiveReader {
             String objectName = names.next(cls);
             String layerName = layer.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String s
                     ? s : objectName;
-            String inner = KerasNames.RECURRENT.contains(cls) ? "/cell/vars" : "/vars";
-            Optional<Node> vars = Hdf5.find(file, "layers/" + objectName + inner)
-                    .or(() -> Hdf5.find(file, "_layer_checkpoint_dependencies/" + layerName + inner));
-            if (vars.isEmpty() || !(vars.get() instanceof Group group) || group.getChildren().isEmpty()) {
-                continue;
-            }
             List<StoredTensor> tensors = new ArrayList<>();
-            for (int i = 0; i < group.getChildren().size(); i++) {
-                String index = Integer.toString(i);
-                tensors.add(Hdf5.tensor(Hdf5.find(group, index).orElseThrow(() -> new InvalidModelException("file",
-                        "model.weights.h5 lacks " + group.getPath() + index)), budget));
+            for (String inner : KerasNames.varPaths(cls)) {
+                Optional<Node> vars = Hdf5.find(file, "layers/" + objectName + "/" + inner)
+                        .or(() -> Hdf5.find(file, "_layer_checkpoint_dependencies/" + layerName + "/" + inner));
+                if (vars.isEmpty() || !(vars.get() instanceof Group group)) {
+                    continue;
+                }
+                for (int i = 0; i < group.getChildren().size(); i++) {
+                    String index = Integer.toString(i);
+                    tensors.add(Hdf5.tensor(Hdf5.find(group, index).orElseThrow(() -> new InvalidModelException(
+                            "file", "model.weights.h5 lacks " + group.getPath() + index)), budget));
+                }
             }
-            out.add(new ImportedModel.LayerWeights(layerName, tensors));
+            if (!tensors.isEmpty()) {
+                out.add(new ImportedModel.LayerWeights(layerName, tensors));
+            }
         }
         return out;
     }

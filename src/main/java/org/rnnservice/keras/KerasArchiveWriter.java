@@ -39,12 +39,18 @@ final class KerasArchiveWriter {
                     continue;
                 }
                 WritableGroup group = layers.putGroup(objectName);
-                WritableGroup vars = (KerasNames.RECURRENT.contains(layer.type()) ? group.putGroup("cell") : group)
-                        .putGroup("vars");
-                List<Param> params = layer.params();
-                for (int i = 0; i < params.size(); i++) {
-                    vars.putDataset(Integer.toString(i), Hdf5Writer.shaped(params.get(i).value(),
-                            params.get(i).shape()));
+                List<String> paths = KerasNames.varPaths(layer.type());
+                List<List<Param>> groups = KerasNames.paramGroups(layer);
+                for (int g = 0; g < paths.size(); g++) {
+                    WritableGroup vars = group;
+                    for (String part : paths.get(g).split("/")) {
+                        vars = vars.putGroup(part);
+                    }
+                    List<Param> params = groups.get(g);
+                    for (int i = 0; i < params.size(); i++) {
+                        vars.putDataset(Integer.toString(i), Hdf5Writer.shaped(params.get(i).value(),
+                                params.get(i).shape()));
+                    }
                 }
             }
             // the model's own (empty) variables, which Keras 3 opens when it loads

@@ -126,6 +126,8 @@ public final class KerasConfig {
             }
             if (key.equals("dtype")) {
                 value = dtype(value);
+            } else if ((key.equals("layer") || key.equals("backward_layer")) && value instanceof Map<?, ?> inner) {
+                value = wrappedLayer(inner, dialect, path + "." + key);
             } else if (key.endsWith("_initializer")) {
                 value = initializer(value);
             } else if (key.equals("activation") || key.equals("recurrent_activation")) {
@@ -134,6 +136,16 @@ public final class KerasConfig {
             layer.put(key, value);
         }
         return layer;
+    }
+
+    /** The layer a Bidirectional or TimeDistributed wraps, {@code {"class_name", "config"}} in Keras' form. */
+    private static Map<String, Object> wrappedLayer(Map<?, ?> inner, Dialect dialect, String path) {
+        String className = string(inner.get("class_name"), path + ".class_name");
+        String type = KerasNames.layer(className).orElseThrow(() -> new UnsupportedFeatureException(
+                path + ".class_name", "layer class '" + className + "' is not supported; supported: "
+                + KerasNames.LAYERS));
+        return layer(type, new LinkedHashMap<>(map(inner.get("config"), path + ".config")), dialect,
+                path + ".config");
     }
 
     /** Keras 3 writes a {@code DTypePolicy} object where Keras 2 wrote its name. */
@@ -389,6 +401,12 @@ public final class KerasConfig {
                 throw new UnsupportedFeatureException("layers." + layer.get("name") + "." + key,
                         "Keras 2's hard_sigmoid (0.2 x + 0.5) has no Keras 3 equivalent; Keras 3's hard_sigmoid is"
                                 + " x / 6 + 0.5, so this model cannot be written as a Keras 3 file");
+            }
+            if (key.equals("layer") && v instanceof Map<?, ?> inner) {
+                Map<String, Object> wrapped = (Map<String, Object>) inner;
+                String type = String.valueOf(wrapped.get("type"));
+                v = keras3 ? serialized("keras.layers", type, kerasLayer(wrapped, true), null)
+                        : Map.of("class_name", type, "config", kerasLayer(wrapped, false));
             }
             if (key.endsWith("_initializer")) {
                 String name = v instanceof Map<?, ?> m ? String.valueOf(m.get("class_name")) : String.valueOf(v);

@@ -13,9 +13,34 @@ import java.util.regex.Pattern;
 final class KerasNames {
 
     /** Layer classes the engine implements, by the class name Keras writes. */
-    static final List<String> LAYERS = List.of("SimpleRNN", "LSTM", "GRU", "Dense", "Embedding", "Dropout");
+    static final List<String> LAYERS = List.of("SimpleRNN", "LSTM", "GRU", "Dense", "Embedding", "Dropout",
+            "Masking", "Bidirectional", "TimeDistributed");
     /** The layers whose weights Keras keeps on a {@code cell}. */
     static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
+
+    /**
+     * Where Keras 3 keeps a layer's variables below its object path, in weight order: on the cell of a recurrent
+     * layer, on the forward then the backward layer's cell of a Bidirectional, on the wrapped layer of a
+     * TimeDistributed, else on the layer.
+     */
+    static List<String> varPaths(String layerClass) {
+        if (RECURRENT.contains(layerClass)) {
+            return List.of("cell/vars");
+        }
+        return switch (layerClass) {
+            case "Bidirectional" -> List.of("forward_layer/cell/vars", "backward_layer/cell/vars");
+            case "TimeDistributed" -> List.of("layer/vars");
+            default -> List.of("vars");
+        };
+    }
+
+    /** A layer's weights split as {@link #varPaths} keeps them: the two directions of a Bidirectional, else one. */
+    static List<List<org.rnnservice.engine.layers.Param>> paramGroups(org.rnnservice.engine.layers.Layer layer) {
+        if (layer instanceof org.rnnservice.engine.layers.Bidirectional b) {
+            return List.of(b.forwardLayer().params(), b.backwardLayer().params());
+        }
+        return List.of(layer.params());
+    }
 
     private static final Map<String, String> INITIALIZERS = Map.ofEntries(
             Map.entry("zeros", "zeros"), Map.entry("zero", "zeros"), Map.entry("ones", "ones"),

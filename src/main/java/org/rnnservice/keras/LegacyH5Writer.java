@@ -4,6 +4,7 @@ import io.jhdf.api.WritableGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.layers.Bidirectional;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.Sequential;
@@ -39,12 +40,9 @@ final class LegacyH5Writer {
                 }
                 names.add(layer.name());
                 WritableGroup group = weights.putGroup(layer.name());
-                String prefix = layer.name() + "/" + (KerasNames.RECURRENT.contains(layer.type())
-                        ? KerasNames.snakeCase(layer.type()) + "_cell/" : "");
                 List<String> weightNames = new ArrayList<>();
                 for (Param p : layer.params()) {
-                    String leaf = p.name().substring(p.name().lastIndexOf('/') + 1);
-                    String path = prefix + leaf + ":0";
+                    String path = weightName(layer, p);
                     weightNames.add(path);
                     WritableGroup parent = group;
                     String[] parts = path.split("/");
@@ -57,6 +55,21 @@ final class LegacyH5Writer {
             }
             weights.putAttribute("layer_names", names.toArray(String[]::new));
         });
+    }
+
+    /**
+     * The name tf.keras gives a weight: {@code lstm/lstm_cell/kernel:0}, {@code dense/kernel:0}, and for the two
+     * directions of a Bidirectional {@code bidirectional/forward_lstm/lstm_cell/kernel:0}.
+     */
+    private static String weightName(Layer layer, Param p) {
+        String leaf = p.name().substring(p.name().lastIndexOf('/') + 1);
+        if (layer instanceof Bidirectional b) {
+            Layer direction = b.forwardLayer().params().contains(p) ? b.forwardLayer() : b.backwardLayer();
+            return layer.name() + "/" + direction.name() + "/" + KerasNames.snakeCase(direction.type()) + "_cell/"
+                    + leaf + ":0";
+        }
+        return layer.name() + "/" + (KerasNames.RECURRENT.contains(layer.type())
+                ? KerasNames.snakeCase(layer.type()) + "_cell/" : "") + leaf + ":0";
     }
 
     private static WritableGroup child(WritableGroup parent, String name) {

@@ -49,7 +49,7 @@ class KerasFilesApiTest extends ApiTestSupport {
 
     static Stream<Arguments> fixtures() {
         List<Arguments> out = new ArrayList<>();
-        for (String model : List.of("simple_rnn", "lstm", "gru", "gru_v1", "stack")) {
+        for (String model : List.of("simple_rnn", "lstm", "gru", "gru_v1", "stack", "text")) {
             for (String file : List.of("keras2_" + model + ".h5", "keras3_" + model + ".h5",
                     "keras3_" + model + ".keras")) {
                 out.add(Arguments.of(file, model));
@@ -136,7 +136,7 @@ class KerasFilesApiTest extends ApiTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"keras", "h5"})
     void importExportImportGivesTheSamePredictionsToTheBit(String format) {
-        for (String model : List.of("stack", "lstm", "gru_v1")) {
+        for (String model : List.of("stack", "lstm", "gru_v1", "text")) {
             String first = imported(resource("keras2_" + model + ".h5"));
             Http.BytesResponse export = http.getBytes("/api/v1/models/" + first + "/export?format=" + format);
             assertEquals(200, export.status());
