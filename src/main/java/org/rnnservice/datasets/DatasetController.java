@@ -81,7 +81,7 @@ public class DatasetController {
             @RequestParam(required = false) String name) throws IOException {
         CountingInput in = new CountingInput(body);
         if (contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-            JsonDatasetParser.Result parsed = json.parse(in);
+            JsonDatasetParser.Result parsed = json.parse(in, maxValues);
             return created(service.create(parsed.name(), parsed.data(), in.count()));
         }
         if (contentType.isCompatibleWith(TEXT_CSV)) {

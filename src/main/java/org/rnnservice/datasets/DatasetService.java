@@ -51,10 +51,13 @@ public class DatasetService {
         } else {
             tensors.add(TensorFile.Entry.of("x", data.x(), toArray(data.xShape())));
             tensors.add(TensorFile.Entry.of("y", data.y(), toArray(data.yShape())));
+            if (data.sampleWeight() != null) {
+                tensors.add(TensorFile.Entry.of("sample_weight", data.sampleWeight(), data.samples()));
+            }
         }
         DatasetRecord record = new DatasetRecord(id, name == null || name.isBlank() ? id : name, data.kind(),
                 data.samples(), data.xShape(), data.yShape(), data.integerTargets(), data.vocab(), data.seqLen(),
-                data.step(), data.windowing(), bytes, Instant.now());
+                data.step(), data.windowing(), data.padding(), data.sampleWeight() != null, bytes, Instant.now());
         // arrays first, metadata last: the dataset exists once its metadata does, and then whole
         store.putTensors(Store.Collection.DATASETS, id, "data", tensors);
         store.put(Store.Collection.DATASETS, id, record);
@@ -115,23 +118,30 @@ public class DatasetService {
                     !tokenIds);
         }
         return Samples.of(t.get("x").floats(), t.get("y").floats(), record.samples(), record.steps(),
-                record.features(), record.targetSize());
+                record.features(), record.targetSize(),
+                record.sampleWeights() ? t.get("sample_weight").floats() : null);
+    }
+
+    /** A value outside the range an array's values must keep to, at its flat {@code index}. */
+    public record Outlier(int index, float value) {
     }
 
     /**
-     * The smallest and largest value of each of an array-form dataset's arrays ({@code x}, {@code y}), read once,
-     * to check token ids and labels.
+     * For each named array of an array-form dataset ({@code x}, {@code y}) and its bounds {@code [low, high)}, the
+     * first value that is not a whole number within them, read at once, to check token ids and labels.
      */
-    public Map<String, float[]> ranges(DatasetRecord record) throws IOException {
-        Map<String, float[]> out = new java.util.HashMap<>();
-        store.getTensors(Store.Collection.DATASETS, record.id(), "data").forEach((name, tensor) -> {
-            float min = Float.POSITIVE_INFINITY;
-            float max = Float.NEGATIVE_INFINITY;
-            for (float v : tensor.floats()) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+    public Map<String, Outlier> outliers(DatasetRecord record, Map<String, int[]> bounds) throws IOException {
+        Map<String, Outlier> out = new java.util.HashMap<>();
+        Map<String, TensorFile.Entry> tensors = store.getTensors(Store.Collection.DATASETS, record.id(), "data");
+        bounds.forEach((name, range) -> {
+            float[] values = tensors.get(name).floats();
+            for (int i = 0; i < values.length; i++) {
+                float v = values[i];
+                if (!(v >= range[0] && v < range[1]) || v != Math.rint(v)) {
+                    out.put(name, new Outlier(i, v));
+                    return;
+                }
             }
-            out.put(name, new float[] {min, max});
         });
         return out;
     }

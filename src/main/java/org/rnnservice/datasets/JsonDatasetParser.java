@@ -10,7 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code {"name", "x": [samples][timesteps][features], "y": [samples] | [samples][outputs] |
- * [samples][timesteps][outputs]}}, read as a stream; {@code x} may be {@code [samples][timesteps]} token ids.
+ * [samples][timesteps][outputs], "sample_weight": [samples]}}, read as a stream; {@code x} may be
+ * {@code [samples][timesteps]} token ids. Samples of different lengths are padded as Keras' {@code pad_sequences}
+ * pads them ({@code padding}, {@code truncating}, {@code maxlen}, {@code value}), and so is a sequence {@code y}.
  */
 final class JsonDatasetParser {
 
@@ -24,28 +26,35 @@ final class JsonDatasetParser {
     record Result(String name, ParsedData data) {
     }
 
-    Result parse(InputStream body) {
+    /** Parses a body, refusing (413) padding that would make more than {@code maxValues} values before padding. */
+    Result parse(InputStream body, long maxValues) {
         String name = null;
         NestedArrayReader x = null;
         NestedArrayReader y = null;
+        NestedArrayReader weights = null;
+        String padding = null;
+        String truncating = null;
+        Integer maxlen = null;
+        double value = 0;
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ServiceException.badRequest("body", "the body must be a JSON object with x and y");
             }
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();
-                JsonToken value = p.nextToken();
+                JsonToken token = p.nextToken();
                 switch (field) {
-                    case "name" -> {
-                        if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-                            throw ServiceException.badRequest("name", "name must be a string");
-                        }
-                        name = p.getValueAsString();
-                    }
-                    case "x" -> x = NestedArrayReader.read(p, "x");
-                    case "y" -> y = NestedArrayReader.read(p, "y");
+                    case "name" -> name = string(p, token, field);
+                    case "x" -> x = NestedArrayReader.readRagged(p, "x");
+                    case "y" -> y = NestedArrayReader.readRagged(p, "y");
+                    case "sample_weight" -> weights = NestedArrayReader.read(p, "sample_weight");
+                    case "padding" -> padding = string(p, token, field);
+                    case "truncating" -> truncating = string(p, token, field);
+                    case "maxlen" -> maxlen = token == JsonToken.VALUE_NULL ? null : wholeNumber(p, token, field);
+                    case "value" -> value = number(p, token, field);
                     default -> throw ServiceException.badRequest(field, "unknown field '" + field
-                            + "'; a JSON dataset has name, x and y");
+                            + "'; a JSON dataset has name, x, y, sample_weight, and padding, truncating, maxlen,"
+                            + " value for sequences of different lengths");
                 }
             }
         }
@@ -55,6 +64,7 @@ final class JsonDatasetParser {
         if (y == null) {
             throw ServiceException.badRequest("y", "y is required: one target per sample");
         }
+        SequencePadding pad = new SequencePadding(padding, truncating, maxlen, value);
         List<Integer> xs = x.shape();
         if (xs.size() == 2) {
             // token ids, [samples][timesteps], as Keras takes them for a model that starts with an Embedding
@@ -68,11 +78,79 @@ final class JsonDatasetParser {
         if (!ys.get(0).equals(xs.get(0))) {
             throw ServiceException.badRequest("y", "y has " + ys.get(0) + " samples but x has " + xs.get(0));
         }
+        boolean padded = x.ragged() || maxlen != null;
+        float[] xv = x.values();
+        float[] yv = y.values();
+        if (padded) {
+            int[] lengths = x.rowLengths();
+            int steps = pad.length(lengths);
+            long values = (long) xs.get(0) * steps * Math.max(xs.get(2), ys.size() == 3 ? ys.get(2) : 1);
+            if (values > maxValues) {
+                throw new ServiceException(ServiceException.Kind.TOO_LARGE, xs.get(0) + " samples padded to " + steps
+                        + " steps would hold " + values + " values, more than rnn.limits.dataset-values = "
+                        + maxValues, List.of(new ServiceException.FieldError("maxlen", "padded too long")), null);
+            }
+            xv = pad.apply(xv, lengths, xs.get(2), steps);
+            xs = List.of(xs.get(0), steps, xs.get(2));
+            if (ys.size() == 3) {
+                if (!java.util.Arrays.equals(y.rowLengths(), lengths)) {
+                    throw ServiceException.badRequest("y", "a 3-D y must have as many time steps as x, sample by"
+                            + " sample");
+                }
+                yv = new SequencePadding(pad.padding(), pad.truncating(), steps, 0).apply(yv, lengths, ys.get(2),
+                        steps);
+                ys = List.of(ys.get(0), steps, ys.get(2));
+            }
+        } else {
+            pad = null;
+        }
+        if (y.ragged() && ys.size() != 3) {
+            throw ServiceException.badRequest("y", "y's samples differ in length; only a 3-D y of per-step targets"
+                    + " may, with x");
+        }
         if (ys.size() == 3 && !ys.get(1).equals(xs.get(1))) {
             throw ServiceException.badRequest("y", "a 3-D y must have x's " + xs.get(1) + " time steps, got "
                     + ys.get(1));
         }
-        return new Result(name, new ParsedData("sequences", x.values(), xs, y.values(), ys, y.integers(),
-                null, null, null, null, null));
+        float[] sampleWeight = weights == null ? null : sampleWeights(weights, xs.get(0));
+        return new Result(name, new ParsedData("sequences", xv, xs, yv, ys, y.integers(), null, null, null, null,
+                null, pad, sampleWeight));
+    }
+
+    /** Keras' {@code sample_weight}: one finite, non-negative weight per sample. */
+    private static float[] sampleWeights(NestedArrayReader weights, int samples) {
+        if (weights.shape().size() != 1 || weights.shape().get(0) != samples) {
+            throw ServiceException.badRequest("sample_weight", "sample_weight must hold one number per sample ("
+                    + samples + "), got shape " + weights.shape());
+        }
+        float[] w = weights.values();
+        for (int i = 0; i < w.length; i++) {
+            if (w[i] < 0) {
+                throw ServiceException.badRequest("sample_weight", "sample_weight[" + i + "] is " + w[i]
+                        + "; weights must not be negative");
+            }
+        }
+        return w;
+    }
+
+    private static String string(JsonParser p, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
+            throw ServiceException.badRequest(field, field + " must be a string");
+        }
+        return p.getValueAsString();
+    }
+
+    private static double number(JsonParser p, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw ServiceException.badRequest(field, field + " must be a number");
+        }
+        return p.getDoubleValue();
+    }
+
+    private static int wholeNumber(JsonParser p, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            throw ServiceException.badRequest(field, field + " must be a whole number");
+        }
+        return p.getIntValue();
     }
 }

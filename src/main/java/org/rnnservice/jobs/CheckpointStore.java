@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.train.Checkpoint;
 import org.rnnservice.engine.train.EarlyStopping;
+import org.rnnservice.engine.train.ModelCheckpoint;
+import org.rnnservice.engine.train.ReduceLrOnPlateau;
 import org.rnnservice.engine.train.Optimizer;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
@@ -48,10 +50,19 @@ class CheckpointStore {
             t.add(TensorFile.Entry.of("early_stopping/state", new double[] {es.epochsWaited(), es.best(),
                     es.bestEpoch()}, 3));
             if (es.bestWeights() != null) {
-                for (int i = 0; i < es.bestWeights().size(); i++) {
-                    float[] w = es.bestWeights().get(i);
-                    t.add(TensorFile.Entry.of("early_stopping/best/" + i, w, w.length));
-                }
+                numbered(t, "early_stopping/best/", es.bestWeights());
+            }
+        }
+        ReduceLrOnPlateau.State rl = c.reduceLr();
+        if (rl != null) {
+            t.add(TensorFile.Entry.of("reduce_lr/state", new double[] {rl.epochsWaited(), rl.best(),
+                    rl.cooldownCounter(), rl.learningRate()}, 4));
+        }
+        ModelCheckpoint.State mc = c.bestCheckpoint();
+        if (mc != null) {
+            t.add(TensorFile.Entry.of("model_checkpoint/state", new double[] {mc.best(), mc.bestEpoch()}, 2));
+            if (mc.bestWeights() != null) {
+                numbered(t, "model_checkpoint/best/", mc.bestWeights());
             }
         }
         store.putTensors(Store.Collection.JOBS, jobId, BLOB, t);
@@ -79,8 +90,25 @@ class CheckpointStore {
             List<float[]> best = numbered(t, "early_stopping/best/");
             es = new EarlyStopping.State((int) s[0], s[1], (int) s[2], best.isEmpty() ? null : best);
         }
+        ReduceLrOnPlateau.State rl = null;
+        if (t.containsKey("reduce_lr/state")) {
+            double[] s = t.get("reduce_lr/state").doubles();
+            rl = new ReduceLrOnPlateau.State((int) s[0], s[1], (int) s[2], s[3]);
+        }
+        ModelCheckpoint.State mc = null;
+        if (t.containsKey("model_checkpoint/state")) {
+            double[] s = t.get("model_checkpoint/state").doubles();
+            List<float[]> best = numbered(t, "model_checkpoint/best/");
+            mc = new ModelCheckpoint.State(s[0], (int) s[1], best.isEmpty() ? null : best);
+        }
         return new Checkpoint((int) t.get("epochs").doubles()[0], weights,
-                new Optimizer.State((long) t.get("optimizer/iterations").doubles()[0], slots), history, es);
+                new Optimizer.State((long) t.get("optimizer/iterations").doubles()[0], slots), history, es, rl, mc);
+    }
+
+    private static void numbered(List<TensorFile.Entry> t, String prefix, List<float[]> arrays) {
+        for (int i = 0; i < arrays.size(); i++) {
+            t.add(TensorFile.Entry.of(prefix + i, arrays.get(i), arrays.get(i).length));
+        }
     }
 
     private static List<float[]> numbered(Map<String, TensorFile.Entry> t, String prefix) {

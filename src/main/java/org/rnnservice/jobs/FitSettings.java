@@ -1,5 +1,6 @@
 package org.rnnservice.jobs;
 
+import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.train.EarlyStopping;
 import org.rnnservice.engine.train.FitOptions;
@@ -15,17 +16,18 @@ final class FitSettings {
     static FitOptions of(JobRequest r) {
         return of(r.epochs() == null ? 1 : r.epochs(), r.batchSize() == null ? 32 : r.batchSize(),
                 r.shuffle() == null || r.shuffle(), r.validationSplit() == null ? 0 : r.validationSplit(), 0,
-                r.earlyStopping(), r.classWeight());
+                r.earlyStopping(), r.classWeight(), r.callbacks());
     }
 
     /** For a stored job, with its seed. */
     static FitOptions of(JobRecord r) {
         return of(r.epochs(), r.batchSize(), r.shuffle(), r.validationSplit(), r.seed(), r.earlyStopping(),
-                r.classWeight());
+                r.classWeight(), r.callbacks());
     }
 
     private static FitOptions of(int epochs, int batchSize, boolean shuffle, double split, long seed,
-                                 JobRequest.EarlyStoppingRequest es, Map<String, Double> classWeight) {
+                                 JobRequest.EarlyStoppingRequest es, Map<String, Double> classWeight,
+                                 List<Map<String, Object>> callbacks) {
         EarlyStopping.Config config = null;
         if (es != null) {
             try {
@@ -37,8 +39,17 @@ final class FitSettings {
                 throw ServiceException.badRequest("early_stopping", "early_stopping: " + e.getMessage());
             }
         }
+        CallbackSettings parsed = CallbackSettings.of(callbacks);
+        if (parsed.earlyStopping() != null) {
+            if (config != null) {
+                throw ServiceException.badRequest("callbacks", "give EarlyStopping once: in callbacks or as"
+                        + " early_stopping, not both");
+            }
+            config = parsed.earlyStopping();
+        }
         try {
-            return new FitOptions(epochs, batchSize, shuffle, split, seed, config, classes(classWeight));
+            return new FitOptions(epochs, batchSize, shuffle, split, seed, config, classes(classWeight),
+                    parsed.reduceLr(), parsed.bestCheckpoint());
         } catch (IllegalArgumentException e) {
             throw ServiceException.badRequest("class_weight", e.getMessage());
         }

@@ -76,11 +76,11 @@ class JobLifecycle implements SmartLifecycle {
             Integer published = publishedVersion(r);
             if (published != null) {
                 // it crashed after publishing its weights but before saying so
-                records.finish(job, JobState.SUCCEEDED, null, published, null);
+                records.finish(job, JobState.SUCCEEDED, null, published, null, null);
                 checkpoints.delete(r.id());
             } else if (!holds.hold(r)) {
                 records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot resume",
-                        null, null);
+                        null, null, null);
             } else {
                 queue.requeue(job);
                 resumed++;

@@ -73,22 +73,29 @@ final class JobLimits {
         if (!ids && !labels) {
             return;
         }
-        Map<String, float[]> ranges = datasets.ranges(ds);
+        int classes = model.outputShape().features();
+        Map<String, int[]> bounds = new java.util.HashMap<>();
         if (ids) {
-            float[] r = ranges.get("x");
-            if (r[0] < 0 || r[1] >= embedding.inputDim()) {
-                throw ServiceException.unprocessable(field, "token ids in x run from " + r[0] + " to "
-                        + r[1] + ", outside the Embedding's vocabulary [0, " + embedding.inputDim() + ")");
-            }
+            bounds.put("x", new int[] {0, embedding.inputDim()});
         }
         if (labels) {
-            int classes = model.outputShape().features();
-            float[] r = ranges.get("y");
-            if (r[0] < 0 || r[1] >= classes) {
-                throw ServiceException.unprocessable(field, "class labels in y run from " + r[0] + " to "
-                        + r[1] + ", but the model's last layer has " + classes + " units (labels 0 to "
-                        + (classes - 1) + ")");
-            }
+            bounds.put("y", new int[] {0, classes});
+        }
+        Map<String, DatasetService.Outlier> outliers = datasets.outliers(ds, bounds);
+        DatasetService.Outlier id = outliers.get("x");
+        if (id != null) {
+            int row = id.index() / ds.steps();
+            throw ServiceException.unprocessable(field, "x[" + row + "][" + id.index() % ds.steps() + "] is token id "
+                    + id.value() + ", outside the Embedding's vocabulary of " + embedding.inputDim() + " (ids 0 to "
+                    + (embedding.inputDim() - 1) + "; raise input_dim or map rare words to one id)");
+        }
+        DatasetService.Outlier label = outliers.get("y");
+        if (label != null) {
+            int perSample = ds.targetSize();
+            String at = perSample == 1 ? "y[" + label.index() + "]"
+                    : "y[" + label.index() / perSample + "][" + label.index() % perSample + "]";
+            throw ServiceException.unprocessable(field, at + " is class label " + label.value() + ", but the model's"
+                    + " last layer has " + classes + " units (labels 0 to " + (classes - 1) + ")");
         }
     }
 }

@@ -6,15 +6,16 @@ import java.util.Map;
 
 /**
  * A training job as stored and shown: its parameters (defaults filled in), state, times, progress, per-epoch history,
- * the error of a failed job in words, and the model version a successful one produced.
+ * the error of a failed job in words, and the model version a successful one produced ({@code best_epoch}, from 1, is
+ * the epoch whose weights it holds when a ModelCheckpoint with save_best_only chose them).
  */
 public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
                         boolean shuffle, double validationSplit, String validationData,
                         JobRequest.EarlyStoppingRequest earlyStopping,
-                        Map<String, Double> classWeight, long seed, Instant submittedAt, Instant startedAt,
-                        Instant finishedAt, Progress progress,
+                        Map<String, Double> classWeight, List<Map<String, Object>> callbacks, long seed,
+                        Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
                         Map<String, List<Double>> history, String error, Integer modelVersion,
-                        Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch) {
+                        Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch, Integer bestEpoch) {
 
     /**
      * Where training stands: epoch and batch count from 1 ({@code epoch} 3 of {@code epochs} 10 is running or done),
@@ -30,25 +31,25 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
 
     JobRecord with(JobState newState) {
         return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, progress,
-                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
+                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch);
     }
 
     JobRecord started(Instant at, Integer resumedFrom) {
         return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt == null ? at : startedAt,
-                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt == null ? at : startedAt,
+                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch);
     }
 
     JobRecord progressed(Progress p, Map<String, List<Double>> h) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, finishedAt, p, h, error,
-                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch);
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, p, h, error,
+                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch);
     }
 
-    JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt) {
+    JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt, Integer best) {
         return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, seed, submittedAt, startedAt, at, progress, history, why,
-                version, resumedFromEpoch, stoppedAt);
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, at, progress, history, why,
+                version, resumedFromEpoch, stoppedAt, best);
     }
 }

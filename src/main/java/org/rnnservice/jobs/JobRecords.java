@@ -67,10 +67,10 @@ class JobRecords {
     }
 
     /** Stores and announces the end of a job. */
-    void finish(TrainingJob job, JobState state, String error, Integer version, Integer stoppedAt)
-            throws IOException {
+    void finish(TrainingJob job, JobState state, String error, Integer version, Integer stoppedAt,
+                Integer bestEpoch) throws IOException {
         synchronized (job) {
-            persist(job, job.record().finished(state, Instant.now(), error, version, stoppedAt));
+            persist(job, job.record().finished(state, Instant.now(), error, version, stoppedAt, bestEpoch));
         }
         JobRecord r = job.record();
         events.state(r);
@@ -81,7 +81,7 @@ class JobRecords {
     /** {@link #finish} for a job whose end cannot be reported to a caller: a failure to store it is logged. */
     void finishQuietly(TrainingJob job, JobState state, String error) {
         try {
-            finish(job, state, error, null, null);
+            finish(job, state, error, null, null, null);
         } catch (IOException e) {
             LOG.error("Job {} could not be stored as {}: {}", job.id(), state, e.getMessage());
         }

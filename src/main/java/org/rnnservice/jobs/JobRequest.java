@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +23,12 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                          @Valid EarlyStoppingRequest earlyStopping,
                          @Schema(description = "Keras' class_weight: a weight per class index, e.g. {\"0\": 1.0,"
                                  + " \"1\": 3.0}; a class it does not name weighs 1")
-                         Map<String, Double> classWeight, Long seed) {
+                         Map<String, Double> classWeight,
+                         @Schema(description = "Keras callbacks by type and arguments: EarlyStopping,"
+                                 + " ReduceLROnPlateau, ModelCheckpoint (with save_best_only the best epoch's weights"
+                                 + " become the published version), e.g. [{\"type\": \"ReduceLROnPlateau\","
+                                 + " \"monitor\": \"val_loss\", \"factor\": 0.5, \"patience\": 1}]")
+                         List<Map<String, Object>> callbacks, Long seed) {
 
     /** Keras' {@code EarlyStopping} arguments. */
     public record EarlyStoppingRequest(String monitor, @DecimalMin("0.0") Double minDelta, @Min(0) Integer patience,

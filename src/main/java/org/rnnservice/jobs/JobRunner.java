@@ -77,7 +77,7 @@ class JobRunner {
         JobRecord r = job.record();
         try {
             if (job.cancelRequested()) {
-                records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null);
+                records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null, null);
                 return;
             }
             ModelRecord model = models.record(r.modelId());
@@ -103,7 +103,8 @@ class JobRunner {
             int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,
                     ds.isText() ? ds.seqLen() : null);
             records.finish(job, JobState.SUCCEEDED, null, version,
-                    history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null);
+                    history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null,
+                    history.bestEpoch() >= 0 ? history.bestEpoch() + 1 : null);
             checkpoints.delete(r.id());
         } catch (TrainingCancelledException e) {
             if (job.cancelRequested() && job.keepOnCancel()) {
@@ -143,7 +144,7 @@ class JobRunner {
             int version = models.publish(r.modelId(), kept, r.id(), ds.isText() ? ds.vocab() : null,
                     ds.isText() ? ds.seqLen() : null);
             records.finish(job, JobState.CANCELLED, "cancelled: " + cancelled.getMessage()
-                    + "; the weights after epoch " + last.epochs() + " were kept", version, null);
+                    + "; the weights after epoch " + last.epochs() + " were kept", version, null, null);
             checkpoints.delete(r.id());
         } catch (IOException | RuntimeException e) {
             LOG.error("Job {} could not keep its last epoch", r.id(), e);

@@ -87,9 +87,13 @@ public class JobService {
             DatasetFit.check(architecture, validation, "validation_data");
         }
         FitOptions options = FitSettings.of(request);
+        Trainer trainer = new Trainer(architecture, architecture.spec().compile());
+        if (options.reduceLr() != null && !trainer.optimizer().learningRateSettable()) {
+            throw ServiceException.badRequest("callbacks", "ReduceLROnPlateau cannot change a learning-rate schedule"
+                    + " (Keras refuses it too); give the optimizer a number as learning_rate");
+        }
         try {
-            options.check(ds.samples(), new Trainer(architecture, architecture.spec().compile())
-                    .logKeys(options.validationSplit() > 0 || validation != null),
+            options.check(ds.samples(), trainer.logKeys(options.validationSplit() > 0 || validation != null),
                     architecture.outputShape().sequence());
         } catch (InvalidFitException e) {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
@@ -106,9 +110,9 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(UUID.randomUUID().toString(), model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.validationData(), request.earlyStopping(), request.classWeight(),
+                request.validationData(), request.earlyStopping(), request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
-                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null);
+                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null);
         if (!holds.hold(record)) {
             queue.giveBack();
             throw ServiceException.conflict("the model or a dataset was deleted while the job was being submitted");
@@ -159,7 +163,7 @@ public class JobService {
             }
             job.requestCancel(keep);
             if (state == JobState.QUEUED && queue.remove(job)) {
-                records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null);
+                records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null, null);
                 holds.release(job.record());
             }
         }

@@ -2,6 +2,8 @@ package org.rnnservice.models;
 
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.engine.layers.Embedding;
+import org.rnnservice.engine.layers.Layer;
+import org.rnnservice.engine.layers.Masking;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.Loss;
@@ -43,6 +45,7 @@ public final class DatasetFit {
             throw ServiceException.unprocessable(field, "the dataset has " + ds.steps()
                     + " time steps; the model's input_shape takes exactly " + in.steps());
         }
+        checkPadding(model, ds, field);
         Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
         LayerShape out = model.outputShape();
         int rowsPerSample = out.sequence() ? ds.steps() : 1;
@@ -62,5 +65,19 @@ public final class DatasetFit {
             }
         }
         return embedding;
+    }
+
+    /** A padded dataset and a masking model must agree on what a padded step holds, or padding would be learned. */
+    private static void checkPadding(Sequential model, DatasetRecord ds, String field) {
+        Layer first = model.layers().get(0);
+        if (ds.padding() == null || !first.makesMask()) {
+            return;
+        }
+        double skipped = first instanceof Masking m ? m.maskValue() : 0;
+        if (ds.padding().value() != skipped) {
+            throw ServiceException.unprocessable(field, "the dataset's sequences were padded with " + ds.padding().value()
+                    + ", but the model's " + first.type() + " skips steps of " + skipped + "; upload the dataset with"
+                    + " \"value\": " + skipped + (first instanceof Masking ? " or give Masking that mask_value" : ""));
+        }
     }
 }

@@ -19,10 +19,29 @@ public final class NestedArrayReader {
     private final int[] dims = {-1, -1, -1, -1};
     private int leafDepth = -1;
     private boolean integers = true;
+    private final boolean raggedRows;
+    private int[] rowLengths = new int[16];
+    private int rows;
+
+    private NestedArrayReader(boolean raggedRows) {
+        this.raggedRows = raggedRows;
+    }
 
     /** Reads the array whose START_ARRAY is the current token; {@code field} names it in errors. */
     public static NestedArrayReader read(JsonParser p, String field) {
-        NestedArrayReader r = new NestedArrayReader();
+        return read(p, field, false);
+    }
+
+    /**
+     * As {@link #read(JsonParser, String)}, but the entries of the outer array (the samples) may differ in length:
+     * sequences of different lengths, their lengths in {@link #rowLengths()} and the widest in {@link #shape()}.
+     */
+    public static NestedArrayReader readRagged(JsonParser p, String field) {
+        return read(p, field, true);
+    }
+
+    private static NestedArrayReader read(JsonParser p, String field, boolean raggedRows) {
+        NestedArrayReader r = new NestedArrayReader(raggedRows);
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw ServiceException.badRequest(field, field + " must be an array");
         }
@@ -63,7 +82,13 @@ public final class NestedArrayReader {
         if (count == 0) {
             throw ServiceException.badRequest(path, path + " is an empty array");
         }
-        if (dims[depth] < 0) {
+        if (raggedRows && depth == 1) {
+            if (rows == rowLengths.length) {
+                rowLengths = java.util.Arrays.copyOf(rowLengths, rows * 2);
+            }
+            rowLengths[rows++] = count;
+            dims[depth] = Math.max(dims[depth], count);
+        } else if (dims[depth] < 0) {
             dims[depth] = count;
         } else if (dims[depth] != count) {
             throw ServiceException.badRequest(path, path + " has " + count + " entries where its siblings have "
@@ -92,5 +117,24 @@ public final class NestedArrayReader {
 
     public boolean integers() {
         return integers;
+    }
+
+    /** For {@link #readRagged}: each sample's length, or null when the array has a single level. */
+    public int[] rowLengths() {
+        return leafDepth >= 1 ? java.util.Arrays.copyOf(rowLengths, rows) : null;
+    }
+
+    /** For {@link #readRagged}: whether the samples differ in length. */
+    public boolean ragged() {
+        int[] lengths = rowLengths();
+        if (lengths == null) {
+            return false;
+        }
+        for (int len : lengths) {
+            if (len != dims[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 }

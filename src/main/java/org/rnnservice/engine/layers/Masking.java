@@ -26,6 +26,11 @@ public final class Masking extends Layer {
         return "Masking";
     }
 
+    /** The value whose steps are skipped. */
+    public float maskValue() {
+        return maskValue;
+    }
+
     @Override
     public boolean supportsMasking() {
         return true;

@@ -1,7 +1,8 @@
 package org.rnnservice.engine.train;
 
-/** {@link Samples} backed by two flat float arrays. */
-record ArraySamples(float[] x, float[] y, int count, int steps, int features, int targetSize) implements Samples {
+/** {@link Samples} backed by flat float arrays: inputs, targets and, optionally, a weight per sample. */
+record ArraySamples(float[] x, float[] y, int count, int steps, int features, int targetSize, float[] weights)
+        implements Samples {
 
     ArraySamples {
         int perSample = Math.max(steps, 1) * features;
@@ -10,6 +11,21 @@ record ArraySamples(float[] x, float[] y, int count, int steps, int features, in
         }
         if ((long) targetSize * count != y.length) {
             throw new IllegalArgumentException("y holds " + y.length + " values, expected " + count + " x " + targetSize);
+        }
+        if (weights != null && weights.length != count) {
+            throw new IllegalArgumentException("sample weights hold " + weights.length + " values, expected " + count);
+        }
+    }
+
+    @Override
+    public boolean weighted() {
+        return weights != null;
+    }
+
+    @Override
+    public void sampleWeights(int[] order, int from, int n, float[] dst) {
+        for (int i = 0; i < n; i++) {
+            dst[i] = weights[order[from + i]];
         }
     }
 

@@ -170,8 +170,7 @@ final class DataParallelStep implements AutoCloseable {
         float[] out;
         float[] grad;
         float[] gradEngine;
-        float[] rowWeights;
-        final StepMask stepMask = new StepMask();
+        final RowWeights rowWeights = new RowWeights();
         double loss;
         double[] metricSums;
 
@@ -193,19 +192,9 @@ final class DataParallelStep implements AutoCloseable {
             grad = Buffers.atLeast(grad, size);
             out = net.lastOutputBatchMajor(Buffers.atLeast(out, size));
             double share = (double) n / batch;
-            float[] weights = null;
-            boolean[] kept = null;
-            if (batchMask != null) {
-                weights = stepMask.weights(net, xb, n, steps, batchRows, batchKept);
-                kept = stepMask.kept();
-            } else if (classWeight != null) {
-                rowWeights = Buffers.atLeast(rowWeights, rows);
-                for (int r = 0; r < rows; r++) {
-                    Double w = classWeight.get(DataParallelStep.this.loss.targetClass(yb, r, rowWidth));
-                    rowWeights[r] = w == null ? 1f : w.floatValue();
-                }
-                weights = rowWeights;
-            }
+            float[] weights = rowWeights.of(net, data, order, from, n, xb, yb, rows, DataParallelStep.this.loss,
+                    rowWidth, classWeight, batchRows, batchKept);
+            boolean[] kept = rowWeights.kept();
             loss = DataParallelStep.this.loss.compute(out, yb, rows, rowWidth, grad, weights) * share;
             if (n != batch) {
                 float f = (float) share;

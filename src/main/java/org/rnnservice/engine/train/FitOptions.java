@@ -2,16 +2,25 @@ package org.rnnservice.engine.train;
 
 /**
  * Keras' {@code fit()} arguments: epochs, batch size, whether to shuffle each epoch, the fraction of the data (taken
- * from the end, before shuffling) held out for validation, the seed of shuffling and dropout, early stopping (null for
- * none) and {@code class_weight} (null for none: a weight per class index, 1 for a class it does not name).
+ * from the end, before shuffling) held out for validation, the seed of shuffling and dropout,
+ * {@code class_weight} (null for none: a weight per class index, 1 for a class it does not name), and the callbacks
+ * {@code EarlyStopping}, {@code ReduceLROnPlateau} and {@code ModelCheckpoint(save_best_only=True)} (each null for
+ * none).
  */
 public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, long seed,
-                         EarlyStopping.Config earlyStopping, java.util.Map<Integer, Double> classWeight) {
+                         EarlyStopping.Config earlyStopping, java.util.Map<Integer, Double> classWeight,
+                         ReduceLrOnPlateau.Config reduceLr, ModelCheckpoint.Config bestCheckpoint) {
 
     /** Without class weights. */
     public FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, long seed,
                       EarlyStopping.Config earlyStopping) {
         this(epochs, batchSize, shuffle, validationSplit, seed, earlyStopping, null);
+    }
+
+    /** Without the ReduceLROnPlateau and ModelCheckpoint callbacks. */
+    public FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, long seed,
+                      EarlyStopping.Config earlyStopping, java.util.Map<Integer, Double> classWeight) {
+        this(epochs, batchSize, shuffle, validationSplit, seed, earlyStopping, classWeight, null, null);
     }
 
     public FitOptions {
@@ -70,6 +79,14 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         if (earlyStopping != null && !logKeys.contains(earlyStopping.monitor())) {
             throw new InvalidFitException("early_stopping.monitor", "early_stopping.monitor '"
                     + earlyStopping.monitor() + "' is not logged by this training; it logs " + logKeys, false);
+        }
+        if (reduceLr != null && !logKeys.contains(reduceLr.monitor())) {
+            throw new InvalidFitException("callbacks.ReduceLROnPlateau.monitor", "ReduceLROnPlateau's monitor '"
+                    + reduceLr.monitor() + "' is not logged by this training; it logs " + logKeys, false);
+        }
+        if (bestCheckpoint != null && !logKeys.contains(bestCheckpoint.monitor())) {
+            throw new InvalidFitException("callbacks.ModelCheckpoint.monitor", "ModelCheckpoint's monitor '"
+                    + bestCheckpoint.monitor() + "' is not logged by this training; it logs " + logKeys, false);
         }
     }
 }

@@ -10,6 +10,7 @@ public final class History {
 
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private int stoppedEpoch = -1;
+    private int bestEpoch = -1;
 
     public History() {
     }
@@ -46,5 +47,14 @@ public final class History {
 
     void stoppedAt(int epoch) {
         stoppedEpoch = epoch;
+    }
+
+    /** The epoch (from 0) whose weights {@code ModelCheckpoint(save_best_only=True)} kept as the result, or -1. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    void bestEpoch(int epoch) {
+        bestEpoch = epoch;
     }
 }

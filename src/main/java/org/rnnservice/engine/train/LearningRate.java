@@ -43,6 +43,11 @@ public final class LearningRate {
         return new LearningRate(Kind.CONSTANT, value, 0, 0, false, 0, null, null, null);
     }
 
+    /** Whether this is a plain number rather than a schedule. */
+    boolean constant() {
+        return kind == Kind.CONSTANT;
+    }
+
     /**
      * A learning rate as given: a positive number, or a schedule as {@code {"class_name": ..., "config": {...}}}
      * (Keras' serialized form, {@code module} tolerated); a schedule or argument this engine lacks is refused by name.

@@ -27,7 +27,7 @@ public abstract class Optimizer {
             "ema_overwrite_frequency", "null", "decay", 0.0, "loss_scale_factor", "null",
             "gradient_accumulation_steps", "null");
 
-    private final LearningRate schedule;
+    private LearningRate schedule;
     /** The learning rate of the current update: the schedule's value at the updates already applied. */
     protected double learningRate;
     private final Double clipnorm;
@@ -176,6 +176,24 @@ public abstract class Optimizer {
                 g[i] *= scale;
             }
         }
+    }
+
+    /** Whether the learning rate is a number a callback may change, not a schedule (Keras refuses to set those). */
+    public boolean learningRateSettable() {
+        return schedule.constant();
+    }
+
+    /** The learning rate the next update uses, as the float32 Keras keeps. */
+    public double currentLearningRate() {
+        return (float) schedule.at(iterations);
+    }
+
+    /** Sets a constant learning rate, as assigning Keras' {@code optimizer.learning_rate} does. */
+    public void setLearningRate(double value) {
+        if (!learningRateSettable()) {
+            throw new IllegalStateException("the learning rate is a schedule, which cannot be set");
+        }
+        schedule = LearningRate.constant((float) value);
     }
 
     /** The state to checkpoint: update count and slot arrays (copies). */

@@ -23,9 +23,24 @@ public interface Samples {
     /** Copies the targets of samples {@code order[from .. from+n)} into {@code dst}. */
     void targets(int[] order, int from, int n, float[] dst);
 
+    /** Whether each sample carries a weight: Keras' {@code sample_weight}. */
+    default boolean weighted() {
+        return false;
+    }
+
+    /** For {@link #weighted} samples: the weights of samples {@code order[from .. from+n)} into {@code dst}. */
+    default void sampleWeights(int[] order, int from, int n, float[] dst) {
+        throw new UnsupportedOperationException("these samples carry no weights");
+    }
+
     /** Dense samples held as float arrays: {@code x} is {@code [count, steps, features]}, {@code y} {@code [count, targetSize]}. */
     static Samples of(float[] x, float[] y, int count, int steps, int features, int targetSize) {
-        return new ArraySamples(x, y, count, steps, features, targetSize);
+        return new ArraySamples(x, y, count, steps, features, targetSize, null);
+    }
+
+    /** As {@link #of(float[], float[], int, int, int, int)} with a weight per sample ({@code sample_weight}). */
+    static Samples of(float[] x, float[] y, int count, int steps, int features, int targetSize, float[] weights) {
+        return new ArraySamples(x, y, count, steps, features, targetSize, weights);
     }
 
     /** Samples {@code [from, to)} of this source, in order, without copying. */
@@ -54,6 +69,14 @@ public interface Samples {
 
             public void targets(int[] order, int start, int n, float[] dst) {
                 base.targets(shift(order, start, n), 0, n, dst);
+            }
+
+            public boolean weighted() {
+                return base.weighted();
+            }
+
+            public void sampleWeights(int[] order, int start, int n, float[] dst) {
+                base.sampleWeights(shift(order, start, n), 0, n, dst);
             }
 
             private int[] shift(int[] order, int start, int n) {

@@ -29,7 +29,7 @@ public final class Trainer {
     private float[] evalX;
     private float[] evalY;
     private float[] evalOut;
-    private final StepMask evalMask = new StepMask();
+    private final RowWeights evalWeights = new RowWeights();
 
     /** A single-threaded trainer. */
     public Trainer(Sequential model, CompileSpec compile) {
@@ -105,7 +105,13 @@ public final class Trainer {
         int trainCount = options.trainCount(n);
         Samples validation = validationData != null ? validationData
                 : trainCount < n ? data.slice(trainCount, n) : null;
-        EarlyStopping stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
+        if (options.reduceLr() != null && !optimizer.learningRateSettable()) {
+            throw new InvalidFitException("callbacks.ReduceLROnPlateau", "ReduceLROnPlateau cannot change a"
+                    + " learning-rate schedule (Keras refuses it too); give the optimizer a number as learning_rate",
+                    false);
+        }
+        Callbacks callbacks = new Callbacks(options);
+        EarlyStopping stopper = callbacks.stopper;
         History history = new History();
         int initialEpoch = 0;
         if (resume != null) {
@@ -116,16 +122,36 @@ public final class Trainer {
             if (stopper != null && resume.earlyStopping() != null) {
                 stopper.restore(resume.earlyStopping());
             }
+            if (callbacks.reducer != null && resume.reduceLr() != null) {
+                callbacks.reducer.restore(resume.reduceLr(), optimizer);
+            }
+            if (callbacks.best != null && resume.bestCheckpoint() != null) {
+                callbacks.best.restore(resume.bestCheckpoint());
+            }
         }
         try (DataParallelStep step = new DataParallelStep(model, loss, metrics, threads, helpers)) {
             step.weighClasses(options.classWeight());
-            return run(step, data, options, listener, history, initialEpoch, trainCount, validation, stopper);
+            return run(step, data, options, listener, history, initialEpoch, trainCount, validation, callbacks);
+        }
+    }
+
+    /** The callbacks a fit runs at each epoch's end, in Keras' order of effect; each null when not asked for. */
+    private static final class Callbacks {
+        final EarlyStopping stopper;
+        final ReduceLrOnPlateau reducer;
+        final ModelCheckpoint best;
+
+        Callbacks(FitOptions options) {
+            stopper = options.earlyStopping() == null ? null : new EarlyStopping(options.earlyStopping());
+            reducer = options.reduceLr() == null ? null : new ReduceLrOnPlateau(options.reduceLr());
+            best = options.bestCheckpoint() == null ? null : new ModelCheckpoint(options.bestCheckpoint());
         }
     }
 
     private History run(DataParallelStep step, Samples data, FitOptions options, TrainingListener listener,
                         History history, int initialEpoch, int trainCount, Samples validation,
-                        EarlyStopping stopper) {
+                        Callbacks callbacks) {
+        EarlyStopping stopper = callbacks.stopper;
         int batchSize = Math.min(options.batchSize(), trainCount);
         int batches = (trainCount + batchSize - 1) / batchSize;
         int[] order = new int[trainCount];
@@ -165,12 +191,20 @@ public final class Trainer {
             if (validation != null) {
                 evaluate(validation, options.batchSize()).forEach((k, v) -> logs.put("val_" + k, v));
             }
+            if (callbacks.reducer != null) {
+                callbacks.reducer.onEpochEnd(logs, optimizer);
+            }
             history.append(logs);
+            if (callbacks.best != null) {
+                callbacks.best.onEpochEnd(epoch, logs, model::weights);
+            }
             boolean stop = stopper != null && stopper.onEpochEnd(epoch, logs, model::weights);
             if (!stop && epoch + 1 < options.epochs()) {
                 // saved before the epoch is announced: an epoch a listener has shown is never lost to a crash
                 listener.onCheckpoint(new Checkpoint(epoch + 1, model.weights(), optimizer.state(), history.values(),
-                        stopper == null ? null : stopper.state()));
+                        stopper == null ? null : stopper.state(),
+                        callbacks.reducer == null ? null : callbacks.reducer.state(optimizer),
+                        callbacks.best == null ? null : callbacks.best.state()));
             }
             listener.onEpochEnd(epoch, logs);
             if (stop) {
@@ -180,6 +214,10 @@ public final class Trainer {
         }
         if (stopper != null) {
             stopper.onTrainEnd(model::setWeights);
+        }
+        if (callbacks.best != null) {
+            callbacks.best.onTrainEnd(model::setWeights);
+            history.bestEpoch(callbacks.best.bestEpoch());
         }
         return history;
     }
@@ -210,14 +248,10 @@ public final class Trainer {
             Tensor y = model.forward(evalX, count, data.steps(), false, null);
             int rows = y.rows();
             evalOut = model.lastOutputBatchMajor(Buffers.atLeast(evalOut, rows * rowWidth));
-            float[] weights = null;
-            boolean[] kept = null;
-            long counted = rows;
-            if (model.masksOutput()) {
-                counted = StepMask.keptRows(model, evalX, count, data.steps());
-                weights = evalMask.weights(model, evalX, count, data.steps(), rows, counted);
-                kept = evalMask.kept();
-            }
+            long counted = model.masksOutput() ? StepMask.keptRows(model, evalX, count, data.steps()) : rows;
+            float[] weights = evalWeights.of(model, data, order, from, count, evalX, evalY, rows, loss, rowWidth,
+                    null, rows, counted);
+            boolean[] kept = evalWeights.kept();
             lossSum += loss.compute(evalOut, evalY, rows, rowWidth, null, weights) * count;
             for (int m = 0; m < metrics.size(); m++) {
                 metricSums[m] += metrics.get(m).sum(evalOut, evalY, rows, rowWidth, kept);
