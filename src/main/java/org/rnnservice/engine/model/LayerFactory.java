@@ -87,6 +87,11 @@ final class LayerFactory {
     private static Layer bidirectional(String name, LayerConfig config, Map<String, Object> definition, String path,
                                        Set<String> used, Kernels kernels) {
         Map<String, Object> inner = wrapped(definition, path);
+        if (!List.of("simplernn", "lstm", "gru", "simple_rnn").contains(String.valueOf(inner.get("type"))
+                .toLowerCase(Locale.ROOT))) {
+            throw new InvalidModelException(path + ".layer", "Bidirectional wraps a recurrent layer (SimpleRNN, LSTM"
+                    + " or GRU), got " + inner.get("type"));
+        }
         String base = innerName(inner, used);
         boolean backwards = Boolean.TRUE.equals(inner.get("go_backwards"));
         Map<String, Object> forward = new LinkedHashMap<>(inner);
