@@ -78,7 +78,15 @@ public class DatasetController {
             @Parameter(description = "CSV: whether the first row is a header (default: detected)")
             @RequestParam(required = false) Boolean header,
             @Parameter(description = "CSV and text: the dataset's name (JSON: in the body)")
-            @RequestParam(required = false) String name) throws IOException {
+            @RequestParam(required = false) String name,
+            @Parameter(description = "text: chars (next-character windows) or words (next-word windows, cut as Keras'"
+                    + " Tokenizer cuts them)") @RequestParam(defaultValue = "chars") String split,
+            @Parameter(description = "text by words: keep the num_words - 1 most frequent words (ids below num_words)")
+            @RequestParam(name = "num_words", required = false) Integer numWords,
+            @Parameter(description = "text by words: the word standing for any word outside the vocabulary (id 1)")
+            @RequestParam(name = "oov_token", required = false) String oovToken,
+            @Parameter(description = "text by words: whether to lower the text first")
+            @RequestParam(defaultValue = "true") boolean lower) throws IOException {
         CountingInput in = new CountingInput(body);
         if (contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
             JsonDatasetParser.Result parsed = json.parse(in, maxValues);
@@ -93,8 +101,28 @@ public class DatasetController {
             return created(service.create(name, data, in.count()));
         }
         byte[] bytes = in.readAllBytes();
-        ParsedData data = text.parse(new String(bytes, StandardCharsets.UTF_8), seqLen == null ? 40 : seqLen, step);
+        String content = new String(bytes, StandardCharsets.UTF_8);
+        ParsedData data = switch (split) {
+            case "chars" -> {
+                if (numWords != null || oovToken != null) {
+                    throw ServiceException.badRequest(numWords != null ? "num_words" : "oov_token",
+                            "num_words and oov_token apply to split=words");
+                }
+                yield text.parse(content, seqLen == null ? 40 : seqLen, step);
+            }
+            case "words" -> text.parseWords(content, seqLen == null ? 10 : seqLen, step, tokenizer(lower, oovToken,
+                    numWords));
+            default -> throw ServiceException.badRequest("split", "split must be chars or words, got '" + split + "'");
+        };
         return created(service.create(name, data, bytes.length));
+    }
+
+    private static WordTokenizer tokenizer(boolean lower, String oovToken, Integer numWords) {
+        try {
+            return new WordTokenizer(lower, oovToken, numWords);
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.badRequest("num_words", e.getMessage());
+        }
     }
 
     private static ResponseEntity<DatasetRecord> created(DatasetRecord record) {

@@ -13,11 +13,12 @@ import java.util.List;
  * @param windowing how a CSV or text was cut into samples, in words
  * @param padding how sequences of different lengths were padded ({@code pad_sequences}' arguments), or null
  * @param sampleWeights whether each sample carries a {@code sample_weight}
+ * @param tokenizer for a text cut into words, how; null for characters
  */
 public record DatasetRecord(String id, String name, String kind, int samples, List<Integer> xShape,
                             List<Integer> yShape, boolean integerTargets, List<String> vocab, Integer seqLen,
                             Integer step, String windowing, SequencePadding padding, boolean sampleWeights,
-                            long bytes, Instant createdAt) {
+                            WordTokenizer tokenizer, long bytes, Instant createdAt) {
 
     public int steps() {
         return xShape.get(1);

@@ -57,7 +57,8 @@ public class DatasetService {
         }
         DatasetRecord record = new DatasetRecord(id, name == null || name.isBlank() ? id : name, data.kind(),
                 data.samples(), data.xShape(), data.yShape(), data.integerTargets(), data.vocab(), data.seqLen(),
-                data.step(), data.windowing(), data.padding(), data.sampleWeight() != null, bytes, Instant.now());
+                data.step(), data.windowing(), data.padding(), data.sampleWeight() != null, data.tokenizer(), bytes,
+                Instant.now());
         // arrays first, metadata last: the dataset exists once its metadata does, and then whole
         store.putTensors(Store.Collection.DATASETS, id, "data", tensors);
         store.put(Store.Collection.DATASETS, id, record);

@@ -114,7 +114,7 @@ final class JsonDatasetParser {
         }
         float[] sampleWeight = weights == null ? null : sampleWeights(weights, xs.get(0));
         return new Result(name, new ParsedData("sequences", xv, xs, yv, ys, y.integers(), null, null, null, null,
-                null, pad, sampleWeight));
+                null, pad, sampleWeight, null));
     }
 
     /** Keras' {@code sample_weight}: one finite, non-negative weight per sample. */

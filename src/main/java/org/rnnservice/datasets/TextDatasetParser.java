@@ -9,19 +9,48 @@ import org.rnnservice.errors.ServiceException;
 /**
  * A text for a next-character model: the vocabulary is its distinct characters in code-point order, the text is kept
  * as one token id per character, and windows of {@code seq_len} characters every {@code step} predict the next one.
+ * With a {@link WordTokenizer}, the same for words: a next-word model.
  */
 final class TextDatasetParser {
 
     /** Larger vocabularies make one-hot inputs unreasonably wide; a text of more symbols wants an Embedding. */
     static final int MAX_VOCAB = 4096;
+    /** Words kept at most; a larger vocabulary wants num_words. */
+    static final int MAX_WORDS = 100_000;
 
-    ParsedData parse(String text, int seqLen, int step) {
+    /** Next-word windows of a text cut into words by {@code tokenizer}. */
+    ParsedData parseWords(String text, int seqLen, int step, WordTokenizer tokenizer) {
+        checkWindow(seqLen, step);
+        List<String> words = tokenizer.words(text);
+        List<String> vocab = tokenizer.vocabulary(words);
+        if (vocab.size() > MAX_WORDS) {
+            throw ServiceException.unprocessable("num_words", "the text has " + (vocab.size() - 1) + " distinct words;"
+                    + " keep the most frequent with num_words (at most " + MAX_WORDS + ")");
+        }
+        int[] tokens = tokenizer.ids(words, WordTokenizer.index(vocab));
+        int samples = new TokenWindows(tokens, Math.max(vocab.size(), 1), seqLen, step, true).count();
+        if (samples < 1) {
+            throw ServiceException.unprocessable("seq_len", "the text has " + tokens.length
+                    + " words: too few for one window of " + seqLen + " plus the word to predict");
+        }
+        String windowing = "x[i] = words i*" + step + " .. i*" + step + "+" + (seqLen - 1)
+                + " (ids for an Embedding model, or one-hot over the vocabulary); y[i] = the next word's id ("
+                + tokens.length + " words, " + (vocab.size() - 1) + " in the vocabulary, " + samples + " windows)";
+        return new ParsedData("text", null, List.of(samples, seqLen, vocab.size()), null, List.of(samples), true,
+                tokens, vocab, seqLen, step, windowing, null, null, tokenizer);
+    }
+
+    private static void checkWindow(int seqLen, int step) {
         if (seqLen < 1) {
             throw ServiceException.badRequest("seq_len", "seq_len must be a positive integer");
         }
         if (step < 1) {
             throw ServiceException.badRequest("step", "step must be a positive integer");
         }
+    }
+
+    ParsedData parse(String text, int seqLen, int step) {
+        checkWindow(seqLen, step);
         int[] codePoints = text.codePoints().toArray();
         TreeSet<Integer> distinct = new TreeSet<>();
         for (int cp : codePoints) {

@@ -25,6 +25,7 @@ import org.rnnservice.errors.ServiceException;
 import org.rnnservice.models.DatasetFit;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
+import org.rnnservice.models.TextVocabulary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -100,8 +101,7 @@ class JobRunner {
                     : datasets.samples(datasets.get(r.validationData()), ids);
             History history = trainer.fit(datasets.samples(ds, ids), validation, FitSettings.of(job.record()),
                     new Progress(job, ds.samples()), resume);
-            int version = models.publish(r.modelId(), copy, r.id(), ds.isText() ? ds.vocab() : null,
-                    ds.isText() ? ds.seqLen() : null);
+            int version = models.publish(r.modelId(), copy, r.id(), TextVocabulary.of(ds));
             records.finish(job, JobState.SUCCEEDED, null, version,
                     history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null,
                     history.bestEpoch() >= 0 ? history.bestEpoch() + 1 : null);
@@ -141,8 +141,7 @@ class JobRunner {
             Sequential kept = models.copyForTraining(model);
             kept.setWeights(last.weights());
             DatasetRecord ds = datasets.get(r.datasetId());
-            int version = models.publish(r.modelId(), kept, r.id(), ds.isText() ? ds.vocab() : null,
-                    ds.isText() ? ds.seqLen() : null);
+            int version = models.publish(r.modelId(), kept, r.id(), TextVocabulary.of(ds));
             records.finish(job, JobState.CANCELLED, "cancelled: " + cancelled.getMessage()
                     + "; the weights after epoch " + last.epochs() + " were kept", version, null, null);
             checkpoints.delete(r.id());

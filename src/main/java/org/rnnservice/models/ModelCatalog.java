@@ -152,7 +152,7 @@ public class ModelCatalog {
         Instant now = Instant.now();
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
-                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null);
+                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null);
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         store.put(Store.Collection.MODELS, id, record);
         loaded.put(id, 0, model);
@@ -249,8 +249,7 @@ public class ModelCatalog {
      * Stores trained weights as the model's next version and makes it current, keeping the newest
      * {@code rnn.kept-weight-versions}. Returns the new version.
      */
-    public int publish(String id, Sequential trained, String jobId, List<String> vocab, Integer seqLen)
-            throws IOException {
+    public int publish(String id, Sequential trained, String jobId, TextVocabulary text) throws IOException {
         synchronized (lock(id)) {
             ModelRecord current = record(id);
             int version = current.version() + 1;
@@ -262,7 +261,7 @@ public class ModelCatalog {
             while (versions.size() > properties.keptWeightVersions()) {
                 dropped.add(versions.remove(0));
             }
-            store.put(Store.Collection.MODELS, id, current.withVersion(info, versions, vocab, seqLen));
+            store.put(Store.Collection.MODELS, id, current.withVersion(info, versions, text));
             for (ModelRecord.VersionInfo old : dropped) {
                 store.deleteTensors(Store.Collection.MODELS, id, weightsBlob(old.version()));
                 loaded.evict(id, old.version());
@@ -297,7 +296,7 @@ public class ModelCatalog {
         Sequential model = build(record);
         List<float[]> values = WeightsDocument.read(body, mapper, model.params());
         model.setWeights(values);
-        int version = publish(id, model, null, null, null);
+        int version = publish(id, model, null, null);
         LOG.info("Model {} weights uploaded as version {}", id, version);
         return version;
     }

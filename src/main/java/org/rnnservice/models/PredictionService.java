@@ -138,7 +138,7 @@ public class PredictionService {
 
     private static TextCodec codec(ModelRecord record, Sequential model) {
         return record.vocab() == null ? null
-                : new TextCodec(record.vocab(), model.layers().get(0) instanceof Embedding);
+                : new TextCodec(record.vocab(), record.tokenizer(), model.layers().get(0) instanceof Embedding);
     }
 
     /** Keras' {@code evaluate} of the current version on a stored dataset. */

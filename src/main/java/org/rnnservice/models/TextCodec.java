@@ -4,23 +4,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.rnnservice.datasets.WordTokenizer;
 import org.rnnservice.errors.ServiceException;
 
 /**
- * Characters to model inputs and back, for a model trained on a text dataset: one-hot rows over the vocabulary, or
- * token ids when the model starts with an Embedding.
+ * Text to model inputs and back, for a model trained on a text dataset: characters, or words cut by the dataset's
+ * {@link WordTokenizer}; fed as one-hot rows over the vocabulary, or as token ids when the model starts with an
+ * Embedding.
  */
 final class TextCodec {
 
     private final List<String> vocab;
-    private final Map<Integer, Integer> index = new HashMap<>();
+    private final WordTokenizer tokenizer;
+    private final Map<String, Integer> index = new HashMap<>();
     private final boolean ids;
 
-    TextCodec(List<String> vocab, boolean ids) {
+    TextCodec(List<String> vocab, WordTokenizer tokenizer, boolean ids) {
         this.vocab = vocab;
+        this.tokenizer = tokenizer;
         this.ids = ids;
-        for (int i = 0; i < vocab.size(); i++) {
-            index.put(vocab.get(i).codePointAt(0), i);
+        if (tokenizer != null) {
+            index.putAll(WordTokenizer.index(vocab));
+        } else {
+            for (int i = 0; i < vocab.size(); i++) {
+                index.put(vocab.get(i), i);
+            }
         }
     }
 
@@ -28,28 +36,29 @@ final class TextCodec {
         return vocab.size();
     }
 
+    /** The text of one generated token: a character, or a word after a space. */
     String symbol(int id) {
-        return vocab.get(id);
+        return tokenizer == null ? vocab.get(id) : " " + vocab.get(id);
     }
 
-    /** The ids of the characters of {@code text}; unknown characters are a 422 naming them. */
+    /** The ids of {@code text}'s characters or words; symbols outside the vocabulary are a 422 naming them. */
     int[] tokens(String text, String field) {
-        int[] cps = text.codePoints().toArray();
-        int[] out = new int[cps.length];
+        List<String> symbols = tokenizer != null ? tokenizer.words(text)
+                : text.codePoints().mapToObj(Character::toString).toList();
         TreeSet<String> unknown = new TreeSet<>();
-        for (int i = 0; i < cps.length; i++) {
-            Integer id = index.get(cps[i]);
-            if (id == null) {
-                unknown.add(new String(Character.toChars(cps[i])));
-            } else {
-                out[i] = id;
+        for (String s : symbols) {
+            if (!index.containsKey(s)) {
+                unknown.add(s);
             }
         }
-        if (!unknown.isEmpty()) {
-            throw ServiceException.unprocessable(field, field + " has characters outside the model's vocabulary: "
-                    + unknown);
+        if (tokenizer != null && tokenizer.oovToken() != null) {
+            return tokenizer.ids(symbols, index);
         }
-        return out;
+        if (!unknown.isEmpty()) {
+            throw ServiceException.unprocessable(field, field + " has " + (tokenizer != null ? "words" : "characters")
+                    + " outside the model's vocabulary: " + unknown);
+        }
+        return symbols.stream().mapToInt(index::get).toArray();
     }
 
     /** Model input for {@code text}: {@code [steps][vocab]} one-hot, or {@code [steps]} ids. */

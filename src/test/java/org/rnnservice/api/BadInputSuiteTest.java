@@ -127,8 +127,13 @@ class BadInputSuiteTest extends ApiTestSupport {
                 // datasets
                 new Case("x ragged in features", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[[1, 2]], [[1]]],"
                         + " \"y\": [1, 2]}")),
-                new Case("x ragged in time", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[[1], [2]], [[1]]],"
-                        + " \"y\": [1, 2]}")),
+                // samples of different lengths are padded; a per-step y must match them sample by sample
+                new Case("y ragged unlike x", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[[1], [2]], [[1]]],"
+                        + " \"y\": [[[1]], [[2], [3]]]}")),
+                new Case("padding neither pre nor post", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[1, 2],"
+                        + " [1]], \"y\": [1, 2], \"padding\": \"both\"}")),
+                new Case("maxlen of a billion", 413, () -> http.post("/api/v1/datasets", "{\"x\": [[1, 2], [1]],"
+                        + " \"y\": [1, 2], \"maxlen\": 1000000000}")),
                 new Case("x of rank 4", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[[[1]]]], \"y\": [1]}")),
                 new Case("y and x disagree in samples", 400, () -> http.post("/api/v1/datasets", "{\"x\": [[[1]],"
                         + " [[2]]], \"y\": [1]}")),

@@ -248,4 +248,32 @@ class TextModelsApiTest extends ApiTestSupport {
         assertTrue(outside.body().contains("x[1][2] is token id 25.0, outside the Embedding's vocabulary of 20"),
                 outside.body());
     }
+
+    @Test
+    void aNextWordModelTrainsOnATextCutIntoWordsAndWritesWords() throws Exception {
+        String text = "the cat sat on the mat. the dog sat on the log. ".repeat(30);
+        Http.Response ds = http.post("/api/v1/datasets?split=words&seq_len=4&step=1&oov_token=%3COOV%3E",
+                "text/plain", text);
+        assertEquals(201, ds.status(), ds.body());
+        // ids by count: the (12 a sentence pair), sat, on, then cat, mat, dog, log in order of appearance
+        assertEquals("[\"\",\"<OOV>\",\"the\",\"sat\",\"on\",\"cat\",\"mat\",\"dog\",\"log\"]",
+                ds.json().get("vocab").toString());
+        assertEquals(9, ds.json().get("x_shape").get(2).asInt());
+        String model = createModel(model(shape(4), List.of(layer("Embedding", "input_dim", 9, "output_dim", 8),
+                layer("LSTM", "units", 32), layer("Dense", "units", 9, "activation", "softmax")),
+                "sparse_categorical_crossentropy"));
+        Http.Response job = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id",
+                ds.json().get("id").asString(), "epochs", 40, "batch_size", 16, "seed", 1));
+        assertEquals(202, job.status(), job.body());
+        JsonNode done = http.awaitJob(job.json().get("id").asString(), Duration.ofSeconds(120));
+        assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
+        Http.Response generated = http.post("/api/v1/models/" + model + "/generate", Map.of("prompt",
+                "The cat sat on", "length", 2, "temperature", 0));
+        assertEquals(200, generated.status(), generated.body());
+        assertEquals(" the mat", generated.json().get("generated").asString(), generated.body());
+        // a word the text never had becomes <OOV>, as texts_to_sequences maps it
+        Http.Response unknown = http.post("/api/v1/models/" + model + "/predict", Map.of("instances",
+                List.of("the zebra sat on")));
+        assertEquals(200, unknown.status(), unknown.body());
+    }
 }

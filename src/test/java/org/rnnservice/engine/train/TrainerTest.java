@@ -82,10 +82,46 @@ class TrainerTest {
 
     @Test
     void resumingFromACheckpointEndsWithTheSameWeightsBitForBit() {
+        assertResumesExactly(new FitOptions(4, 8, true, 0.25, 4,
+                new EarlyStopping.Config("val_loss", 0, 10, "auto", true, 0, null)));
+    }
+
+    @Test
+    void reduceLrOnPlateauAndModelCheckpointResumeWhereTheyWere() {
+        // min_delta 1: every epoch after the first is a plateau, so the rate halves from the third epoch on
+        FitOptions options = new FitOptions(6, 8, true, 0.25, 4, null, null,
+                new ReduceLrOnPlateau.Config("val_loss", 0.5, 1, "auto", 1.0, 0, 0),
+                new ModelCheckpoint.Config("val_loss", "auto", null));
+        History h = assertResumesExactly(options);
+        List<Double> rates = h.get("learning_rate");
+        assertEquals(List.of(0.001, 0.001, 0.0005, 0.00025, 0.000125, 0.0000625),
+                rates.stream().map(r -> (double) Math.round(r * 1e7) / 1e7).toList());
+        List<Double> val = h.get("val_loss");
+        int best = val.indexOf(val.stream().min(Double::compare).orElseThrow());
+        assertEquals(best, h.bestEpoch());
+    }
+
+    @Test
+    void reduceLrOnPlateauWaitsPatienceEpochsAndCoolsDown() {
+        Optimizer sgd = Optimizer.of("sgd", Map.of("learning_rate", 0.1));
+        ReduceLrOnPlateau r = new ReduceLrOnPlateau(new ReduceLrOnPlateau.Config("loss", 0.5, 2, "min", 0, 1, 0.02));
+        double[] losses = {1.0, 0.9, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95};
+        List<Double> seen = new ArrayList<>();
+        for (double loss : losses) {
+            Map<String, Double> logs = new java.util.LinkedHashMap<>(Map.of("loss", loss));
+            r.onEpochEnd(logs, sgd);
+            seen.add((double) Math.round(logs.get("learning_rate") * 1e6) / 1e6);
+        }
+        // Keras' on_epoch_end, by hand: improvement, improvement, wait 1, wait 2 -> 0.05 and a cooldown of 1; the
+        // next epoch ends the cooldown and, no longer in it, waits 1; wait 2 -> 0.025; again; then 0.0125 is below
+        // min_lr, so 0.02. Each epoch logs the rate it ran at, before the callback acts.
+        assertEquals(List.of(0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025), seen);
+        assertEquals(0.02, sgd.currentLearningRate(), 1e-7);
+    }
+
+    private static History assertResumesExactly(FitOptions options) {
         ModelSpec spec = new ModelSpec(null, Arrays.asList(null, 2), spec("adam", Map.of()).layers(),
                 spec("adam", Map.of()).compile(), 3);
-        FitOptions options = new FitOptions(4, 8, true, 0.25, 4,
-                new EarlyStopping.Config("val_loss", 0, 10, "auto", true, 0, null));
         Sequential straight = Sequential.build(spec);
         History full = new Trainer(straight, spec.compile()).fit(data(40), options, TrainingListener.NONE);
 
@@ -111,6 +147,8 @@ class TrainerTest {
             assertArrayEquals(straight.weights().get(i), resumed.weights().get(i));
         }
         assertEquals(full.values(), rest.values());
+        assertEquals(full.bestEpoch(), rest.bestEpoch());
+        return full;
     }
 
     @Test
