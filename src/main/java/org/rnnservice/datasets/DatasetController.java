@@ -52,11 +52,14 @@ public class DatasetController {
     }
 
     @Operation(operationId = "createDataset", summary = "Upload a dataset: JSON arrays, a CSV time series cut into windows, or a text for a"
-            + " next-character model")
+            + " next-character or next-word model")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object",
-                    description = "{\"name\", \"x\": [samples][timesteps][features], \"y\": [samples] |"
-                            + " [samples][outputs] | [samples][timesteps][outputs]}")),
+                    description = "{\"name\", \"x\": [samples][timesteps][features] (or [samples][timesteps] token"
+                            + " ids), \"y\": [samples] | [samples][outputs] | [samples][timesteps][outputs],"
+                            + " \"sample_weight\": [samples]}; samples of different lengths are padded as Keras'"
+                            + " pad_sequences pads them: \"padding\" and \"truncating\" (pre or post, default pre),"
+                            + " \"maxlen\", \"value\" (default 0)")),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string",
                     description = "an optional header row, then one row per time step; needs seq_len")),
             @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
