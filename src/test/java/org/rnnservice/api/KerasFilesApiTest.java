@@ -239,6 +239,45 @@ class KerasFilesApiTest extends ApiTestSupport {
         }
     }
 
+    /** Every text-model layer and setting goes out to both formats and comes back predicting the same, bit for bit. */
+    @ParameterizedTest
+    @ValueSource(strings = {"keras", "h5"})
+    void textLayersRoundTripThroughBothFormats(String format) throws Exception {
+        String id = createModel(model(shape(null, 2), List.of(
+                org.rnnservice.RequestBodies.layer("Masking", "mask_value", 0.0),
+                org.rnnservice.RequestBodies.layer("Bidirectional", "layer", org.rnnservice.RequestBodies.layer(
+                        "GRU", "units", 3, "return_sequences", true, "recurrent_dropout", 0.2), "merge_mode", "mul"),
+                org.rnnservice.RequestBodies.layer("LSTM", "units", 4, "return_sequences", true,
+                        "go_backwards", true),
+                org.rnnservice.RequestBodies.layer("TimeDistributed", "layer",
+                        org.rnnservice.RequestBodies.layer("Dense", "units", 2))), "mse"));
+        byte[] file = http.getBytes("/api/v1/models/" + id + "/export?format=" + format).body();
+        if (format.equals("keras")) {
+            try (HdfFile h5 = HdfFile.fromBytes(unzip(file).get("model.weights.h5"))) {
+                for (String path : List.of("layers/bidirectional/forward_layer/cell/vars/2",
+                        "layers/bidirectional/backward_layer/cell/vars/0", "layers/lstm/cell/vars/1",
+                        "layers/time_distributed/layer/vars/1")) {
+                    assertTrue(h5.getDatasetByPath(path) != null, path);
+                }
+            }
+        } else {
+            try (HdfFile h5 = HdfFile.fromBytes(file)) {
+                assertArrayEquals(new String[] {"bidirectional/forward_gru/gru_cell/kernel:0",
+                        "bidirectional/forward_gru/gru_cell/recurrent_kernel:0", "bidirectional/forward_gru/gru_cell/bias:0",
+                        "bidirectional/backward_gru/gru_cell/kernel:0",
+                        "bidirectional/backward_gru/gru_cell/recurrent_kernel:0",
+                        "bidirectional/backward_gru/gru_cell/bias:0"}, (String[]) h5.getByPath(
+                        "model_weights/bidirectional").getAttribute("weight_names").getData());
+            }
+        }
+        String back = imported(file);
+        JsonNode definition = http.get("/api/v1/models/" + back).json().get("definition");
+        assertEquals(0.2, definition.get("layers").get(1).get("layer").get("recurrent_dropout").asDouble());
+        assertEquals(true, definition.get("layers").get(2).get("go_backwards").asBoolean());
+        JsonNode instances = Http.JSON.readTree("[[[0.5, -1], [0, 0], [0.25, 0.75]], [[0, 0], [1, 2]]]");
+        assertEquals(predict(id, instances, null).toString(), predict(back, instances, null).toString());
+    }
+
     private static String classNames(JsonNode layers) {
         List<String> names = new ArrayList<>();
         layers.forEach(l -> names.add(l.get("class_name").asString()));

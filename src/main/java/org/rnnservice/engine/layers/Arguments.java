@@ -38,4 +38,9 @@ public final class Arguments {
         return given == null || given.equals(off)
                 || given instanceof Number n && off instanceof Number o && n.doubleValue() == o.doubleValue();
     }
+
+    /** A float argument as the decimal it was written as ({@code 0.2}, not {@code 0.20000000298}), for configs. */
+    public static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
+    }
 }

@@ -87,7 +87,7 @@ public final class Dropout extends Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = baseConfig();
-        c.put("rate", (double) rate);
+        c.put("rate", Arguments.decimal(rate));
         return c;
     }
 }

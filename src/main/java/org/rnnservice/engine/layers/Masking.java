@@ -109,7 +109,7 @@ public final class Masking extends Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = baseConfig();
-        c.put("mask_value", (double) maskValue);
+        c.put("mask_value", Arguments.decimal(maskValue));
         return c;
     }
 }

@@ -626,8 +626,8 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         c.put("use_bias", useBias);
         c.put("return_sequences", returnSequences);
         c.put("go_backwards", goBackwards);
-        c.put("dropout", (double) dropout);
-        c.put("recurrent_dropout", (double) recurrentDropout);
+        c.put("dropout", Arguments.decimal(dropout));
+        c.put("recurrent_dropout", Arguments.decimal(recurrentDropout));
         c.put("kernel_initializer", kernelInit.config());
         c.put("recurrent_initializer", recurrentInit.config());
         c.put("bias_initializer", biasInit.config());
