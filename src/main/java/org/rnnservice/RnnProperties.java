@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param progressInterval the least time between two progress events of one job
  * @param modelCache memory for built models kept for predictions, the least recently used dropped first
  * @param security who may call ({@code rnn.security.*})
+ * @param store where models, datasets and jobs live: {@code file} (under {@code data-dir}, the default) or
+ *              {@code postgres} (the database of Spring's {@code spring.datasource.*} settings)
+ * @param instanceId this process's name in the health endpoint; by default its host name and process id
  */
 @Validated
 @ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
@@ -38,7 +41,26 @@ public record RnnProperties(
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("250ms") Duration progressInterval,
         @DefaultValue("512MB") DataSize modelCache,
-        @DefaultValue Security security) {
+        @DefaultValue Security security,
+        @DefaultValue("file") StoreKind store,
+        String instanceId) {
+
+    /** The stores {@code rnn.store} chooses from. */
+    public enum StoreKind { FILE, POSTGRES }
+
+    /** {@code rnn.instance-id}, or the host name and process id. */
+    public String replicaId() {
+        if (instanceId != null && !instanceId.isBlank()) {
+            return instanceId;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
 
     /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
     public int jobThreads() {

@@ -9,4 +9,9 @@ public class CorruptFileException extends IOException {
     public CorruptFileException(Path path, String reason) {
         super(path + ": " + reason);
     }
+
+    /** Damage found in stored data named {@code where} (a database row, say). */
+    public CorruptFileException(String where, String reason) {
+        super(where + ": " + reason);
+    }
 }

@@ -60,10 +60,11 @@ public final class TensorFile {
 
     /** Writes the tensors to {@code path} atomically and durably. */
     public static void write(Path path, List<Entry> entries) throws IOException {
-        AtomicFiles.write(path, out -> writeTo(out, entries));
+        AtomicFiles.write(path, out -> write(out, entries));
     }
 
-    private static void writeTo(OutputStream raw, List<Entry> entries) throws IOException {
+    /** Writes the tensors, checksum and end marker included, to a stream (a database store keeps these bytes). */
+    public static void write(OutputStream raw, List<Entry> entries) throws IOException {
         CRC32 crc = new CRC32();
         DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(raw, crc));
         out.write(MAGIC);
@@ -138,7 +139,12 @@ public final class TensorFile {
 
     /** Reads every tensor, by name in file order; fails with {@link CorruptFileException} on any damage. */
     public static Map<String, Entry> read(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
+        return read(Files.readAllBytes(path), path.toString());
+    }
+
+    /** As {@link #read(Path)}, from the bytes {@link #write(OutputStream, List)} wrote; {@code where} names them. */
+    public static Map<String, Entry> read(byte[] bytes, String where) throws IOException {
+        String path = where;
         int n = bytes.length;
         if (n < MAGIC.length + 16 || !java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)
                 || !java.util.Arrays.equals(bytes, n - 4, n, END, 0, 4)) {
