@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * The {@code store} health component: which store this replica uses and its id. It is down when the store cannot be
  * read, so a load balancer stops sending requests to a replica that lost its database.
  */
-@Component("store")
+@Component("storeHealthIndicator") // shown as "store" in the health endpoint
 class StoreHealth implements HealthIndicator {
 
     private final Store store;

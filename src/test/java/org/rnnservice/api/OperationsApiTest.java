@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import org.rnnservice.Http;
 
 /** Health with the worker pool, info, and the Prometheus metrics an operator watches. */
@@ -19,6 +20,10 @@ class OperationsApiTest extends ApiTestSupport {
         assertEquals(200, health.status());
         assertEquals("UP", health.json().get("status").asString());
         assertEquals(2, health.json().get("components").get("workerPool").get("details").get("workers").asInt());
+        JsonNode store = health.json().get("components").get("store");
+        assertEquals("UP", store.get("status").asString(), store.toString());
+        assertEquals("file", store.get("details").get("store").asString());
+        assertTrue(store.get("details").get("instance_id").asString().matches(".+-\\d+"), store.toString());
         assertEquals(200, http.get("/actuator/info").status());
 
         String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 4),
