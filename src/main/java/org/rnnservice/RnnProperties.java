@@ -26,7 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param security who may call ({@code rnn.security.*})
  * @param store where models, datasets and jobs live: {@code file} (under {@code data-dir}, the default) or
  *              {@code postgres} (the database of Spring's {@code spring.datasource.*} settings)
- * @param instanceId this process's name in the health endpoint; by default its host name and process id
+ * @param instanceId this process's name in the health endpoint and in the jobs it trains; by default its host
+ *                   name and process id
+ * @param cluster how replicas on PostgreSQL share jobs ({@code rnn.cluster.*})
  */
 @Validated
 @ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
@@ -43,7 +45,23 @@ public record RnnProperties(
         @DefaultValue("512MB") DataSize modelCache,
         @DefaultValue Security security,
         @DefaultValue("file") StoreKind store,
-        String instanceId) {
+        String instanceId,
+        @DefaultValue Cluster cluster) {
+
+    /**
+     * {@code rnn.cluster.*}, with {@code rnn.store=postgres}.
+     *
+     * @param lease how long a replica may go without a heartbeat before its jobs are taken up by another
+     */
+    public record Cluster(@DefaultValue("30s") Duration lease) {
+    }
+
+    public RnnProperties {
+        if (store == StoreKind.FILE && cluster != null && !cluster.lease().equals(Duration.ofSeconds(30))) {
+            throw new IllegalArgumentException("rnn.cluster.lease applies to replicas sharing PostgreSQL: set"
+                    + " rnn.store=postgres, or leave rnn.cluster.lease out");
+        }
+    }
 
     /** The stores {@code rnn.store} chooses from. */
     public enum StoreKind { FILE, POSTGRES }

@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.rnnservice.RnnProperties;
-import org.rnnservice.errors.ServiceException;
-import org.rnnservice.models.ModelCatalog;
-import org.rnnservice.models.ModelRecord;
 import org.rnnservice.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,20 +21,18 @@ class JobLifecycle implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
 
     private final Store store;
-    private final ModelCatalog models;
     private final JobService jobs;
     private final JobRecords records;
-    private final JobQueue queue;
+    private final JobDispatch queue;
     private final JobHolds holds;
     private final JobRunner runner;
     private final CheckpointStore checkpoints;
     private final RnnProperties properties;
     private volatile boolean running;
 
-    JobLifecycle(Store store, ModelCatalog models, JobService jobs, JobRecords records, JobQueue queue,
+    JobLifecycle(Store store, JobService jobs, JobRecords records, JobDispatch queue,
                  JobHolds holds, JobRunner runner, CheckpointStore checkpoints, RnnProperties properties) {
         this.store = store;
-        this.models = models;
         this.jobs = jobs;
         this.records = records;
         this.queue = queue;
@@ -50,11 +45,13 @@ class JobLifecycle implements SmartLifecycle {
     /** Starts the workers and takes up stored jobs; after a {@link #stop} it starts afresh, as after a restart. */
     @Override
     public void start() {
-        queue.restart();
+        queue.start();
         runner.resume();
         records.clear();
         try {
-            recover();
+            if (queue.trainsWhereSubmitted()) {
+                recover(); // with several replicas, interrupted jobs wait in the database for any of them
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read stored jobs: " + e.getMessage(), e);
         }
@@ -73,7 +70,7 @@ class JobLifecycle implements SmartLifecycle {
             if (r.state().isFinal()) {
                 continue;
             }
-            Integer published = publishedVersion(r);
+            Integer published = runner.publishedVersion(r);
             if (published != null) {
                 // it crashed after publishing its weights but before saying so
                 records.finish(job, JobState.SUCCEEDED, null, published, null, null);
@@ -88,15 +85,6 @@ class JobLifecycle implements SmartLifecycle {
         }
         if (resumed > 0) {
             LOG.info("Re-queued {} interrupted jobs", resumed);
-        }
-    }
-
-    private Integer publishedVersion(JobRecord r) {
-        try {
-            return models.record(r.modelId()).versions().stream().filter(v -> r.id().equals(v.jobId()))
-                    .map(ModelRecord.VersionInfo::version).findFirst().orElse(null);
-        } catch (IOException | ServiceException e) {
-            return null;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rnnservice.RnnProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
  * submissions never put more jobs in the queue than it holds; a submission that finds it full is refused (429).
  */
 @Component
-class JobQueue {
+@ConditionalOnProperty(name = "rnn.store", havingValue = "file", matchIfMissing = true)
+class JobQueue implements JobDispatch {
 
     private final int workers;
     private final int capacity;
@@ -53,7 +55,7 @@ class JobQueue {
     }
 
     /** Takes a place in the queue if one is free; the caller then {@link #enqueue}s or {@link #giveBack}s it. */
-    boolean reserve() {
+    public boolean reserve() {
         for (int w = waiting.get(); w < capacity; w = waiting.get()) {
             if (waiting.compareAndSet(w, w + 1)) {
                 return true;
@@ -63,13 +65,43 @@ class JobQueue {
     }
 
     /** Returns a place {@link #reserve} took, for a job that will not be queued after all. */
-    void giveBack() {
+    public void giveBack() {
         waiting.decrementAndGet();
     }
 
     /** Queues a job for which a place was reserved. */
     void enqueue(Runnable job) {
         executor.execute(job);
+    }
+
+    @Override
+    public void enqueue(TrainingJob job) {
+        enqueue((Runnable) job);
+    }
+
+    @Override
+    public void requeue(TrainingJob job) {
+        requeue((Runnable) job);
+    }
+
+    @Override
+    public boolean remove(TrainingJob job) {
+        return remove((Runnable) job);
+    }
+
+    @Override
+    public boolean trainsWhereSubmitted() {
+        return true;
+    }
+
+    @Override
+    public void requestCancel(TrainingJob job, boolean keep) {
+        job.requestCancel(keep);
+    }
+
+    @Override
+    public void start() {
+        restart();
     }
 
     /** Queues a job taken up again after a restart, whatever the bound: it was accepted before. */
@@ -87,19 +119,19 @@ class JobQueue {
         return false;
     }
 
-    int capacity() {
+    public int capacity() {
         return capacity;
     }
 
-    int workers() {
+    public int workers() {
         return workers;
     }
 
-    int waiting() {
+    public int waiting() {
         return waiting.get();
     }
 
-    int running() {
+    public int running() {
         return running.get();
     }
 
@@ -112,7 +144,7 @@ class JobQueue {
     }
 
     /** Stops taking jobs and waits up to {@code timeout} for the running ones; false if they did not end. */
-    boolean shutdown(Duration timeout) throws InterruptedException {
+    public boolean shutdown(Duration timeout) throws InterruptedException {
         executor.shutdown();
         return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

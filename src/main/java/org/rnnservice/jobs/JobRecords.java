@@ -25,10 +25,12 @@ class JobRecords {
     private final Store store;
     private final JobEvents events;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
+    private final boolean shared; // several replicas share the store: jobs of others are read from it
 
-    JobRecords(Store store, JobEvents events, MeterRegistry meters) {
+    JobRecords(Store store, JobEvents events, MeterRegistry meters, org.rnnservice.RnnProperties properties) {
         this.store = store;
         this.events = events;
+        this.shared = properties.store() == org.rnnservice.RnnProperties.StoreKind.POSTGRES;
         for (JobState s : JobState.values()) {
             Gauge.builder("rnn.jobs", jobs, m -> m.values().stream().filter(j -> j.record().state() == s).count())
                     .tag("state", s.name()).description("jobs by state").register(meters);
@@ -46,14 +48,47 @@ class JobRecords {
 
     TrainingJob find(String id) {
         TrainingJob job = jobs.get(id);
+        if (job == null && shared) {
+            job = stored(id);
+        }
         if (job == null) {
             throw ServiceException.notFound("job", id);
         }
         return job;
     }
 
+    /** Whether this process trains the job now. */
+    boolean trainsHere(String id) {
+        TrainingJob job = jobs.get(id);
+        return job != null && job.record().state() == JobState.RUNNING;
+    }
+
+    /** A job of another replica as the store has it: its record to read, not a job to run here. */
+    private TrainingJob stored(String id) {
+        try {
+            return store.get(Store.Collection.JOBS, id, JobRecord.class)
+                    .map(r -> new TrainingJob(r, j -> {
+                        throw new IllegalStateException("job " + id + " is not trained by this replica");
+                    })).orElse(null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     Collection<TrainingJob> all() {
-        return jobs.values();
+        if (!shared) {
+            return jobs.values();
+        }
+        Map<String, TrainingJob> out = new java.util.LinkedHashMap<>();
+        try {
+            for (JobRecord r : store.list(Store.Collection.JOBS, JobRecord.class)) {
+                out.put(r.id(), new TrainingJob(r, j -> { }));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.putAll(jobs); // this replica's own jobs, as fresh as they are
+        return out.values();
     }
 
     void clear() {

@@ -74,6 +74,16 @@ class JobRunner {
         pausing = false;
     }
 
+    /** The model version a job published, when it crashed after publishing but before recording it; else null. */
+    Integer publishedVersion(JobRecord r) {
+        try {
+            return models.record(r.modelId()).versions().stream().filter(v -> r.id().equals(v.jobId()))
+                    .map(ModelRecord.VersionInfo::version).findFirst().orElse(null);
+        } catch (IOException | ServiceException e) {
+            return null;
+        }
+    }
+
     void run(TrainingJob job) {
         JobRecord r = job.record();
         try {
@@ -92,7 +102,8 @@ class JobRunner {
                 throw new JobFailure("its checkpoint cannot be read (" + e.getMessage() + "), so it cannot resume");
             }
             // the history restarts from the checkpoint's: epochs announced after it are trained again, not repeated
-            JobRecord started = r.started(Instant.now(), resume == null ? null : resume.epochs());
+            JobRecord started = r.started(Instant.now(), resume == null ? null : resume.epochs(),
+                    properties.replicaId());
             records.persist(job, started.progressed(started.progress(), resume == null ? Map.of() : resume.history()));
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");

@@ -36,14 +36,14 @@ public class JobService {
     private final ModelCatalog models;
     private final DatasetService datasets;
     private final JobRecords records;
-    private final JobQueue queue;
+    private final JobDispatch queue;
     private final JobHolds holds;
     private final JobRunner runner;
     private final JobEvents events;
     private final RnnProperties properties;
     private volatile boolean accepting;
 
-    public JobService(Store store, ModelCatalog models, DatasetService datasets, JobRecords records, JobQueue queue,
+    public JobService(Store store, ModelCatalog models, DatasetService datasets, JobRecords records, JobDispatch queue,
                       JobHolds holds, JobRunner runner, JobEvents events, RnnProperties properties) {
         this.store = store;
         this.properties = properties;
@@ -112,7 +112,7 @@ public class JobService {
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
                 request.validationData(), request.earlyStopping(), request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
-                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null);
+                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null);
         if (!holds.hold(record)) {
             queue.giveBack();
             throw ServiceException.conflict("the model or a dataset was deleted while the job was being submitted");
@@ -127,6 +127,9 @@ public class JobService {
         TrainingJob job = new TrainingJob(record, runner::run);
         records.add(job);
         queue.enqueue(job);
+        if (!queue.trainsWhereSubmitted()) {
+            holds.release(record); // the replica that claims it holds its model and data while it trains
+        }
         LOG.info("Job {} queued: model {}, dataset {}, {} epochs, batch {}", record.id(), record.modelId(),
                 record.datasetId(), record.epochs(), record.batchSize());
         return record;
@@ -161,10 +164,12 @@ public class JobService {
             if (state.isFinal()) {
                 throw ServiceException.conflict("job " + id + " already ended " + state);
             }
-            job.requestCancel(keep);
             if (state == JobState.QUEUED && queue.remove(job)) {
+                job.requestCancel(keep);
                 records.finish(job, JobState.CANCELLED, "cancelled before it started", null, null, null);
                 holds.release(job.record());
+            } else {
+                queue.requestCancel(job, keep);
             }
         }
         LOG.info("Job {} cancel requested", id);

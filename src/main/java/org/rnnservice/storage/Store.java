@@ -13,8 +13,8 @@ import java.util.Optional;
  */
 public interface Store {
 
-    /** The kinds of entity stored. */
-    enum Collection { MODELS, DATASETS, JOBS }
+    /** The kinds of entity stored; {@code CANCELS} are requests to cancel jobs that another replica trains. */
+    enum Collection { MODELS, DATASETS, JOBS, CANCELS }
 
     void put(Collection collection, String id, Object document) throws IOException;
 

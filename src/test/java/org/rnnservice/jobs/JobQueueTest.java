@@ -27,7 +27,7 @@ class JobQueueTest {
                 new RnnProperties.Simd("auto", 0), new RnnProperties.Limits(DataSize.ofMegabytes(1), 64, 1000, 100,
                 100, 1000, 10, 10, DataSize.ofMegabytes(64), 1, Duration.ofSeconds(1)), 1, Duration.ofSeconds(1),
                 Duration.ofMillis(250), DataSize.ofMegabytes(1), new RnnProperties.Security(java.util.List.of()),
-                RnnProperties.StoreKind.FILE, null);
+                RnnProperties.StoreKind.FILE, null, new RnnProperties.Cluster(Duration.ofSeconds(30)));
         return new JobQueue(p, new SimpleMeterRegistry());
     }
 

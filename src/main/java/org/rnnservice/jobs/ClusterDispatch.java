@@ -1,0 +1,284 @@
+package org.rnnservice.jobs;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.rnnservice.RnnProperties;
+import org.rnnservice.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Jobs shared by replicas on one PostgreSQL ({@code rnn.store=postgres}), claimed with db-scheduler: a submitted job
+ * is a row that any replica's scheduler picks with {@code SELECT ... FOR UPDATE SKIP LOCKED}, trains on one of its
+ * {@code rnn.workers} threads, and keeps alive with heartbeats. A replica that stops heartbeating for
+ * {@code rnn.cluster.lease} loses the row; another revives it and resumes the job from its last checkpoint in the
+ * store. The queue bound counts the rows not yet picked, under an advisory lock, so the 429 holds cluster-wide.
+ */
+@Component
+@ConditionalOnProperty(name = "rnn.store", havingValue = "postgres")
+class ClusterDispatch implements JobDispatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDispatch.class);
+    static final String TASK = "train-job";
+    /** The advisory lock that makes counting the queue and adding to it one step across replicas. */
+    private static final long ADMISSION_LOCK = 0x726e6e2d71L;
+    /** Heartbeats per lease: a replica is dead after this many missed ones. */
+    private static final int HEARTBEATS_PER_LEASE = 6;
+
+    private final DataSource dataSource;
+    private final Store store;
+    private final JobRecords records;
+    private final JobRunner runner;
+    private final JobHolds holds;
+    private final RnnProperties properties;
+    private final OneTimeTask<Void> train;
+    private final AtomicInteger running = new AtomicInteger();
+    private final ThreadLocal<Connection> admission = new ThreadLocal<>();
+    private Scheduler scheduler;
+    private ScheduledExecutorService cancelWatch;
+
+    ClusterDispatch(DataSource dataSource, Store store, JobRecords records, JobRunner runner, JobHolds holds,
+                    RnnProperties properties) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.records = records;
+        this.runner = runner;
+        this.holds = holds;
+        this.properties = properties;
+        // a job this replica cannot finish (it died, or paused it to shut down) goes back to the queue at its
+        // original place, ahead of jobs submitted after it, for another replica to resume from its checkpoint
+        this.train = Tasks.oneTime(TASK)
+                .onFailure((complete, operations) -> operations.reschedule(complete,
+                        complete.getExecution().executionTime))
+                .onDeadExecution((complete, operations) -> {
+                    LOG.info("Job {} lost its replica {}; back in the queue", complete.getExecution().taskInstance
+                            .getId(), complete.getExecution().pickedBy);
+                    operations.reschedule(complete, complete.getExecution().executionTime);
+                })
+                .execute((instance, context) -> train(instance.getId()));
+    }
+
+    /** Trains a claimed job to its end on this thread, which db-scheduler heartbeats meanwhile. */
+    private void train(String id) {
+        JobRecord r;
+        try {
+            r = store.get(Store.Collection.JOBS, id, JobRecord.class).orElse(null);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read job " + id + ": " + e.getMessage(), e);
+        }
+        if (r == null || r.state().isFinal()) {
+            return;
+        }
+        TrainingJob job = new TrainingJob(r, runner::run);
+        records.add(job);
+        try {
+            Integer published = runner.publishedVersion(r);
+            if (published != null) {
+                records.finish(job, JobState.SUCCEEDED, null, published, null, null);
+                return;
+            }
+            if (!holds.hold(r)) {
+                records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot run",
+                        null, null, null);
+                return;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot record job " + id + ": " + e.getMessage(), e);
+        }
+        if (r.state() == JobState.RUNNING) {
+            LOG.info("Job {} taken over from {}", id, r.worker());
+        }
+        running.incrementAndGet();
+        try {
+            runner.run(job);
+        } finally {
+            running.decrementAndGet();
+        }
+        if (!job.record().state().isFinal()) {
+            throw new IllegalStateException("job " + id + " paused for this replica's shutdown; another resumes it");
+        }
+    }
+
+    @Override
+    public boolean reserve() {
+        try {
+            Connection c = dataSource.getConnection();
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                lock.setLong(1, ADMISSION_LOCK);
+                lock.execute();
+            }
+            if (countWaiting(c) < properties.queueCapacity()) {
+                admission.set(c);
+                return true;
+            }
+            unlock(c);
+            return false;
+        } catch (SQLException e) {
+            throw new IllegalStateException("database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void giveBack() {
+        Connection c = admission.get();
+        if (c != null) {
+            admission.remove();
+            unlock(c);
+        }
+    }
+
+    @Override
+    public void enqueue(TrainingJob job) {
+        try {
+            scheduler.schedule(train.instance(job.id()), Instant.now());
+        } finally {
+            giveBack();
+        }
+    }
+
+    @Override
+    public void requeue(TrainingJob job) {
+        scheduler.scheduleIfNotExists(train.instance(job.id()), Instant.now());
+    }
+
+    @Override
+    public boolean remove(TrainingJob job) {
+        try {
+            scheduler.cancel(TaskInstanceId.of(TASK, job.id()));
+            return true;
+        } catch (TaskInstanceCurrentlyExecutingException | TaskInstanceNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean trainsWhereSubmitted() {
+        return false;
+    }
+
+    /** Here, the job stops at its next batch; elsewhere, its replica finds the request within a second. */
+    @Override
+    public void requestCancel(TrainingJob job, boolean keep) throws IOException {
+        job.requestCancel(keep);
+        if (!records.trainsHere(job.id())) {
+            store.put(Store.Collection.CANCELS, job.id(), Map.of("keep", keep));
+        }
+    }
+
+    /** Passes cancel requests stored by other replicas to the jobs this one trains. */
+    private void watchCancels() {
+        for (TrainingJob job : records.all()) {
+            if (!records.trainsHere(job.id())) {
+                continue;
+            }
+            try {
+                store.get(Store.Collection.CANCELS, job.id(), Map.class).ifPresent(request -> {
+                    records.find(job.id()).requestCancel(Boolean.TRUE.equals(request.get("keep")));
+                    LOG.info("Job {} cancel requested through another replica", job.id());
+                });
+                store.delete(Store.Collection.CANCELS, job.id());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot read cancel requests: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public int capacity() {
+        return properties.queueCapacity();
+    }
+
+    @Override
+    public int workers() {
+        return properties.workers();
+    }
+
+    @Override
+    public int running() {
+        return running.get();
+    }
+
+    /** Jobs waiting for any replica. */
+    @Override
+    public int waiting() {
+        try (Connection c = dataSource.getConnection()) {
+            return countWaiting(c);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static int countWaiting(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND NOT picked")) {
+            s.setString(1, TASK);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection c) {
+        try (c; PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            s.setLong(1, ADMISSION_LOCK);
+            s.execute();
+        } catch (SQLException e) {
+            LOG.warn("Cannot release the admission lock: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        Duration lease = properties.cluster().lease();
+        scheduler = Scheduler.create(dataSource, train)
+                .threads(properties.workers())
+                .pollingInterval(Duration.ofSeconds(1))
+                .heartbeatInterval(lease.dividedBy(HEARTBEATS_PER_LEASE))
+                .missedHeartbeatsLimit(HEARTBEATS_PER_LEASE)
+                .schedulerName(new SchedulerName.Fixed(properties.replicaId()))
+                .shutdownMaxWait(properties.shutdownTimeout())
+                .enableImmediateExecution()
+                .build();
+        scheduler.start();
+        cancelWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rnn-cancel-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        cancelWatch.scheduleWithFixedDelay(this::watchCancels, 1, 1, TimeUnit.SECONDS);
+        LOG.info("Replica {} takes jobs from PostgreSQL: {} workers, lease {}", properties.replicaId(),
+                properties.workers(), lease);
+    }
+
+    @Override
+    public synchronized boolean shutdown(Duration timeout) {
+        if (cancelWatch != null) {
+            cancelWatch.shutdownNow();
+        }
+        if (scheduler != null) {
+            scheduler.stop();
+        }
+        return running.get() == 0;
+    }
+}
