@@ -50,15 +50,18 @@ class ClusterDispatch implements JobDispatch {
     private final JobRecords records;
     private final JobRunner runner;
     private final JobHolds holds;
+    private final JobEvents events;
     private final RnnProperties properties;
+    private final Map<String, JobRecord> relayed = new java.util.concurrent.ConcurrentHashMap<>();
     private final OneTimeTask<Void> train;
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadLocal<Connection> admission = new ThreadLocal<>();
     private Scheduler scheduler;
-    private ScheduledExecutorService cancelWatch;
+    private ScheduledExecutorService cancelWatch; // also relays the events of jobs trained elsewhere
 
     ClusterDispatch(DataSource dataSource, Store store, JobRecords records, JobRunner runner, JobHolds holds,
-                    RnnProperties properties) {
+                    JobEvents events, RnnProperties properties) {
+        this.events = events;
         this.dataSource = dataSource;
         this.store = store;
         this.records = records;
@@ -203,6 +206,46 @@ class ClusterDispatch implements JobDispatch {
         }
     }
 
+    /**
+     * Streams of jobs that another replica trains: their stored record is read every second, and what changed is
+     * published here as that replica publishes it (epochs, progress, state). Polling one row per watched job keeps
+     * this to plain reads, where LISTEN/NOTIFY would hold a connection per replica and lose what a restart misses.
+     */
+    private void relayEvents() {
+        for (String id : events.watched()) {
+            if (records.trainsHere(id)) {
+                relayed.remove(id);
+                continue;
+            }
+            try {
+                JobRecord now = store.get(Store.Collection.JOBS, id, JobRecord.class).orElse(null);
+                JobRecord before = relayed.put(id, now);
+                if (now == null || before == null) {
+                    continue; // the first read is the state a new subscriber was sent
+                }
+                int seen = before.history().getOrDefault("loss", java.util.List.of()).size();
+                int epochs = now.history().getOrDefault("loss", java.util.List.of()).size();
+                for (int e = seen; e < epochs; e++) {
+                    Map<String, Double> logs = new java.util.LinkedHashMap<>();
+                    int epoch = e;
+                    now.history().forEach((k, v) -> logs.put(k, v.get(epoch)));
+                    events.publish(id, "epoch", Map.of("epoch", e + 1, "logs", logs));
+                }
+                if (!now.progress().equals(before.progress())) {
+                    events.publish(id, "progress", now.progress());
+                }
+                if (now.state() != before.state()) {
+                    events.state(now);
+                }
+                if (now.state().isFinal()) {
+                    relayed.remove(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot relay events of job {}: {}", id, e.getMessage());
+            }
+        }
+    }
+
     @Override
     public int capacity() {
         return properties.queueCapacity();
@@ -267,6 +310,7 @@ class ClusterDispatch implements JobDispatch {
             return t;
         });
         cancelWatch.scheduleWithFixedDelay(this::watchCancels, 1, 1, TimeUnit.SECONDS);
+        cancelWatch.scheduleWithFixedDelay(this::relayEvents, 1, 1, TimeUnit.SECONDS);
         LOG.info("Replica {} takes jobs from PostgreSQL: {} workers, lease {}", properties.replicaId(),
                 properties.workers(), lease);
     }

@@ -68,6 +68,17 @@ class JobEvents {
         return emitter;
     }
 
+    /** The jobs whose streams someone is reading. */
+    Set<String> watched() {
+        Set<String> out = new java.util.HashSet<>();
+        channels.forEach((id, channel) -> {
+            if (!channel.emitters.isEmpty()) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
     void state(JobRecord job) {
         publish(job.id(), "state", job);
         if (job.state().isFinal()) {

@@ -46,10 +46,15 @@ class JobRecords {
         jobs.put(job.id(), job);
     }
 
+    /**
+     * The job by id. With a shared store, the copy this replica holds is current only while it trains the job;
+     * otherwise the store's is (another replica may have trained it since it was submitted here).
+     */
     TrainingJob find(String id) {
         TrainingJob job = jobs.get(id);
-        if (job == null && shared) {
-            job = stored(id);
+        if (shared && !trainsHere(id)) {
+            TrainingJob stored = stored(id);
+            job = stored != null ? stored : job;
         }
         if (job == null) {
             throw ServiceException.notFound("job", id);
@@ -87,7 +92,8 @@ class JobRecords {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        out.putAll(jobs); // this replica's own jobs, as fresh as they are
+        jobs.values().stream().filter(j -> j.record().state() == JobState.RUNNING)
+                .forEach(j -> out.put(j.id(), j)); // the jobs this replica trains, fresher than the store
         return out.values();
     }
 

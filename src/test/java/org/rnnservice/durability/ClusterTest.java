@@ -68,6 +68,14 @@ class ClusterTest {
                         "batch_size", 16, "seed", 3))).get("id").asString());
             }
 
+            // the last job's events, read through two replicas: at most one of them trains it, the other relays them
+            String watched = jobs.get(JOBS - 1);
+            List<java.util.concurrent.CompletableFuture<List<String>>> streams = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Http h = http.get(i);
+                streams.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> events(h, watched)));
+            }
+
             // kill replica 2 once it has checkpointed an epoch of a job
             long submitted = System.nanoTime();
             String victimJob = null;
@@ -94,6 +102,14 @@ class ClusterTest {
                 JsonNode done = http.get(job.hashCode() % 2 == 0 ? 0 : 1).awaitJob(job, Duration.ofSeconds(300));
                 assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
             }
+            String trainer = ok(http.get(0).get("/api/v1/jobs/" + watched)).get("worker").asString();
+            for (int i = 0; i < 2; i++) {
+                List<String> seen = streams.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(seen.stream().filter("epoch"::equals).count() >= 4, "replica-" + i + ": " + seen);
+                assertEquals("state:SUCCEEDED", seen.get(seen.size() - 1), "replica-" + i + ": " + seen);
+            }
+            System.out.printf("CLUSTER: events of a job trained by %s streamed through replica-0 and replica-1%n",
+                    trainer);
             System.out.printf("CLUSTER: %d jobs in %.1f s with a replica killed%n", JOBS,
                     (System.nanoTime() - submitted) / 1e9);
             JsonNode victim = ok(http.get(1).get("/api/v1/jobs/" + victimJob));
@@ -128,5 +144,31 @@ class ClusterTest {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    /** The names of a job's events as one replica streams them until the stream ends ("state:S" for states). */
+    private static List<String> events(Http http, String job) {
+        List<String> names = new ArrayList<>();
+        try {
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> r = http.client().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/api/v1/jobs/" + job
+                            + "/events")).header("Accept", "text/event-stream").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            String event = null;
+            for (String line : (Iterable<String>) r.body()::iterator) {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:") && "state".equals(event)) {
+                    names.add("state:" + Http.JSON.readTree(line.substring(5)).get("state").asString());
+                } else if (line.startsWith("data:")) {
+                    names.add(event);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return names;
     }
 }
