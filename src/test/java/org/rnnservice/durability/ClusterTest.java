@@ -117,6 +117,16 @@ class ClusterTest {
             assertTrue(victim.get("resumed_from_epoch").asInt() >= 1, victim.toString());
             assertEquals(4, victim.get("history").get("loss").size(), "each epoch once in the history");
 
+            // a job cancelled through a replica that does not train it stops within a second or two
+            String longJob = ok(http.get(0).post("/api/v1/jobs", Map.of("model_id", models.get(0), "dataset_id", data,
+                    "epochs", 1000, "batch_size", 16, "seed", 3))).get("id").asString();
+            JsonNode running = http.get(0).awaitJob(longJob, j -> "RUNNING".equals(j.get("state").asString()),
+                    Duration.ofSeconds(60));
+            Http other = http.get("replica-0".equals(running.get("worker").asString()) ? 1 : 0);
+            ok(other.post("/api/v1/jobs/" + longJob + "/cancel", Map.of()));
+            JsonNode cancelled = other.awaitJob(longJob, Duration.ofSeconds(30));
+            assertEquals("CANCELLED", cancelled.get("state").asString(), cancelled.toString());
+
             // the same model, data and seeds: every job ends with the same weights, the resumed one included
             String reference = ok(http.get(0).get("/api/v1/models/" + models.get(0) + "/weights")).get("weights")
                     .toString();

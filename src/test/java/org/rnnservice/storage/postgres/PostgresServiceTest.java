@@ -29,6 +29,7 @@ class PostgresServiceTest {
     static void postgres(DynamicPropertyRegistry registry) {
         registry.add("rnn.store", () -> "postgres");
         registry.add("rnn.instance-id", () -> "replica-a");
+        registry.add("rnn.queue-capacity", () -> "1");
         registry.add("spring.datasource.url", DB::url);
         registry.add("spring.datasource.username", DB::user);
         registry.add("spring.datasource.password", DB::password);
@@ -70,5 +71,28 @@ class PostgresServiceTest {
                 .build());
         assertTrue(other.get(org.rnnservice.storage.Store.Collection.MODELS, id, Map.class).isPresent());
         assertTrue(!other.getTensors(org.rnnservice.storage.Store.Collection.MODELS, id, "weights/v1").isEmpty());
+    }
+
+    @Test
+    void theQueueBoundCountsTheDatabasesQueueAndQueuedJobsCancel() throws Exception {
+        Http http = new Http(port);
+        String model = http.post("/api/v1/models", Map.of("input_shape", java.util.Arrays.asList(null, 1),
+                "layers", List.of(RequestBodies.layer("LSTM", "units", 16), RequestBodies.layer("Dense", "units", 1)),
+                "compile", Map.of("optimizer", "adam", "loss", "mse"))).json().get("id").asString();
+        String data = http.post("/api/v1/datasets", RequestBodies.sineDataset(64, 8)).json().get("id").asString();
+        Map<String, Object> longJob = Map.of("model_id", model, "dataset_id", data, "epochs", 10_000);
+        String first = http.post("/api/v1/jobs", longJob).json().get("id").asString();
+        http.awaitState(first, "RUNNING", Duration.ofSeconds(30)); // claimed: no longer counted as waiting
+        Http.Response second = http.post("/api/v1/jobs", longJob);
+        assertEquals(202, second.status(), second.body());
+        Http.Response third = http.post("/api/v1/jobs", longJob);
+        assertEquals(429, third.status(), third.body());
+        assertTrue(third.header("Retry-After") != null);
+
+        String queued = second.json().get("id").asString();
+        assertEquals(200, http.post("/api/v1/jobs/" + queued + "/cancel", Map.of()).status());
+        assertEquals("CANCELLED", http.get("/api/v1/jobs/" + queued).json().get("state").asString());
+        assertEquals(202, http.post("/api/v1/jobs/" + first + "/cancel", Map.of()).status());
+        assertEquals("CANCELLED", http.awaitJob(first, Duration.ofSeconds(30)).get("state").asString());
     }
 }
