@@ -27,15 +27,23 @@ final class TextDatasetParser {
             throw ServiceException.unprocessable("num_words", "the text has " + (vocab.size() - 1) + " distinct words;"
                     + " keep the most frequent with num_words (at most " + MAX_WORDS + ")");
         }
-        int[] tokens = tokenizer.ids(words, WordTokenizer.index(vocab));
+        return windows(tokenizer.ids(words, WordTokenizer.index(vocab)), vocab, seqLen, step, tokenizer);
+    }
+
+    /**
+     * Windows of {@code seq_len} tokens every {@code step}, each predicting the token after it; {@code tokenizer} is
+     * the word tokenizer, or null for characters.
+     */
+    private static ParsedData windows(int[] tokens, List<String> vocab, int seqLen, int step, WordTokenizer tokenizer) {
+        String unit = tokenizer == null ? "character" : "word";
         int samples = new TokenWindows(tokens, Math.max(vocab.size(), 1), seqLen, step, true).count();
         if (samples < 1) {
-            throw ServiceException.unprocessable("seq_len", "the text has " + tokens.length
-                    + " words: too few for one window of " + seqLen + " plus the word to predict");
+            throw ServiceException.unprocessable("seq_len", "the text has " + tokens.length + " " + unit
+                    + "s: too few for one window of " + seqLen + " plus the " + unit + " to predict");
         }
-        String windowing = "x[i] = words i*" + step + " .. i*" + step + "+" + (seqLen - 1)
-                + " (ids for an Embedding model, or one-hot over the vocabulary); y[i] = the next word's id ("
-                + tokens.length + " words, " + (vocab.size() - 1) + " in the vocabulary, " + samples + " windows)";
+        String windowing = "x[i] = " + unit + "s i*" + step + " .. i*" + step + "+" + (seqLen - 1)
+                + " (one-hot over the vocabulary, or ids for an Embedding model); y[i] = the next " + unit + "'s id ("
+                + tokens.length + " " + unit + "s, " + vocab.size() + " in the vocabulary, " + samples + " windows)";
         return new ParsedData("text", null, List.of(samples, seqLen, vocab.size()), null, List.of(samples), true,
                 tokens, vocab, seqLen, step, windowing, null, null, tokenizer);
     }
@@ -70,15 +78,6 @@ final class TextDatasetParser {
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = index[codePoints[i]];
         }
-        int samples = new TokenWindows(tokens, Math.max(vocab.size(), 1), seqLen, step, true).count();
-        if (samples < 1) {
-            throw ServiceException.unprocessable("seq_len", "the text has " + tokens.length
-                    + " characters: too few for one window of " + seqLen + " plus the character to predict");
-        }
-        String windowing = "x[i] = characters i*" + step + " .. i*" + step + "+" + (seqLen - 1)
-                + " (one-hot over the vocabulary, or ids for an Embedding model); y[i] = the next character's id ("
-                + tokens.length + " characters, " + samples + " windows)";
-        return new ParsedData("text", null, List.of(samples, seqLen, vocab.size()), null, List.of(samples), true,
-                tokens, vocab, seqLen, step, windowing);
+        return windows(tokens, vocab, seqLen, step, null);
     }
 }

@@ -1,12 +1,11 @@
 package org.rnnservice.engine.layers;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.rnnservice.engine.simd.Kernels;
 
 /** Keras' {@code Dropout}: in training zeroes each value with probability {@code rate} and scales the rest up. */
-public final class Dropout extends Layer {
+public final class Dropout extends WeightlessLayer {
 
     private final float rate;
     private float[] mask;
@@ -37,21 +36,6 @@ public final class Dropout extends Layer {
         return input;
     }
 
-    @Override
-    public long countParams(LayerShape input) {
-        return 0;
-    }
-
-    @Override
-    public void build(LayerShape input, Random rng) {
-        // no weights
-    }
-
-
-    @Override
-    public List<Param> params() {
-        return List.of();
-    }
 
     @Override
     public Tensor forward(Tensor x, boolean training, Random rng) {

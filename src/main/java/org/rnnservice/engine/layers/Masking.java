@@ -1,6 +1,5 @@
 package org.rnnservice.engine.layers;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.rnnservice.engine.simd.Kernels;
@@ -9,7 +8,7 @@ import org.rnnservice.engine.simd.Kernels;
  * Keras' {@code Masking}: a time step whose features all equal {@code mask_value} is skipped by the layers after it,
  * and its values are zeroed as Keras does.
  */
-public final class Masking extends Layer {
+public final class Masking extends WeightlessLayer {
 
     private final float maskValue;
     private float[] out;
@@ -57,21 +56,6 @@ public final class Masking extends Layer {
             throw misfit(name(), "Masking reads sequences (timesteps, features), got " + input.toKeras());
         }
         return input;
-    }
-
-    @Override
-    public long countParams(LayerShape input) {
-        return 0;
-    }
-
-    @Override
-    public void build(LayerShape input, Random rng) {
-        // no weights
-    }
-
-    @Override
-    public List<Param> params() {
-        return List.of();
     }
 
     @Override
