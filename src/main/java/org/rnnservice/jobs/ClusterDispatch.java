@@ -30,9 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * Jobs shared by replicas on one PostgreSQL ({@code rnn.store=postgres}), claimed with db-scheduler: a submitted job
  * is a row that any replica's scheduler picks with {@code SELECT ... FOR UPDATE SKIP LOCKED}, trains on one of its
- * {@code rnn.workers} threads, and keeps alive with heartbeats. A replica that stops heartbeating for
- * {@code rnn.cluster.lease} loses the row; another revives it and resumes the job from its last checkpoint in the
- * store. The queue bound counts the rows not yet picked, under an advisory lock, so the 429 holds cluster-wide.
+ * {@code rnn.workers} threads, and keeps alive with heartbeats. A replica that stops heartbeating loses the row within
+ * {@code rnn.cluster.lease}; another revives it and resumes the job from its last checkpoint in the store. The queue bound counts the rows not yet picked, under an advisory lock, so the 429 holds cluster-wide.
  */
 @Component
 @ConditionalOnProperty(name = "rnn.store", havingValue = "postgres")
@@ -42,8 +41,13 @@ class ClusterDispatch implements JobDispatch {
     static final String TASK = "train-job";
     /** The advisory lock that makes counting the queue and adding to it one step across replicas. */
     private static final long ADMISSION_LOCK = 0x726e6e2d71L;
-    /** Heartbeats per lease: a replica is dead after this many missed ones. */
+    /** Heartbeats per lease. */
     private static final int HEARTBEATS_PER_LEASE = 6;
+    /**
+     * Missed heartbeats after which a replica counts as dead: fewer than a lease's worth, so that the check for dead
+     * replicas (every heartbeat) and the next poll still fall within the lease.
+     */
+    private static final int MISSED_HEARTBEATS = 4;
 
     private final DataSource dataSource;
     private final Store store;
@@ -298,7 +302,7 @@ class ClusterDispatch implements JobDispatch {
                 .threads(properties.workers())
                 .pollingInterval(Duration.ofSeconds(1))
                 .heartbeatInterval(lease.dividedBy(HEARTBEATS_PER_LEASE))
-                .missedHeartbeatsLimit(HEARTBEATS_PER_LEASE)
+                .missedHeartbeatsLimit(MISSED_HEARTBEATS)
                 .schedulerName(new SchedulerName.Fixed(properties.replicaId()))
                 .shutdownMaxWait(properties.shutdownTimeout())
                 .enableImmediateExecution()
