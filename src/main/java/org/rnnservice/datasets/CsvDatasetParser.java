@@ -77,12 +77,8 @@ final class CsvDatasetParser {
         }
         int f = featureCols.size();
         long windowValues = (long) samples * o.seqLen() * f;
-        if (windowValues > maxValues) {
-            throw new ServiceException(ServiceException.Kind.TOO_LARGE, samples + " windows of " + o.seqLen()
-                    + " rows would hold " + windowValues + " values, more than rnn.limits.dataset-values = " + maxValues
-                    + "; use a shorter seq_len or fewer rows", List.of(new ServiceException.FieldError("seq_len",
-                    "windows too large")), null);
-        }
+        DatasetValues.check(windowValues, maxValues, samples + " windows of " + o.seqLen() + " rows", "seq_len",
+                "; use a shorter seq_len or fewer rows");
         float[] x = new float[Math.multiplyExact(Math.multiplyExact(samples, o.seqLen()), f)];
         float[] y = new float[samples];
         boolean integers = true;

@@ -39,11 +39,7 @@ public class DatasetService {
 
     DatasetRecord create(String name, ParsedData data, long bytes) throws IOException {
         long values = data.tokens() != null ? data.tokens().length : data.x().length;
-        if (values > maxValues) {
-            throw new ServiceException(ServiceException.Kind.TOO_LARGE, "the dataset would hold " + values
-                    + " values (samples x timesteps x features), more than rnn.limits.dataset-values = " + maxValues,
-                    List.of(new ServiceException.FieldError("x", "more than " + maxValues + " values")), null);
-        }
+        DatasetValues.check(values, maxValues, "the dataset (samples x timesteps x features)", "x", "");
         String id = UUID.randomUUID().toString();
         List<TensorFile.Entry> tensors = new ArrayList<>();
         if (data.tokens() != null) {

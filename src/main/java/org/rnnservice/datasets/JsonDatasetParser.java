@@ -85,11 +85,8 @@ final class JsonDatasetParser {
             int[] lengths = x.rowLengths();
             int steps = pad.length(lengths);
             long values = (long) xs.get(0) * steps * Math.max(xs.get(2), ys.size() == 3 ? ys.get(2) : 1);
-            if (values > maxValues) {
-                throw new ServiceException(ServiceException.Kind.TOO_LARGE, xs.get(0) + " samples padded to " + steps
-                        + " steps would hold " + values + " values, more than rnn.limits.dataset-values = "
-                        + maxValues, List.of(new ServiceException.FieldError("maxlen", "padded too long")), null);
-            }
+            DatasetValues.check(values, maxValues, xs.get(0) + " samples padded to " + steps + " steps", "maxlen",
+                    "; give a smaller maxlen");
             xv = pad.apply(xv, lengths, xs.get(2), steps);
             xs = List.of(xs.get(0), steps, xs.get(2));
             if (ys.size() == 3) {

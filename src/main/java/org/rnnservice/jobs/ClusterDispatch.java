@@ -194,16 +194,14 @@ class ClusterDispatch implements JobDispatch {
 
     /** Passes cancel requests stored by other replicas to the jobs this one trains. */
     private void watchCancels() {
-        for (TrainingJob job : records.all()) {
-            if (!records.trainsHere(job.id())) {
-                continue;
-            }
+        for (TrainingJob job : records.trainedHere()) {
             try {
-                store.get(Store.Collection.CANCELS, job.id(), Map.class).ifPresent(request -> {
-                    records.find(job.id()).requestCancel(Boolean.TRUE.equals(request.get("keep")));
+                var request = store.get(Store.Collection.CANCELS, job.id(), Map.class);
+                if (request.isPresent()) {
+                    job.requestCancel(Boolean.TRUE.equals(request.get().get("keep")));
+                    store.delete(Store.Collection.CANCELS, job.id());
                     LOG.info("Job {} cancel requested through another replica", job.id());
-                });
-                store.delete(Store.Collection.CANCELS, job.id());
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot read cancel requests: {}", e.getMessage());
             }

@@ -68,16 +68,24 @@ class JobRecords {
         return job != null && job.record().state() == JobState.RUNNING;
     }
 
-    /** A job of another replica as the store has it: its record to read, not a job to run here. */
+    /** The jobs this process trains now. */
+    java.util.List<TrainingJob> trainedHere() {
+        return jobs.values().stream().filter(j -> j.record().state() == JobState.RUNNING).toList();
+    }
+
     private TrainingJob stored(String id) {
         try {
-            return store.get(Store.Collection.JOBS, id, JobRecord.class)
-                    .map(r -> new TrainingJob(r, j -> {
-                        throw new IllegalStateException("job " + id + " is not trained by this replica");
-                    })).orElse(null);
+            return store.get(Store.Collection.JOBS, id, JobRecord.class).map(JobRecords::view).orElse(null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A job as the store has it: its record to read, not a job to run here. */
+    private static TrainingJob view(JobRecord r) {
+        return new TrainingJob(r, j -> {
+            throw new IllegalStateException("job " + r.id() + " is not trained by this replica");
+        });
     }
 
     Collection<TrainingJob> all() {
@@ -87,13 +95,12 @@ class JobRecords {
         Map<String, TrainingJob> out = new java.util.LinkedHashMap<>();
         try {
             for (JobRecord r : store.list(Store.Collection.JOBS, JobRecord.class)) {
-                out.put(r.id(), new TrainingJob(r, j -> { }));
+                out.put(r.id(), view(r));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        jobs.values().stream().filter(j -> j.record().state() == JobState.RUNNING)
-                .forEach(j -> out.put(j.id(), j)); // the jobs this replica trains, fresher than the store
+        trainedHere().forEach(j -> out.put(j.id(), j)); // fresher than the store
         return out.values();
     }
 

@@ -85,9 +85,7 @@ public final class KerasConfig {
                 inputShape = batchShape;
                 continue;
             }
-            String type = KerasNames.layer(className).orElseThrow(() -> new UnsupportedFeatureException(
-                    path + ".class_name", "layer class '" + className + "' is not supported; supported: "
-                    + KerasNames.LAYERS));
+            String type = layerType(className, path);
             if (inputShape == null && batchShape != null) {
                 inputShape = batchShape;
             }
@@ -138,12 +136,15 @@ public final class KerasConfig {
         return layer;
     }
 
+    /** The engine's type for a Keras layer class, or 422 naming the class at {@code path}. */
+    private static String layerType(String className, String path) {
+        return KerasNames.layer(className).orElseThrow(() -> new UnsupportedFeatureException(path + ".class_name",
+                "layer class '" + className + "' is not supported; supported: " + KerasNames.LAYERS));
+    }
+
     /** The layer a Bidirectional or TimeDistributed wraps, {@code {"class_name", "config"}} in Keras' form. */
     private static Map<String, Object> wrappedLayer(Map<?, ?> inner, Dialect dialect, String path) {
-        String className = string(inner.get("class_name"), path + ".class_name");
-        String type = KerasNames.layer(className).orElseThrow(() -> new UnsupportedFeatureException(
-                path + ".class_name", "layer class '" + className + "' is not supported; supported: "
-                + KerasNames.LAYERS));
+        String type = layerType(string(inner.get("class_name"), path + ".class_name"), path);
         return layer(type, new LinkedHashMap<>(map(inner.get("config"), path + ".config")), dialect,
                 path + ".config");
     }

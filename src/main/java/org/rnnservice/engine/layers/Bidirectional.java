@@ -21,7 +21,7 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
     private final Recurrent forwardLayer;
     private final Recurrent backwardLayer;
     private final Merge merge;
-    private int units;
+    private final int units;
 
     private int batch;
     private int steps;      // 0 when returning the last output only
@@ -46,6 +46,7 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
         }
         this.forwardLayer = f;
         this.backwardLayer = b;
+        this.units = f.units;
         if (c.isNull("merge_mode")) {
             throw new UnsupportedFeatureException(c.path() + ".merge_mode", "merge_mode None returns the two"
                     + " directions as two outputs, which a Sequential model cannot pass on; use concat, sum, mul"
@@ -101,7 +102,6 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
     public void build(LayerShape input, Random rng) {
         forwardLayer.build(input, rng);
         backwardLayer.build(input, rng);
-        units = forwardLayer.units;
     }
 
     @Override
@@ -126,7 +126,7 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
         bwd = Buffers.atLeast(bwd, rows * u);
         System.arraycopy(f.data(), 0, fwd, 0, rows * u);
         if (steps > 0) {
-            flipSteps(b.data(), bwd);
+            Buffers.reverseSteps(b.data(), steps, batch * u, bwd);
         } else {
             System.arraycopy(b.data(), 0, bwd, 0, rows * u);
         }
@@ -196,7 +196,7 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
             zeroSkippedRows(gb, mask());
         }
         if (steps > 0) {
-            flipSteps(gb, dBwd);
+            Buffers.reverseSteps(gb, steps, batch * u, dBwd);
         } else {
             System.arraycopy(gb, 0, dBwd, 0, rows * u);
         }
@@ -211,14 +211,6 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
             dx[i] = gf.data()[i] + gr.data()[i];
         }
         return new Tensor(dx, gf.batch(), gf.steps(), gf.features());
-    }
-
-    /** Reverses the time axis of a time-major {@code [steps, batch, u]} block. */
-    private void flipSteps(float[] src, float[] dst) {
-        int stepLen = batch * units;
-        for (int t = 0; t < steps; t++) {
-            System.arraycopy(src, t * stepLen, dst, (steps - 1 - t) * stepLen, stepLen);
-        }
     }
 
     private void zeroSkippedRows(float[] v, Mask m) {

@@ -20,13 +20,4 @@ public record Mask(boolean[] kept, int batch, int steps) {
         }
         return true;
     }
-
-    /** The same mask with its time axis reversed, for layers that read their input backwards. */
-    public Mask reversed() {
-        boolean[] r = new boolean[batch * steps];
-        for (int t = 0; t < steps; t++) {
-            System.arraycopy(kept, t * batch, r, (steps - 1 - t) * batch, batch);
-        }
-        return new Mask(r, batch, steps);
-    }
 }

@@ -195,7 +195,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         x = in.data();
         if (goBackwards) {
             reversed = Buffers.atLeast(reversed, in.size());
-            reverseSteps(x, batch * inputDim, reversed);
+            Buffers.reverseSteps(x, steps, batch * inputDim, reversed);
             x = reversed;
         }
         skipped = skippedSteps(goBackwards);
@@ -233,13 +233,6 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         return new Tensor(last, batch, 0, units);
     }
 
-    /** Reverses the time axis of {@code steps} blocks of {@code stepLen} values. */
-    private void reverseSteps(float[] src, int stepLen, float[] dst) {
-        for (int t = 0; t < steps; t++) {
-            System.arraycopy(src, t * stepLen, dst, (steps - 1 - t) * stepLen, stepLen);
-        }
-    }
-
     /** The steps the current mask skips, in processing order, or null when it skips none. */
     private boolean[] skippedSteps(boolean backwards) {
         Mask m = mask();
@@ -250,16 +243,17 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
             throw new IllegalStateException(name() + ": mask of " + m.batch() + "x" + m.steps() + " for input of "
                     + batch + "x" + steps);
         }
-        Mask ordered = backwards ? m.reversed() : m;
         boolean[] skip = skipped != null && skipped.length >= steps * batch ? skipped : new boolean[steps * batch];
-        for (int i = 0; i < steps * batch; i++) {
-            skip[i] = !ordered.kept()[i];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                skip[t * batch + b] = !m.kept(backwards ? steps - 1 - t : t, b);
+            }
         }
         return skip;
     }
 
     /**
-     * Keras' droppedOut step: the samples whose step {@code t} is skipped keep the state (and output) of step
+     * Keras' masked step: the samples whose step {@code t} is skipped keep the state (and output) of step
      * {@code t - 1}, zeros before the first step. Cells call it after computing each step's {@code state}.
      */
     protected final void carrySkipped(int t, float[] state, int off, int prevOff) {
@@ -375,7 +369,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         }
         if (goBackwards) {
             dxInOrder = Buffers.atLeast(dxInOrder, steps * batch * inputDim);
-            reverseSteps(dx, batch * inputDim, dxInOrder);
+            Buffers.reverseSteps(dx, steps, batch * inputDim, dxInOrder);
             return new Tensor(dxInOrder, batch, steps, inputDim);
         }
         return new Tensor(dx, batch, steps, inputDim);

@@ -41,7 +41,6 @@ public final class Sequential {
     private final boolean maskedOutput;
     private float[] input;
     private Tensor lastOutput;
-    private Mask lastMask;
 
     private Sequential(ModelSpec spec, Kernels kernels, LayerShape inputShape, List<Layer> layers,
                        List<LayerShape> shapes, boolean maskedOutput) {
@@ -269,7 +268,6 @@ public final class Sequential {
             mask = next;
         }
         lastOutput = t;
-        lastMask = mask;
         return t;
     }
 
@@ -288,11 +286,6 @@ public final class Sequential {
     public boolean keepsStep(float[] x, int b, int t, int steps) {
         int f = inputShape.features();
         return layers.get(0).keepsStep(x, (b * steps + t) * f, f);
-    }
-
-    /** The mask of the last forward output, time-major, or null when every step counts. */
-    public Mask lastOutputMask() {
-        return lastMask;
     }
 
     /** Every layer's output for a batch-major input, each batch-major: for inspecting a model layer by layer. */
