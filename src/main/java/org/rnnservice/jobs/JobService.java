@@ -75,6 +75,7 @@ public class JobService {
         }
         ModelRecord model = models.record(request.modelId());
         DatasetRecord ds = datasets.get(request.datasetId());
+        ModelCatalog.requireCompiled(model);
         Sequential architecture = models.build(model);
         DatasetFit.check(architecture, ds);
         DatasetRecord validation = null;
@@ -87,7 +88,7 @@ public class JobService {
             DatasetFit.check(architecture, validation, "validation_data");
         }
         FitOptions options = FitSettings.of(request);
-        Trainer trainer = new Trainer(architecture, architecture.spec().compile());
+        Trainer trainer = new Trainer(architecture, ModelCatalog.requireCompiled(model));
         if (options.reduceLr() != null && !trainer.optimizer().learningRateSettable()) {
             throw ServiceException.badRequest("callbacks", "ReduceLROnPlateau cannot change a learning-rate schedule"
                     + " (Keras refuses it too); give the optimizer a number as learning_rate");

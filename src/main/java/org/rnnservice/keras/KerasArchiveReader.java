@@ -40,21 +40,23 @@ final class KerasArchiveReader {
         }
         Map<String, Object> config = KerasJson.read(new String(configBytes, StandardCharsets.UTF_8),
                 "config.json");
-        KerasConfig.Dialect dialect = KerasConfig.Dialect.KERAS_3;
+        KerasConfigReader.Dialect dialect = KerasConfigReader.Dialect.KERAS_3;
         if (entries.get("metadata.json") != null) {
             Object version = KerasJson.read(new String(entries.get("metadata.json"), StandardCharsets.UTF_8),
                     "metadata.json").get("keras_version");
             if (version instanceof String v) {
-                dialect = KerasConfig.Dialect.ofVersion(v);
+                dialect = KerasConfigReader.Dialect.ofVersion(v);
             }
         }
-        Map<String, Object> definition = KerasConfig.toDefinition(config, dialect, config.get("compile_config"));
+        KerasConfigReader.Definition definition = KerasConfigReader.toDefinition(config, dialect,
+                config.get("compile_config"));
         byte[] weights = entries.get("model.weights.h5");
         if (weights == null) {
             throw new InvalidModelException("file", "the Keras archive has no model.weights.h5");
         }
         try (HdfFile file = Hdf5.open(weights, "model.weights.h5")) {
-            return new ImportedModel("keras", definition, layerWeights(file, config, budget));
+            return new ImportedModel("keras", definition.definition(), definition.note(),
+                    layerWeights(file, config, budget));
         } catch (HdfException e) {
             throw Hdf5.corrupt("model.weights.h5", e);
         }
@@ -104,7 +106,7 @@ final class KerasArchiveReader {
         KerasNames.ObjectNames names = new KerasNames.ObjectNames();
         List<ImportedModel.LayerWeights> out = new ArrayList<>();
         for (Object raw : layers) {
-            Map<String, Object> layer = KerasConfig.map(raw, "config.layers[]");
+            Map<String, Object> layer = KerasConfigReader.map(raw, "config.layers[]");
             String cls = String.valueOf(layer.get("class_name"));
             String objectName = names.next(cls);
             String layerName = layer.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String s

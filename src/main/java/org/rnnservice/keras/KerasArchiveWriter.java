@@ -16,6 +16,7 @@ import java.util.zip.ZipOutputStream;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.model.Summary;
 
 /** Writes Keras 3's {@code .keras} archive: {@code metadata.json}, {@code config.json} and {@code model.weights.h5}. */
 final class KerasArchiveWriter {
@@ -25,9 +26,10 @@ final class KerasArchiveWriter {
     }
 
     static byte[] write(Map<String, Object> definition, Sequential model) {
-        Map<String, Object> config = KerasConfig.toKeras3(definition);
+        Map<String, Object> config = KerasConfigWriter.toJson(definition,
+                model.summary().layers().stream().map(Summary.Row::outputShape).toList());
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("keras_version", KerasConfig.KERAS_VERSION);
+        metadata.put("keras_version", KerasConfigWriter.KERAS_VERSION);
         metadata.put("date_saved", ZonedDateTime.now(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
         byte[] weights = Hdf5Writer.write(file -> {

@@ -113,6 +113,27 @@ final class KerasNames {
         return LAYERS.stream().filter(l -> l.equalsIgnoreCase(className)).findFirst();
     }
 
+    /**
+     * Why a layer class cannot be read: a user's own class (Keras 3 writes it with a module outside Keras, or a
+     * registered name {@code package>Class}) is named as custom code, anything else as a Keras layer the engine lacks.
+     */
+    static String unsupportedLayer(Map<?, ?> entry, String className) {
+        Object module = entry.get("module");
+        Object registered = entry.get("registered_name");
+        if (registered == null && className.contains(">")) {
+            registered = className; // a legacy .h5 file writes the registered name as the class
+        }
+        boolean custom = entry.containsKey("module") && (module == null || !String.valueOf(module).startsWith("keras"))
+                || registered instanceof String r && r.contains(">");
+        if (custom) {
+            String simple = className.substring(className.indexOf('>') + 1);
+            return "'" + simple + "' is a custom layer" + (registered != null ? " (registered as '" + registered
+                    + "')" : "") + ": the service runs Keras' own layers, not a model author's code; supported: "
+                    + LAYERS;
+        }
+        return "layer class '" + className + "' is not supported; supported: " + LAYERS;
+    }
+
     /** The engine's name of an initializer given as a Keras 2 or 3 class name or alias, if there is one. */
     static Optional<String> initializer(String name) {
         return Optional.ofNullable(INITIALIZERS.get(snakeCase(name)));

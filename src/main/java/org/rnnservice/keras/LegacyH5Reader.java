@@ -26,12 +26,12 @@ final class LegacyH5Reader {
             Map<String, Object> config = KerasJson.read(modelConfig, "model_config");
             Object training = Hdf5.stringAttribute(file, "training_config").map(t -> (Object) KerasJson.read(t, "training_config"))
                     .orElse(null);
-            KerasConfig.Dialect dialect = Hdf5.stringAttribute(file, "keras_version")
-                    .map(KerasConfig.Dialect::ofVersion)
-                    .orElse(KerasConfig.dialect(config));
-            Map<String, Object> definition = KerasConfig.toDefinition(config, dialect, training);
+            KerasConfigReader.Dialect dialect = Hdf5.stringAttribute(file, "keras_version")
+                    .map(KerasConfigReader.Dialect::ofVersion)
+                    .orElse(KerasConfigReader.dialect(config));
+            KerasConfigReader.Definition definition = KerasConfigReader.toDefinition(config, dialect, training);
             Node weights = Hdf5.find(file, "model_weights").orElse(file);
-            return new ImportedModel("h5", definition, layerWeights(weights, budget));
+            return new ImportedModel("h5", definition.definition(), definition.note(), layerWeights(weights, budget));
         } catch (HdfException e) {
             throw Hdf5.corrupt("the HDF5 file", e);
         }

@@ -7,30 +7,34 @@ import java.util.Map;
 import org.rnnservice.engine.layers.Bidirectional;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.layers.TimeDistributed;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.model.Summary;
 
 /**
- * Writes Keras' legacy HDF5 model file, which Keras 3's {@code load_model} and tf.keras 2 both read: the config and
- * compile settings as root attributes, each layer's weights under {@code model_weights/<layer>} named as tf.keras
- * names them ({@code lstm/lstm_cell/kernel:0}).
+ * Writes Keras' legacy HDF5 model file as Keras 3's {@code legacy_h5_format} writes it: the model and compile
+ * settings as root attributes, each layer's weights under {@code model_weights/<layer>} at their variable paths
+ * ({@code <model>/lstm/lstm_cell/kernel}), listed in order in the layer's {@code weight_names}.
  */
 final class LegacyH5Writer {
-
 
     private LegacyH5Writer() {
     }
 
     static byte[] write(Map<String, Object> definition, Sequential model) {
-        String modelConfig = KerasJson.write(KerasConfig.toLegacy(definition));
-        String trainingConfig = KerasJson.write(KerasConfig.trainingConfig(definition));
+        List<List<Integer>> shapes = model.summary().layers().stream().map(Summary.Row::outputShape).toList();
+        String modelConfig = KerasJson.write(KerasConfigWriter.legacyModelConfig(definition, shapes));
+        Map<String, Object> training = KerasConfigWriter.legacyTrainingConfig(definition);
         return Hdf5Writer.write(file -> {
-            file.putAttribute("keras_version", KerasConfig.KERAS_VERSION);
             file.putAttribute("backend", "tensorflow");
+            file.putAttribute("keras_version", KerasConfigWriter.KERAS_VERSION);
             file.putAttribute("model_config", modelConfig);
-            file.putAttribute("training_config", trainingConfig);
+            if (training != null) {
+                file.putAttribute("training_config", KerasJson.write(training));
+            }
             WritableGroup weights = file.putGroup("model_weights");
-            weights.putAttribute("keras_version", KerasConfig.KERAS_VERSION);
             weights.putAttribute("backend", "tensorflow");
+            weights.putAttribute("keras_version", KerasConfigWriter.KERAS_VERSION);
             // Keras pairs the layers that have weights in order, so weightless layers (Dropout) need no group; and
             // jHDF 0.10.0 cannot end a file with an empty group (see KerasArchiveWriter)
             List<String> names = new ArrayList<>();
@@ -42,7 +46,7 @@ final class LegacyH5Writer {
                 WritableGroup group = weights.putGroup(layer.name());
                 List<String> weightNames = new ArrayList<>();
                 for (Param p : layer.params()) {
-                    String path = weightName(layer, p);
+                    String path = model.name() + "/" + variablePath(layer, p);
                     weightNames.add(path);
                     WritableGroup parent = group;
                     String[] parts = path.split("/");
@@ -58,18 +62,23 @@ final class LegacyH5Writer {
     }
 
     /**
-     * The name tf.keras gives a weight: {@code lstm/lstm_cell/kernel:0}, {@code dense/kernel:0}, and for the two
-     * directions of a Bidirectional {@code bidirectional/forward_lstm/lstm_cell/kernel:0}.
+     * Keras 3's path of a weight below its model: {@code lstm/lstm_cell/kernel}, {@code dense/kernel}, for the two
+     * directions of a Bidirectional {@code bidirectional/forward_lstm/lstm_cell/kernel}, and for the layer a
+     * TimeDistributed wraps {@code time_distributed/dense/kernel}.
      */
-    private static String weightName(Layer layer, Param p) {
+    private static String variablePath(Layer layer, Param p) {
         String leaf = p.name().substring(p.name().lastIndexOf('/') + 1);
+        Layer owner = layer;
+        String prefix = layer.name() + "/";
         if (layer instanceof Bidirectional b) {
-            Layer direction = b.forwardLayer().params().contains(p) ? b.forwardLayer() : b.backwardLayer();
-            return layer.name() + "/" + direction.name() + "/" + KerasNames.snakeCase(direction.type()) + "_cell/"
-                    + leaf + ":0";
+            owner = b.forwardLayer().params().contains(p) ? b.forwardLayer() : b.backwardLayer();
+            prefix += owner.name() + "/";
+        } else if (layer instanceof TimeDistributed t) {
+            owner = t.layer();
+            prefix += owner.name() + "/";
         }
-        return layer.name() + "/" + (KerasNames.RECURRENT.contains(layer.type())
-                ? KerasNames.snakeCase(layer.type()) + "_cell/" : "") + leaf + ":0";
+        return prefix + (KerasNames.RECURRENT.contains(owner.type())
+                ? KerasNames.snakeCase(owner.type()) + "_cell/" : "") + leaf;
     }
 
     private static WritableGroup child(WritableGroup parent, String name) {

@@ -41,10 +41,6 @@ public final class DatasetFit {
             throw ServiceException.unprocessable(field, "the model takes flat vectors but the dataset has " + ds.steps()
                     + " time steps");
         }
-        if (in.steps() != null && in.steps() != ds.steps()) {
-            throw ServiceException.unprocessable(field, "the dataset has " + ds.steps()
-                    + " time steps; the model's input_shape takes exactly " + in.steps());
-        }
         checkPadding(model, ds, field);
         Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
         LayerShape out = model.outputShape();

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelDefinitions;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
@@ -21,7 +22,7 @@ import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.train.Compilation;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.keras.ImportedModel;
-import org.rnnservice.keras.KerasConfig;
+import org.rnnservice.keras.KerasConfigReader;
 import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
@@ -68,14 +69,15 @@ public class ModelCatalog {
 
     /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
     public ModelView create(Map<String, Object> body) throws IOException {
-        Map<String, Object> definition = body;
-        if (KerasConfig.isKeras(body)) {
-            definition = new LinkedHashMap<>(KerasConfig.toDefinition(body));
-            if (body.get("seed") != null) {
-                definition.put("seed", body.get("seed"));
-            }
+        if (!KerasConfigReader.isKeras(body)) {
+            return buildAndStore(body, null);
         }
-        return buildAndStore(definition, null);
+        KerasConfigReader.Definition read = KerasConfigReader.toDefinition(body);
+        Map<String, Object> definition = new LinkedHashMap<>(read.definition());
+        if (body.get("seed") != null) {
+            definition.put("seed", body.get("seed"));
+        }
+        return buildAndStore(definition, null).withNote(read.note());
     }
 
     /**
@@ -111,7 +113,7 @@ public class ModelCatalog {
         }
         ModelView view = buildAndStore(definition, model -> KerasFiles.weights(imported, model));
         LOG.info("Model {} imported from a Keras {} file", view.id(), imported.format());
-        return view;
+        return view.withNote(imported.note());
     }
 
     /** A weight version of a model written as a Keras file. */
@@ -199,7 +201,7 @@ public class ModelCatalog {
 
     static ModelView view(ModelRecord r) {
         return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(), r.summary(),
-                r.versions(), r.vocab());
+                r.versions(), r.vocab(), null);
     }
 
     /** A new, untrained instance of the model's architecture (weights not loaded). */
@@ -268,6 +270,43 @@ public class ModelCatalog {
             }
             return version;
         }
+    }
+
+    /**
+     * Keras' {@code model.compile(...)} on a stored model: new compile settings (optimizer, loss, metrics), checked
+     * against the model, for the jobs submitted from now on; its weights and versions stay as they are.
+     */
+    ModelView compile(String id, Map<String, Object> compile) throws IOException {
+        synchronized (lock(id)) {
+            ModelRecord current = record(id);
+            Map<String, Object> definition = new LinkedHashMap<>(current.definition());
+            definition.put("compile", compile);
+            Sequential model = ModelLimits.build(ModelDefinitions.parse(definition, 0), properties.limits(), kernels);
+            Compilation.validateCompile(model);
+            Map<String, Object> normalized = Compilation.normalizedDefinition(model);
+            normalized.put("seed", current.definition().get("seed"));
+            ModelRecord updated = current.withDefinition(normalized);
+            store.put(Store.Collection.MODELS, id, updated);
+            loaded.evictAll(id);
+            LOG.info("Model {} compiled: optimizer {}, loss {}", id, model.spec().compile().optimizer(),
+                    model.spec().compile().loss());
+            return view(updated);
+        }
+    }
+
+    /**
+     * The compile settings of a model, refusing one that was never compiled as Keras refuses {@code fit} and
+     * {@code evaluate} before {@code compile()}, and saying how to compile it.
+     */
+    public static CompileSpec requireCompiled(ModelRecord record) {
+        CompileSpec compile = ModelDefinitions.parse(record.definition(), 0).compile();
+        if (compile == null) {
+            throw ServiceException.unprocessable("compile", "model " + record.id() + " ('" + record.name()
+                    + "') is not compiled, and Keras trains and evaluates only a compiled model: give it compile"
+                    + " settings first with PUT /api/v1/models/" + record.id() + "/compile and a body such as"
+                    + " {\"optimizer\": \"adam\", \"loss\": \"mean_squared_error\"}, as model.compile(...) would");
+        }
+        return compile;
     }
 
     void delete(String id) throws IOException {

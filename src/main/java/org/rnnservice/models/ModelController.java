@@ -18,7 +18,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rnnservice.keras.KerasConfig;
+import org.rnnservice.keras.KerasConfigWriter;
 import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.web.Page;
 import org.springframework.http.ContentDisposition;
@@ -114,7 +114,9 @@ public class ModelController {
             + " which keras.models.model_from_json reads and POST /api/v1/models takes back")
     @GetMapping("/{id}/config")
     public Map<String, Object> kerasConfig(@PathVariable String id) throws IOException {
-        return KerasConfig.toKeras3(catalog.record(id).definition());
+        ModelRecord record = catalog.record(id);
+        return KerasConfigWriter.toJson(record.definition(),
+                record.summary().layers().stream().map(ModelView.LayerRow::outputShape).toList());
     }
 
     @Operation(operationId = "listModels", summary = "All models, newest first, paged")
@@ -178,6 +180,13 @@ public class ModelController {
     public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version)
             throws IOException {
         return predictions.weights(id, version);
+    }
+
+    @Operation(operationId = "compileModel", summary = "Keras' model.compile(): set the optimizer, loss and metrics"
+            + " of a model (required before training or evaluating one that was imported or created uncompiled)")
+    @PutMapping(value = "/{id}/compile", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ModelView compile(@PathVariable String id, @RequestBody Map<String, Object> compile) throws IOException {
+        return catalog.compile(id, compile);
     }
 
     @Operation(operationId = "putWeights", summary = "Upload weights (same body as GET); makes a new version")

@@ -18,6 +18,12 @@ public record ModelRecord(String id, String name, Instant createdAt, int version
     public record VersionInfo(int version, Instant createdAt, String jobId) {
     }
 
+    /** The same model with another definition (new compile settings): weights and versions unchanged. */
+    ModelRecord withDefinition(Map<String, Object> newDefinition) {
+        return new ModelRecord(id, name, createdAt, version, newDefinition, summary, summaryText, versions, vocab,
+                seqLen, tokenizer);
+    }
+
     ModelRecord withVersion(VersionInfo v, List<VersionInfo> kept, TextVocabulary text) {
         return new ModelRecord(id, name, createdAt, v.version(), definition, summary, summaryText, kept,
                 text != null ? text.vocab() : vocab, text != null ? text.seqLen() : seqLen,

@@ -1,13 +1,23 @@
 package org.rnnservice.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.model.Summary;
 
-/** A model as the API shows it: the stored record plus its Keras summary. */
+/**
+ * A model as the API shows it: the stored record plus its Keras summary; {@code note}, in the response that creates
+ * a model only, says how a Keras model was taken when that is not plain (a Functional chain taken as Sequential).
+ */
 public record ModelView(String id, String name, Instant createdAt, int version, Map<String, Object> definition,
-                        SummaryView summary, List<ModelRecord.VersionInfo> versions, List<String> vocab) {
+                        SummaryView summary, List<ModelRecord.VersionInfo> versions, List<String> vocab,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+
+    /** The same view with a note. */
+    ModelView withNote(String note) {
+        return new ModelView(id, name, createdAt, version, definition, summary, versions, vocab, note);
+    }
 
     /** {@code model.summary()} as JSON. */
     public record SummaryView(List<LayerRow> layers, long totalParams, long trainableParams,

@@ -97,11 +97,7 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
             throw ServiceException.unprocessable(path, path + " has shape " + s + "; the model takes [timesteps]["
                     + input.features() + "]");
         }
-        int steps = s.get(0);
-        if (input.steps() != null && steps != input.steps()) {
-            throw ServiceException.unprocessable(path, path + " has " + steps + " time steps; the model takes exactly "
-                    + input.steps());
-        }
-        return steps;
+        // a length fixed in input_shape does not bind a recurrent model: Keras predicts other lengths through it
+        return s.get(0);
     }
 }

@@ -12,6 +12,7 @@ import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.train.Trainer;
@@ -109,16 +110,18 @@ public class PredictionService {
             }
             int outSize = model.outputSize(steps);
             int width = model.outputShape().features();
+            boolean sequence = model.outputShape().sequence();
             for (int j = 0; j < members.size(); j++) {
-                outputs.set(members.get(j), nest(y, j * outSize, outSize, width));
+                outputs.set(members.get(j), nest(y, j * outSize, outSize, width, sequence));
             }
         }
         predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         return new Prediction(outputs, v, input.columnar());
     }
 
-    private static Object nest(float[] y, int off, int size, int width) {
-        if (size == width) {
+    /** One instance's output: a row, or for a model returning sequences a row per step (even for one step). */
+    private static Object nest(float[] y, int off, int size, int width, boolean sequence) {
+        if (!sequence) {
             return row(y, off, width);
         }
         List<Object> steps = new ArrayList<>();
@@ -145,11 +148,12 @@ public class PredictionService {
     Map<String, Object> evaluate(String id, String datasetId, int batchSize) throws IOException {
         ModelRecord record = catalog.record(id);
         DatasetRecord ds = datasets.get(datasetId);
+        CompileSpec compile = ModelCatalog.requireCompiled(record);
         Sequential model = catalog.load(record, record.version());
         boolean ids = DatasetFit.check(model, ds);
         Map<String, Object> result = new LinkedHashMap<>();
         synchronized (model) {
-            result.putAll(new Trainer(model, model.spec().compile()).evaluate(datasets.samples(ds, ids), batchSize));
+            result.putAll(new Trainer(model, compile).evaluate(datasets.samples(ds, ids), batchSize));
         }
         result.put("model_version", record.version());
         return result;

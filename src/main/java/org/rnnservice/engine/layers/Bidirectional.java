@@ -112,6 +112,13 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
     }
 
     @Override
+    public List<RegularizedWeight> regularizedWeights() {
+        List<RegularizedWeight> all = new ArrayList<>(forwardLayer.regularizedWeights());
+        all.addAll(backwardLayer.regularizedWeights());
+        return all;
+    }
+
+    @Override
     public Tensor forward(Tensor x, boolean training, Random rng) {
         Mask m = mask();
         forwardLayer.useMask(m);

@@ -19,6 +19,8 @@ public abstract class Layer {
     protected final Kernels kernels;
     private boolean trainable = true;
     private Mask mask;
+    private final Map<String, Regularizer> weightRegularizers = new java.util.LinkedHashMap<>();
+    private Regularizer activityRegularizer;
 
     protected Layer(String name, Kernels kernels) {
         this.name = name;
@@ -110,6 +112,42 @@ public abstract class Layer {
     /** The layer's arguments in Keras' words, enough to rebuild it; includes {@code name} and {@code type}. */
     public abstract Map<String, Object> config();
 
+    /**
+     * Sets the penalty Keras' argument {@code <weight>_regularizer} asks for on the weight of that name
+     * ({@code kernel}, {@code recurrent_kernel}, {@code bias}, {@code embeddings}), or on the output for
+     * {@code activity}.
+     */
+    public final void regularize(String weight, Regularizer regularizer) {
+        if (weight.equals("activity")) {
+            activityRegularizer = regularizer;
+        } else if (regularizer == null) {
+            weightRegularizers.remove(weight);
+        } else {
+            weightRegularizers.put(weight, regularizer);
+        }
+    }
+
+    /** The penalty on this layer's output ({@code activity_regularizer}), or null. */
+    public final Regularizer activityRegularizer() {
+        return activityRegularizer;
+    }
+
+    /** A weight and the penalty on it. */
+    public record RegularizedWeight(Param param, Regularizer regularizer) {
+    }
+
+    /** Every weight of this layer (and of the layers it wraps) that carries a penalty. */
+    public List<RegularizedWeight> regularizedWeights() {
+        List<RegularizedWeight> out = new java.util.ArrayList<>();
+        for (Param p : params()) {
+            Regularizer r = weightRegularizers.get(p.name().substring(p.name().lastIndexOf('/') + 1));
+            if (r != null) {
+                out.add(new RegularizedWeight(p, r));
+            }
+        }
+        return out;
+    }
+
     /** The start of every {@link #config()}: the layer's type and name. */
     protected Map<String, Object> baseConfig() {
         Map<String, Object> c = new java.util.LinkedHashMap<>();
@@ -118,7 +156,16 @@ public abstract class Layer {
         if (!trainable) {
             c.put("trainable", false);
         }
+        weightRegularizers.forEach((weight, r) -> c.put(argument(weight), r.config()));
+        if (activityRegularizer != null) {
+            c.put("activity_regularizer", activityRegularizer.config());
+        }
         return c;
+    }
+
+    /** Keras' argument naming the penalty on a weight: {@code recurrent_kernel} is {@code recurrent_regularizer}. */
+    private static String argument(String weight) {
+        return (weight.equals("recurrent_kernel") ? "recurrent" : weight) + "_regularizer";
     }
 
     /** Number of weight values. */

@@ -139,6 +139,16 @@ public final class LayerConfig {
         }
     }
 
+    /** A penalty given as Keras writes one ({@code "l2"}, {@code {"class_name": "L1L2", ...}}), or null for none. */
+    public Regularizer regularizer(String key) {
+        Object v = get(key);
+        try {
+            return Regularizer.of(v);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
     /** Fails naming the first argument that no accessor asked for, ignoring {@code ignorable} ones. */
     public void rejectUnknown(List<String> ignorable) {
         for (String key : values.keySet()) {

@@ -24,6 +24,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     protected final boolean useBias;
     protected final boolean returnSequences;
     protected final boolean goBackwards;
+    private final boolean zeroOutputForMask;
     protected final float dropout;
     protected final float recurrentDropout;
     protected final Initializer kernelInit;
@@ -53,6 +54,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     private float[] reversed; // the input in processing order when going backwards
     private float[] dxInOrder; // the input gradient back in the input's order
     private float[] last;     // h_T [B, u] when not returning sequences
+    private float[] zeroed;   // h with the skipped steps' outputs zeroed, for zero_output_for_mask
     private float[] dh;       // gradient of all states [T, B, u]
     protected float[] dx;     // gradient of the cell input [T, B, I]
     protected float[] recurrentT; // recurrent kernel transposed [gates*u, u], so each step's dh is a plain product
@@ -72,6 +74,7 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         this.useBias = c.bool("use_bias", true);
         this.returnSequences = c.bool("return_sequences", false);
         this.goBackwards = c.bool("go_backwards", false);
+        this.zeroOutputForMask = c.bool("zero_output_for_mask", false);
         this.dropout = c.rate("dropout");
         this.recurrentDropout = c.rate("recurrent_dropout");
         this.kernelInit = c.initializer("kernel_initializer", "glorot_uniform");
@@ -226,11 +229,37 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         }
         runCell();
         if (returnSequences) {
+            if (zeroOutputForMask && skipped != null) {
+                zeroed = Buffers.atLeast(zeroed, steps * batch * units);
+                System.arraycopy(h, 0, zeroed, 0, steps * batch * units);
+                zeroSkippedOutputs(zeroed, 0, steps);
+                return new Tensor(zeroed, batch, steps, units);
+            }
             return new Tensor(h, batch, steps, units);
         }
         last = Buffers.atLeast(last, batch * units);
         System.arraycopy(h, (steps - 1) * batch * units, last, 0, batch * units);
+        if (zeroOutputForMask && skipped != null) {
+            zeroSkippedOutputs(last, steps - 1, steps);
+        }
         return new Tensor(last, batch, 0, units);
+    }
+
+    /**
+     * Keras' {@code zero_output_for_mask}: the output of a skipped step is zeros rather than the output carried from
+     * the step before (the state is still carried). {@code v} holds steps {@code [from, to)} in processing order;
+     * without sequences the output is that of the last step processed, so it is zeros when that step is skipped.
+     * The same rows of the output's gradient are zeroed on the way back, as the output no longer depends on anything.
+     */
+    private void zeroSkippedOutputs(float[] v, int from, int to) {
+        for (int t = from; t < to; t++) {
+            for (int b = 0; b < batch; b++) {
+                if (skipped[t * batch + b]) {
+                    int off = ((t - from) * batch + b) * units;
+                    java.util.Arrays.fill(v, off, off + units, 0f);
+                }
+            }
+        }
     }
 
     /** The steps the current mask skips, in processing order, or null when it skips none. */
@@ -342,6 +371,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         } else {
             java.util.Arrays.fill(dh, 0, (steps - 1) * stepLen, 0f);
             System.arraycopy(dy.data(), 0, dh, (steps - 1) * stepLen, stepLen);
+        }
+        if (zeroOutputForMask && skipped != null) {
+            zeroSkippedOutputs(dh, 0, steps);
         }
         if (shared.backwardCurrent()) {
             recurrentT = shared.transposed();
@@ -620,6 +652,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
         c.put("use_bias", useBias);
         c.put("return_sequences", returnSequences);
         c.put("go_backwards", goBackwards);
+        if (zeroOutputForMask) {
+            c.put("zero_output_for_mask", true);
+        }
         c.put("dropout", Arguments.decimal(dropout));
         c.put("recurrent_dropout", Arguments.decimal(recurrentDropout));
         c.put("kernel_initializer", kernelInit.config());

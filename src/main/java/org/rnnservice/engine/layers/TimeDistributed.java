@@ -64,6 +64,11 @@ public final class TimeDistributed extends Layer {
     }
 
     @Override
+    public List<RegularizedWeight> regularizedWeights() {
+        return layer.regularizedWeights();
+    }
+
+    @Override
     public Tensor forward(Tensor x, boolean training, Random rng) {
         return layer.forward(x, training, rng);
     }

@@ -47,10 +47,8 @@ final class LayerFactory {
     private static final List<String> IGNORED = List.of("type", "name", "input_shape", "batch_input_shape",
             "batch_shape", "dtype", "unroll", "implementation", "seed", "input_length",
             "stateful", "return_state", "time_major",
-            "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
-            "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_regularizer",
-            "embeddings_constraint", "noise_shape", "lora_rank", "zero_output_for_mask", "use_cudnn", "sparse",
-            "quantization_config");
+            "kernel_constraint", "recurrent_constraint", "bias_constraint", "embeddings_constraint", "noise_shape",
+            "lora_rank", "use_cudnn", "sparse", "quantization_config");
 
     /**
      * Keras arguments this engine does not implement, accepted (Keras' own JSON always writes them) only at the value
@@ -59,12 +57,19 @@ final class LayerFactory {
     private static final Map<String, Object> ONLY_AT_DEFAULT = Map.ofEntries(
             Map.entry("stateful", false),
             Map.entry("return_state", false), Map.entry("time_major", false),
-            Map.entry("kernel_regularizer", "null"), Map.entry("recurrent_regularizer", "null"),
-            Map.entry("bias_regularizer", "null"), Map.entry("activity_regularizer", "null"),
             Map.entry("kernel_constraint", "null"), Map.entry("recurrent_constraint", "null"),
-            Map.entry("bias_constraint", "null"), Map.entry("noise_shape", "null"),
+            Map.entry("bias_constraint", "null"), Map.entry("embeddings_constraint", "null"),
+            Map.entry("noise_shape", "null"),
             Map.entry("lora_rank", "null"), Map.entry("sparse", false),
             Map.entry("quantization_config", "null"));
+
+    /** The weights each layer type lets Keras' {@code <weight>_regularizer} arguments penalise. */
+    private static final Map<String, List<String>> REGULARIZED_WEIGHTS = Map.of(
+            "SimpleRNN", List.of("kernel", "recurrent_kernel", "bias"),
+            "LSTM", List.of("kernel", "recurrent_kernel", "bias"),
+            "GRU", List.of("kernel", "recurrent_kernel", "bias"),
+            "Dense", List.of("kernel", "bias"),
+            "Embedding", List.of("embeddings"));
 
     private LayerFactory() {
     }
@@ -176,6 +181,11 @@ final class LayerFactory {
             default -> kind.constructor().create(name, config, kernels);
         };
         layer.setTrainable(config.bool("trainable", true));
+        for (String weight : REGULARIZED_WEIGHTS.getOrDefault(kind.type(), List.of())) {
+            layer.regularize(weight, config.regularizer(
+                    (weight.equals("recurrent_kernel") ? "recurrent" : weight) + "_regularizer"));
+        }
+        layer.regularize("activity", config.regularizer("activity_regularizer"));
         for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
             Object given = definition.get(unsupported.getKey());
             if (!Arguments.isOff(given, unsupported.getValue())) {

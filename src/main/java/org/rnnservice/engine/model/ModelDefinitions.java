@@ -54,9 +54,10 @@ public final class ModelDefinitions {
         return shape(s, "layers[0].input_shape");
     }
 
+    /** The compile settings, or null for a model that is not compiled: nothing is filled in unasked. */
     private static CompileSpec compile(Object value) {
         if (value == null) {
-            return CompileSpec.defaults();
+            return null;
         }
         Map<String, Object> c = map(value, "compile");
         String optimizer = "adam";

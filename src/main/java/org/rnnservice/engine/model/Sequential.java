@@ -16,6 +16,7 @@ import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.layers.Mask;
 import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.layers.Regularizer;
 import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.parallel.HelperThreads;
@@ -41,6 +42,8 @@ public final class Sequential {
     private final boolean maskedOutput;
     private float[] input;
     private Tensor lastOutput;
+    private final Tensor[] regularizedOutputs; // outputs of layers with an activity_regularizer, for backward
+    private double activityPenalty;             // their penalties in the last forward pass, summed over the batch
 
     private Sequential(ModelSpec spec, Kernels kernels, LayerShape inputShape, List<Layer> layers,
                        List<LayerShape> shapes, boolean maskedOutput) {
@@ -50,6 +53,7 @@ public final class Sequential {
         this.layers = layers;
         this.shapes = shapes;
         this.maskedOutput = maskedOutput;
+        this.regularizedOutputs = new Tensor[layers.size()];
         this.parallelLayers = layers.stream().filter(DataParallelLayer.class::isInstance)
                 .map(DataParallelLayer.class::cast).toList();
     }
@@ -261,14 +265,50 @@ public final class Sequential {
         }
         Tensor t = Tensor.fromBatchMajor(x, 0, batch, stepsIn, features, input);
         Mask mask = null;
-        for (Layer layer : layers) {
+        activityPenalty = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
             Mask next = layer.computeMask(t, mask);
             layer.useMask(mask);
             t = layer.forward(t, training, rng);
             mask = next;
+            if (layer.activityRegularizer() != null) {
+                regularizedOutputs[i] = t;
+                activityPenalty += layer.activityRegularizer().penalty(t.data(), t.size());
+            }
         }
         lastOutput = t;
         return t;
+    }
+
+    /**
+     * The {@code activity_regularizer} penalties of the last forward pass, summed over its samples: Keras divides
+     * this by the batch size and adds it to the loss.
+     */
+    public double activityPenalty() {
+        return activityPenalty;
+    }
+
+    /**
+     * The weight regularizers' penalty ({@code kernel_regularizer} and the like) on the current weights of the
+     * layers training changes, as Keras adds it to the loss once per batch; with {@code addGradients} also adds each
+     * penalty's gradient to its weight's.
+     */
+    public double weightPenalty(boolean addGradients) {
+        double sum = 0;
+        for (Layer layer : layers) {
+            if (!layer.trainable()) {
+                continue;
+            }
+            for (Layer.RegularizedWeight w : layer.regularizedWeights()) {
+                Param p = w.param();
+                sum += w.regularizer().penalty(p.value(), p.size());
+                if (addGradients) {
+                    w.regularizer().addGradient(p.value(), p.grad(), p.size(), 1.0);
+                }
+            }
+        }
+        return sum;
     }
 
     /**
@@ -307,8 +347,20 @@ public final class Sequential {
 
     /** Back-propagates the gradient of the loss with respect to the last output, filling every weight's gradient. */
     public void backward(Tensor dOut) {
+        backward(dOut, dOut.batch());
+    }
+
+    /**
+     * {@link #backward(Tensor)} for a part of a batch of {@code batch} samples: the activity penalties' gradients
+     * are divided by the whole batch's size, as their penalties are.
+     */
+    public void backward(Tensor dOut, int batch) {
         Tensor g = dOut;
         for (int i = layers.size() - 1; i >= 0; i--) {
+            Regularizer activity = layers.get(i).activityRegularizer();
+            if (activity != null) {
+                activity.addGradient(regularizedOutputs[i].data(), g.data(), g.size(), 1.0 / batch);
+            }
             g = layers.get(i).backward(g, i > 0);
         }
     }

@@ -27,19 +27,27 @@ public final class Compilation {
         d.put("name", model.name());
         d.put("input_shape", spec.inputShape());
         d.put("layers", model.layerConfigs());
-        Map<String, Object> compile = new LinkedHashMap<>();
         CompileSpec c = spec.compile();
-        compile.put("optimizer", Optimizer.of(c.optimizer(), c.optimizerArgs()).config());
-        compile.put("loss", Loss.of(c.loss(), c.lossArgs()).config());
-        compile.put("metrics", c.metrics());
-        d.put("compile", compile);
+        if (c != null) {
+            Map<String, Object> compile = new LinkedHashMap<>();
+            compile.put("optimizer", Optimizer.of(c.optimizer(), c.optimizerArgs()).config());
+            compile.put("loss", Loss.of(c.loss(), c.lossArgs()).config());
+            compile.put("metrics", c.metrics());
+            d.put("compile", compile);
+        }
         d.put("seed", spec.seed());
         return d;
     }
 
-    /** Checks the compile settings against the built model (loss and metrics known, optimizer arguments valid). */
+    /**
+     * Checks the compile settings against the built model (loss and metrics known, optimizer arguments valid); a
+     * model that is not compiled passes.
+     */
     public static void validateCompile(Sequential model) {
         CompileSpec c = model.spec().compile();
+        if (c == null) {
+            return;
+        }
         Loss loss;
         try {
             loss = Loss.of(c.loss(), c.lossArgs());

@@ -99,7 +99,7 @@ final class DataParallelStep implements AutoCloseable {
             int slices = team.size();
             team.run(slices, slice -> sumGradients(parts, slice, slices));
         }
-        return value;
+        return value + model.weightPenalty(true);
     }
 
     /** The optimizer's update of every weight, its slices shared by the team's threads once there is a team. */
@@ -195,7 +195,8 @@ final class DataParallelStep implements AutoCloseable {
             float[] weights = rowWeights.of(net, data, order, from, n, xb, yb, rows, DataParallelStep.this.loss,
                     rowWidth, classWeight, batchRows, batchKept);
             boolean[] kept = rowWeights.kept();
-            loss = DataParallelStep.this.loss.compute(out, yb, rows, rowWidth, grad, weights) * share;
+            loss = DataParallelStep.this.loss.compute(out, yb, rows, rowWidth, grad, weights) * share
+                    + net.activityPenalty() / batch;
             if (n != batch) {
                 float f = (float) share;
                 for (int i = 0; i < size; i++) {
@@ -206,7 +207,7 @@ final class DataParallelStep implements AutoCloseable {
                 metricSums[m] = metrics.get(m).sum(out, yb, rows, rowWidth, kept);
             }
             gradEngine = Buffers.atLeast(gradEngine, size);
-            net.backward(Tensor.fromBatchMajor(grad, 0, n, y.steps(), rowWidth, gradEngine));
+            net.backward(Tensor.fromBatchMajor(grad, 0, n, y.steps(), rowWidth, gradEngine), batch);
         }
     }
 }

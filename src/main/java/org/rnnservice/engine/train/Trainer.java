@@ -236,6 +236,7 @@ public final class Trainer {
             throw new IllegalArgumentException("no samples to evaluate");
         }
         int[] order = identity(n);
+        double weightPenalty = model.weightPenalty(false);
         double lossSum = 0;
         double[] metricSums = new double[metrics.size()];
         long rowsSeen = 0;
@@ -252,7 +253,9 @@ public final class Trainer {
             float[] weights = evalWeights.of(model, data, order, from, count, evalX, evalY, rows, loss, rowWidth,
                     null, rows, counted);
             boolean[] kept = evalWeights.kept();
-            lossSum += loss.compute(evalOut, evalY, rows, rowWidth, null, weights) * count;
+            // Keras' evaluate reports the same total as fit: the data loss plus the regularizers' penalties
+            lossSum += (loss.compute(evalOut, evalY, rows, rowWidth, null, weights) + weightPenalty) * count
+                    + model.activityPenalty();
             for (int m = 0; m < metrics.size(); m++) {
                 metricSums[m] += metrics.get(m).sum(evalOut, evalY, rows, rowWidth, kept);
             }

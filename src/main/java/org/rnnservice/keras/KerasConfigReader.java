@@ -10,10 +10,10 @@ import org.rnnservice.engine.layers.UnsupportedFeatureException;
 /**
  * Keras' {@code model.to_json()} documents, Keras 2 ({@code class_name}/{@code config}/{@code batch_input_shape}, up to
  * standalone Keras 2.2's bare list of layers) and Keras 3 ({@code module}/{@code registered_name}/{@code batch_shape}),
- * read into the service's own definition form with every class name and alias resolved; and the service's
- * definitions written back as Keras 3 documents, or in the Keras 2 form that legacy HDF5 files carry.
+ * Sequential models and Functional models that are a single chain of layers, read into the service's own definition
+ * form with every class name and alias resolved. {@link KerasConfigWriter} writes the other way.
  */
-public final class KerasConfig {
+public final class KerasConfigReader {
 
     /** Whether a document was written by Keras 2 or Keras 3: they disagree on {@code hard_sigmoid}. */
     public enum Dialect {
@@ -25,13 +25,7 @@ public final class KerasConfig {
         }
     }
 
-    /** The Keras version written into exported files: the format of Keras 3's saving library. */
-    static final String KERAS_VERSION = "3.6.0";
-
-    /** Every Keras 3 release reads a dtype given by name; only newer ones read a DTypePolicy object. */
-    private static final String FLOAT32 = "float32";
-
-    private KerasConfig() {
+    private KerasConfigReader() {
     }
 
     /** Whether a JSON body is a Keras document rather than the service's own form. */
@@ -47,25 +41,33 @@ public final class KerasConfig {
         return doc.containsKey("module") ? Dialect.KERAS_3 : Dialect.KERAS_2;
     }
 
+    /**
+     * A Keras model read into the service's form; {@code note} says how it was taken when that is not plain (a
+     * Functional chain read as a Sequential model), else null.
+     */
+    public record Definition(Map<String, Object> definition, String note) {
+    }
+
     /** A {@code to_json()} document in the service's own form (its compile from {@code compile_config} if any). */
-    public static Map<String, Object> toDefinition(Map<String, Object> doc) {
+    public static Definition toDefinition(Map<String, Object> doc) {
         return toDefinition(doc, dialect(doc), doc.get("compile_config"));
     }
 
     /**
      * A model config in the service's own form; {@code compile} is Keras 3's {@code compile_config} or a legacy HDF5
-     * file's {@code training_config} (or null for Keras' defaults).
+     * file's {@code training_config}, or null for a model that was never compiled (which stays so).
      */
-    static Map<String, Object> toDefinition(Map<String, Object> doc, Dialect dialect, Object compile) {
+    static Definition toDefinition(Map<String, Object> doc, Dialect dialect, Object compile) {
         Object cls = doc.get("class_name");
-        if (!"Sequential".equals(cls)) {
-            throw new UnsupportedFeatureException("class_name", "only Sequential models are supported, got "
-                    + cls + (("Functional".equals(cls) || "Model".equals(cls))
-                    ? " (a Functional model: rebuild it as keras.Sequential if it is a plain stack of layers)" : ""));
+        boolean functional = FunctionalChain.isFunctional(cls);
+        if (!functional && !"Sequential".equals(cls)) {
+            throw new UnsupportedFeatureException("class_name", "only Sequential models and Functional models that"
+                    + " are a single chain of layers are supported, got " + cls);
         }
         Object config = doc.get("config");
         // standalone Keras up to 2.2 wrote the layers as the config itself
-        List<?> rawLayers = config instanceof List<?> l ? l
+        List<?> rawLayers = functional ? FunctionalChain.layers(map(config, "config"))
+                : config instanceof List<?> l ? l
                 : config instanceof Map<?, ?> m && m.get("layers") instanceof List<?> l2 ? l2 : null;
         if (rawLayers == null) {
             throw new InvalidModelException("config.layers", "config.layers must be a list of layers");
@@ -85,7 +87,7 @@ public final class KerasConfig {
                 inputShape = batchShape;
                 continue;
             }
-            String type = layerType(className, path);
+            String type = layerType(entry, className, path);
             if (inputShape == null && batchShape != null) {
                 inputShape = batchShape;
             }
@@ -107,10 +109,22 @@ public final class KerasConfig {
             definition.put("input_shape", inputShape);
         }
         definition.put("layers", layers);
-        if (compile instanceof Map<?, ?> c) {
+        if (compile instanceof Map<?, ?> c && !c.isEmpty()) { // Keras 3 writes {} for a model never compiled
             definition.put("compile", compile(map(c, "compile_config")));
         }
-        return definition;
+        String note = functional ? "a Functional model (" + String.join(" -> ", names(rawLayers)) + ") taken as a"
+                + " Sequential model of the same layers; exports are written as keras.Sequential" : null;
+        return new Definition(definition, note);
+    }
+
+    private static List<String> names(List<?> layers) {
+        List<String> out = new ArrayList<>();
+        for (Object l : layers) {
+            if (l instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> c && c.get("name") != null) {
+                out.add(String.valueOf(c.get("name")));
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> layer(String type, Map<String, Object> args, Dialect dialect, String path) {
@@ -136,15 +150,15 @@ public final class KerasConfig {
         return layer;
     }
 
-    /** The engine's type for a Keras layer class, or 422 naming the class at {@code path}. */
-    private static String layerType(String className, String path) {
+    /** The engine's type for a Keras layer class, or 422 naming the class (and a user's own class as such). */
+    private static String layerType(Map<?, ?> entry, String className, String path) {
         return KerasNames.layer(className).orElseThrow(() -> new UnsupportedFeatureException(path + ".class_name",
-                "layer class '" + className + "' is not supported; supported: " + KerasNames.LAYERS));
+                KerasNames.unsupportedLayer(entry, className)));
     }
 
     /** The layer a Bidirectional or TimeDistributed wraps, {@code {"class_name", "config"}} in Keras' form. */
     private static Map<String, Object> wrappedLayer(Map<?, ?> inner, Dialect dialect, String path) {
-        String type = layerType(string(inner.get("class_name"), path + ".class_name"), path);
+        String type = layerType(inner, string(inner.get("class_name"), path + ".class_name"), path);
         return layer(type, new LinkedHashMap<>(map(inner.get("config"), path + ".config")), dialect,
                 path + ".config");
     }
@@ -288,172 +302,6 @@ public final class KerasConfig {
                 out.add(KerasNames.snakeCase(cls));
             }
         }
-    }
-
-    /** The service's own definition written as Keras 3's {@code model.to_json()}, with its compile_config. */
-    public static Map<String, Object> toKeras3(Map<String, Object> definition) {
-        List<Integer> inputShape = inputShape(definition);
-        List<Object> layers = new ArrayList<>();
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("batch_shape", batch(inputShape));
-        input.put("dtype", "float32");
-        input.put("sparse", false);
-        input.put("name", "input_layer");
-        layers.add(serialized("keras.layers", "InputLayer", input, null));
-        for (Map<String, Object> layer : layerList(definition)) {
-            layers.add(serialized("keras.layers", (String) layer.get("type"), kerasLayer(layer, true), null));
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", definition.get("name"));
-        config.put("trainable", true);
-        config.put("dtype", FLOAT32);
-        config.put("layers", layers);
-        config.put("build_input_shape", batch(inputShape));
-        Map<String, Object> doc = serialized("keras", "Sequential", config, Map.of("input_shape", batch(inputShape)));
-        doc.put("compile_config", compileConfig(definition, true));
-        return doc;
-    }
-
-    /** The service's own definition in the Keras 2 form that both Keras 2 and Keras 3 read from legacy HDF5. */
-    static Map<String, Object> toLegacy(Map<String, Object> definition) {
-        List<Object> layers = new ArrayList<>();
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("batch_input_shape", batch(inputShape(definition)));
-        input.put("dtype", "float32");
-        input.put("name", "input_1");
-        layers.add(Map.of("class_name", "InputLayer", "config", input));
-        for (Map<String, Object> layer : layerList(definition)) {
-            layers.add(Map.of("class_name", layer.get("type"), "config", kerasLayer(layer, false)));
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", definition.get("name"));
-        config.put("layers", layers);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("class_name", "Sequential");
-        doc.put("config", config);
-        doc.put("keras_version", KERAS_VERSION);
-        doc.put("backend", "tensorflow");
-        return doc;
-    }
-
-    /** A legacy HDF5 file's {@code training_config}. */
-    static Map<String, Object> trainingConfig(Map<String, Object> definition) {
-        Map<String, Object> compile = compileConfig(definition, false);
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("loss", compile.get("loss"));
-        t.put("metrics", compile.get("metrics"));
-        t.put("weighted_metrics", null);
-        t.put("loss_weights", null);
-        t.put("optimizer_config", compile.get("optimizer"));
-        return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> compileConfig(Map<String, Object> definition, boolean keras3) {
-        Map<String, Object> compile = definition.get("compile") instanceof Map<?, ?> c
-                ? (Map<String, Object>) c : Map.of();
-        Map<String, Object> optimizer = compile.get("optimizer") instanceof Map<?, ?> o
-                ? new LinkedHashMap<>((Map<String, Object>) o) : new LinkedHashMap<>(Map.of("type", "adam"));
-        String className = KerasNames.optimizerClass(String.valueOf(optimizer.remove("type")));
-        Map<String, Object> optimizerConfig = new LinkedHashMap<>();
-        optimizerConfig.put("name", className.toLowerCase(java.util.Locale.ROOT));
-        optimizerConfig.putAll(optimizer);
-        if (keras3 && optimizerConfig.get("learning_rate") instanceof Map<?, ?> schedule) {
-            optimizerConfig.put("learning_rate", serialized("keras.optimizers.schedules",
-                    String.valueOf(schedule.get("class_name")), (Map<String, Object>) schedule.get("config"), null));
-        }
-        Object loss = compile.getOrDefault("loss", "mean_squared_error");
-        if (loss instanceof Map<?, ?> l) {
-            Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) l);
-            String name = String.valueOf(args.remove("type"));
-            args.put("name", name);
-            loss = keras3 ? serialized("keras.losses", KerasNames.lossClass(name), args, null)
-                    : Map.of("class_name", KerasNames.lossClass(name), "config", args);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("optimizer", keras3 ? serialized("keras.optimizers", className, optimizerConfig, null)
-                : Map.of("class_name", className, "config", optimizerConfig));
-        out.put("loss", loss);
-        out.put("loss_weights", null);
-        out.put("metrics", compile.getOrDefault("metrics", List.of()));
-        out.put("weighted_metrics", null);
-        if (keras3) {
-            out.put("run_eagerly", false);
-            out.put("steps_per_execution", 1);
-            out.put("jit_compile", false);
-        }
-        return out;
-    }
-
-    /** A layer's own-form config as Keras writes it: initializers as objects, the dtype, trainable. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> kerasLayer(Map<String, Object> layer, boolean keras3) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", layer.get("name"));
-        c.put("trainable", layer.getOrDefault("trainable", true));
-        c.put("dtype", FLOAT32);
-        for (Map.Entry<String, Object> e : layer.entrySet()) {
-            String key = e.getKey();
-            Object v = e.getValue();
-            if (key.equals("type") || key.equals("name") || key.equals("trainable")) {
-                continue;
-            }
-            if ("hard_sigmoid_keras2".equals(v)) {
-                throw new UnsupportedFeatureException("layers." + layer.get("name") + "." + key,
-                        "Keras 2's hard_sigmoid (0.2 x + 0.5) has no Keras 3 equivalent; Keras 3's hard_sigmoid is"
-                                + " x / 6 + 0.5, so this model cannot be written as a Keras 3 file");
-            }
-            if (key.equals("layer") && v instanceof Map<?, ?> inner) {
-                Map<String, Object> wrapped = (Map<String, Object>) inner;
-                String type = String.valueOf(wrapped.get("type"));
-                v = keras3 ? serialized("keras.layers", type, kerasLayer(wrapped, true), null)
-                        : Map.of("class_name", type, "config", kerasLayer(wrapped, false));
-            }
-            if (key.endsWith("_initializer")) {
-                String name = v instanceof Map<?, ?> m ? String.valueOf(m.get("class_name")) : String.valueOf(v);
-                Map<String, Object> args = v instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> a
-                        ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
-                String cls = KerasNames.initializerClass(name);
-                if (!keras3 && cls.equals("OrthogonalInitializer")) {
-                    cls = "Orthogonal"; // Keras 2's name, which Keras 3 still reads
-                }
-                args.putIfAbsent("seed", null);
-                v = keras3 ? serialized("keras.initializers", cls, args, null)
-                        : Map.of("class_name", cls, "config", args);
-            }
-            c.put(key, v);
-        }
-        return c;
-    }
-
-    private static Map<String, Object> serialized(String module, String className, Map<String, Object> config,
-                                                  Map<String, Object> buildConfig) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("module", module);
-        out.put("class_name", className);
-        out.put("config", config);
-        out.put("registered_name", null);
-        if (buildConfig != null) {
-            out.put("build_config", buildConfig);
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> layerList(Map<String, Object> definition) {
-        return (List<Map<String, Object>>) definition.get("layers");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Integer> inputShape(Map<String, Object> definition) {
-        return (List<Integer>) definition.get("input_shape");
-    }
-
-    private static List<Integer> batch(List<Integer> inputShape) {
-        List<Integer> b = new ArrayList<>();
-        b.add(null);
-        b.addAll(inputShape);
-        return b;
     }
 
     private static List<Integer> batchShape(Map<String, Object> args, String path) {
