@@ -91,8 +91,10 @@ public final class KerasConfigWriter {
             Map<String, Object> layer = layers.get(i);
             String type = type(layer);
             Map<String, Object> config = layerConfig(layer, layerInput);
-            written.add(archive ? serialized("keras.layers", type, config, Map.of("input_shape", layerInput))
-                    : legacy(type, config));
+            // Keras records the input shape of the layers that build something (weights, or inner layers)
+            Map<String, Object> build = type.equals("Dropout") || type.equals("Masking") ? null
+                    : Map.of("input_shape", layerInput);
+            written.add(archive ? serialized("keras.layers", type, config, build) : legacy(type, config));
             layerInput = outputShapes.get(i);
         }
         Map<String, Object> config = new LinkedHashMap<>();
@@ -302,7 +304,8 @@ public final class KerasConfigWriter {
         out.put("optimizer", serialized("keras.optimizers", className, optimizerConfig, null));
         out.put("loss", loss);
         out.put("loss_weights", null);
-        out.put("metrics", compile.getOrDefault("metrics", List.of()));
+        Object metrics = compile.get("metrics");
+        out.put("metrics", metrics instanceof List<?> l && !l.isEmpty() ? l : null); // Keras writes None for none
         out.put("weighted_metrics", null);
         out.put("run_eagerly", false);
         out.put("steps_per_execution", 1);

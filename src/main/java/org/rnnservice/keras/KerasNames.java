@@ -58,7 +58,7 @@ final class KerasNames {
     private static final Map<String, String> INITIALIZER_CLASSES = Map.ofEntries(
             Map.entry("zeros", "Zeros"), Map.entry("ones", "Ones"), Map.entry("constant", "Constant"),
             Map.entry("random_uniform", "RandomUniform"), Map.entry("random_normal", "RandomNormal"),
-            Map.entry("truncated_normal", "TruncatedNormal"), Map.entry("orthogonal", "OrthogonalInitializer"),
+            Map.entry("truncated_normal", "TruncatedNormal"), Map.entry("orthogonal", "Orthogonal"),
             Map.entry("variance_scaling", "VarianceScaling"), Map.entry("glorot_uniform", "GlorotUniform"),
             Map.entry("glorot_normal", "GlorotNormal"), Map.entry("he_uniform", "HeUniform"),
             Map.entry("he_normal", "HeNormal"), Map.entry("lecun_uniform", "LecunUniform"),

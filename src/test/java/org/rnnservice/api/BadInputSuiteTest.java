@@ -119,8 +119,9 @@ class BadInputSuiteTest extends ApiTestSupport {
                         "\"metrics\": [\"vibes\"], \"loss\""))),
                 new Case("seed as text", 400, () -> http.post("/api/v1/models", valid.replace("\"seed\":42",
                         "\"seed\":\"abc\""))),
-                new Case("a Functional model", 422, () -> http.post("/api/v1/models", "{\"class_name\":"
-                        + " \"Functional\", \"config\": {\"layers\": []}}")),
+                new Case("a Functional model of two inputs", 422, () -> http.post("/api/v1/models",
+                        "{\"class_name\": \"Functional\", \"config\": {\"layers\": [], \"input_layers\":"
+                        + " [[\"a\", 0, 0], [\"b\", 0, 0]], \"output_layers\": [\"c\", 0, 0]}}")),
                 new Case("XML", 415, () -> http.post("/api/v1/models", "application/xml", "<model/>")),
                 new Case("a layer name with a slash", 400, () -> http.post("/api/v1/models", json(model(shape(null, 1),
                         List.of(layer("Dense", "units", 1, "name", "../x")), "mse")))),

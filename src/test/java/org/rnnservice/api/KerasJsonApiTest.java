@@ -100,10 +100,74 @@ class KerasJsonApiTest extends ApiTestSupport {
         assertEquals(0.9, back.get("config").get("decay_rate").asDouble(), 0);
     }
 
+    /** The {@code config.json} Keras 3.15.1 wrote into one of the real fixtures: its {@code model.to_json()}. */
+    private static String kerasConfig(String fixture) throws IOException {
+        try (InputStream in = KerasJsonApiTest.class.getResourceAsStream("/keras/real/" + fixture);
+             java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(in)) {
+            for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("config.json")) {
+                    return new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new IllegalStateException(fixture + " has no config.json");
+    }
+
     @Test
-    void aFunctionalModelIsRefusedByName() {
-        Http.Response r = http.post("/api/v1/models", "{\"class_name\": \"Functional\", \"config\": {\"layers\": []}}");
+    void aFunctionalChainIsTakenAsSequentialAndSaysSoOnce() throws IOException {
+        Http.Response r = http.post("/api/v1/models", kerasConfig("functional_chain.keras"));
+        assertEquals(201, r.status(), r.body());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        r.json().get("summary").get("layers").forEach(l -> names.add(l.get("name").asString()));
+        assertEquals(java.util.List.of("encoder", "decoder", "forecast"), names);
+        assertTrue(r.json().get("note").asString().contains("taken as a Sequential model"), r.body());
+        assertTrue(http.get("/api/v1/models/" + r.json().get("id").asString()).json().get("note") == null,
+                "the note comes with the response that creates the model only");
+    }
+
+    @Test
+    void aFunctionalModelThatBranchesIsRefusedNamingTheLayer() throws IOException {
+        Http.Response r = http.post("/api/v1/models", kerasConfig("functional_branches.keras"));
         assertEquals(422, r.status(), r.body());
-        assertTrue(r.json().get("detail").asString().contains("Functional"), r.body());
+        assertTrue(r.json().get("detail").asString().contains("layer 'inputs' feeds 2 layers ('left', 'right')"),
+                r.body());
+    }
+
+    @Test
+    void anUncompiledModelPredictsButTrainsOnlyOnceCompiled() throws IOException {
+        Http.Response created = http.post("/api/v1/models", kerasConfig("gru.keras"));
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().get("id").asString();
+        assertTrue(created.json().get("definition").get("compile") == null, "nothing filled in: " + created.body());
+        assertEquals(200, http.post("/api/v1/models/" + id + "/predict",
+                "{\"instances\": [[[0.1, 0.2, 0.3]]]}").status());
+        String data = http.post("/api/v1/datasets", "{\"x\": [[[0.1, 0.2, 0.3]], [[0.3, 0.2, 0.1]]], \"y\": [1, 0]}")
+                .json().get("id").asString();
+        String job = "{\"model_id\": \"" + id + "\", \"dataset_id\": \"" + data + "\", \"epochs\": 1}";
+        Http.Response refused = http.post("/api/v1/jobs", job);
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("compile", refused.json().get("errors").get(0).get("field").asString());
+        assertTrue(refused.json().get("detail").asString().contains("PUT /api/v1/models/" + id + "/compile"),
+                refused.body());
+        Http.Response evaluate = http.post("/api/v1/models/" + id + "/evaluate", "{\"dataset_id\": \"" + data
+                + "\"}");
+        assertEquals(422, evaluate.status(), evaluate.body());
+
+        Http.Response compiled = http.put("/api/v1/models/" + id + "/compile",
+                "{\"optimizer\": \"adam\", \"loss\": \"mse\"}");
+        assertEquals(200, compiled.status(), compiled.body());
+        JsonNode compile = compiled.json().get("definition").get("compile");
+        assertEquals("mean_squared_error", compile.get("loss").asString());
+        assertEquals(0.001, compile.get("optimizer").get("learning_rate").asDouble(), 1e-12, "Keras' defaults shown");
+        assertEquals(0, compiled.json().get("version").asInt(), "compile keeps the weights");
+        Http.Response accepted = http.post("/api/v1/jobs", job);
+        assertEquals(202, accepted.status(), accepted.body());
+
+        Http.Response bad = http.put("/api/v1/models/" + id + "/compile", "{\"optimizer\": \"adam\", \"loss\":"
+                + " \"mean_sqared_error\"}");
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals("compile.loss", bad.json().get("errors").get(0).get("field").asString());
+        assertEquals("mean_squared_error", http.get("/api/v1/models/" + id).json().get("definition").get("compile")
+                .get("loss").asString(), "a refused compile changes nothing");
     }
 }

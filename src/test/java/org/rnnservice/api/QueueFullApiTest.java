@@ -35,7 +35,7 @@ class QueueFullApiTest {
         Http http = new Http(port);
         String model = http.post("/api/v1/models", Map.of("input_shape", java.util.Arrays.asList(null, 1),
                 "layers", List.of(Map.of("type", "LSTM", "units", 32), Map.of("type", "Dense", "units", 1)),
-                "seed", 1)).json().get("id").asString();
+                "compile", Map.of("optimizer", "adam", "loss", "mse"), "seed", 1)).json().get("id").asString();
         StringBuilder csv = new StringBuilder("value\n");
         for (int i = 0; i < 400; i++) {
             csv.append(Math.sin(i * 0.1)).append('\n');
