@@ -94,7 +94,34 @@ class GradientCheckTest {
                                 layer("Dense", "units", 1))),
                 Arguments.of("mask_zero -> Bidirectional(GRU sequences) concat -> TimeDistributed(Dense)", "mse", 0,
                         List.of(masked(), bidirectional("GRU", "concat", true),
-                                layer("TimeDistributed", "layer", layer("Dense", "units", 2)))));
+                                layer("TimeDistributed", "layer", layer("Dense", "units", 2)))),
+                // L1 factors stay small: central differences across |w|'s kink at 0 are off by up to the factor
+                Arguments.of("regularizers on every weight and on outputs", "mse", 2,
+                        List.of(layer("LSTM", "units", 3, "return_sequences", true,
+                                        "kernel_regularizer", regularizer("L2", "l2", 0.05),
+                                        "recurrent_regularizer", regularizer("L1", "l1", 0.001),
+                                        "bias_regularizer", "l1_l2", "activity_regularizer", regularizer("L2", "l2", 0.05)),
+                                layer("SimpleRNN", "units", 2, "recurrent_regularizer", "l2"),
+                                layer("Dense", "units", 1, "kernel_regularizer", regularizer("L2", "l2", 0.1),
+                                        "activity_regularizer", "l2"))),
+                Arguments.of("regularized Embedding and Bidirectional(GRU)", "mse", 0,
+                        List.of(layer("Embedding", "input_dim", 5, "output_dim", 3, "mask_zero", true,
+                                        "embeddings_regularizer", regularizer("L2", "l2", 0.05)),
+                                layer("Bidirectional", "layer", layer("GRU", "units", 3, "kernel_regularizer",
+                                        regularizer("L2", "l2", 0.05), "bias_regularizer", "l2"),
+                                        "activity_regularizer", regularizer("L2", "l2", 0.05)),
+                                layer("Dense", "units", 1))),
+                Arguments.of("zero_output_for_mask with and without sequences", "mse", 0,
+                        List.of(masked(), layer("GRU", "units", 3, "return_sequences", true,
+                                        "zero_output_for_mask", true),
+                                layer("LSTM", "units", 2, "go_backwards", true, "return_sequences", true,
+                                        "zero_output_for_mask", true),
+                                layer("SimpleRNN", "units", 2, "zero_output_for_mask", true),
+                                layer("Dense", "units", 1))));
+    }
+
+    private static Map<String, Object> regularizer(String className, String factor, double value) {
+        return Map.of("class_name", className, "config", Map.of(factor, value));
     }
 
     private static Map<String, Object> masked() {

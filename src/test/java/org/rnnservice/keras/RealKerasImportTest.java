@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
+import org.rnnservice.engine.model.ModelDefinitions;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.Samples;
+import org.rnnservice.engine.train.Trainer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -88,6 +91,24 @@ class RealKerasImportTest {
             assertTrue(imported.note().contains("series -> encoder -> decoder -> forecast"), imported.note());
         }
         assertNull(RealKerasFiles.read(RealKerasFiles.bytes("gru.keras")).note());
+    }
+
+    @Test
+    void aRegularizedModelsLossIsTheOneKerasComputes() {
+        JsonNode expected = RealKerasFiles.EXPECTED.get("regularized").get("loss");
+        for (String file : List.of("regularized.keras", "regularized.h5")) {
+            ImportedModel imported = RealKerasFiles.read(RealKerasFiles.bytes(file));
+            Sequential model = RealKerasFiles.build(imported);
+            RealKerasFiles.Batch batch = RealKerasFiles.Batch.of(expected.get("x"));
+            float[] y = RealKerasFiles.flat(expected.get("y"));
+            Samples samples = Samples.of(batch.x(), y, batch.count(), batch.steps(),
+                    batch.x().length / batch.count() / batch.steps(), 1);
+            Trainer trainer = new Trainer(model, ModelDefinitions.parse(imported.definition(), 1).compile());
+            double total = expected.get("total").asDouble();
+            assertEquals(total, trainer.evaluate(samples, batch.count()).get("loss"), 1e-5 * total, file);
+            assertEquals(total, trainer.lossAndGradients(samples), 1e-5 * total, file);
+            assertTrue(expected.get("penalties").asDouble() > 0.1 * total, "the penalties weigh in the check");
+        }
     }
 
     @Test
