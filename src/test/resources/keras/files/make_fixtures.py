@@ -1,17 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the Keras model files that KerasFilesApiTest imports, and the predictions they must give.
+"""Writes the tf.keras 2 model files that KerasFilesApiTest imports, and the predictions they must give, plus files
+that must be refused.
 
-Keras itself cannot be installed here, so the files are written with h5py and NumPy following Keras' source for
-each layout:
-  keras2_<model>.h5     tf.keras 2.15's legacy HDF5 (model_config with batch_input_shape, weights named
-                        lstm/lstm_cell/kernel:0, a Dropout listed with empty weight_names)
-  keras3_<model>.h5     Keras 3's legacy_h5_format (Keras 3 layer configs, weights named by variable path,
-                        top_level_model_weights)
-  keras3_<model>.keras  Keras 3's zip: config.json (module/class_name/config/registered_name, build_config,
-                        compile_config), metadata.json, model.weights.h5 at object paths layers/<name>/vars/<i>
-                        and layers/<name>/cell/vars/<i>, with the empty root vars group Keras 3 opens
-bad_*.{h5,keras}       files that must be refused: a custom layer, weights of the wrong shape, a weight claiming
-                        10^10 values, an HDF5 file that is not a Keras model, an archive member leaving the archive
+Files written by Keras 3 itself are in ../real (make_real_fixtures.py runs the real Keras library). tf.keras 2
+cannot run here, so its files are written with h5py and NumPy following tf.keras 2.15's source:
+  keras2_<model>.h5      tf.keras 2.15's legacy HDF5 (model_config with batch_input_shape, weights named
+                         lstm/lstm_cell/kernel:0, a Dropout listed with empty weight_names)
+  bad_*.{h5,keras}       files that must be refused: weights of the wrong shape, a weight claiming 10^10 values, an
+                         HDF5 file that is not a Keras model, an archive member leaving the archive
 expected.json holds, for each model, inputs and the outputs of a forward pass computed here in float64 with NumPy,
 independently of the engine under test.
 
@@ -406,19 +402,6 @@ def write_keras(path, model):
 
 def write_bad_files():
     lstm_model = MODELS["lstm"]
-    # a custom layer class Keras would need the user's code for
-    custom = {"input_shape": [None, 3], "layers": [dict(lstm_model["layers"][0]), dense(2, 5)],
-              "compile": lstm_model["compile"]}
-    write_keras(os.path.join(HERE, "bad_custom_layer.keras"), custom)
-    with zipfile.ZipFile(os.path.join(HERE, "bad_custom_layer.keras")) as z:
-        members = {n: z.read(n) for n in z.namelist()}
-    config = json.loads(members["config.json"])
-    config["config"]["layers"][2].update({"module": None, "class_name": "AttentionPooling",
-                                          "registered_name": "my_package>AttentionPooling"})
-    members["config.json"] = json.dumps(config).encode()
-    with zipfile.ZipFile(os.path.join(HERE, "bad_custom_layer.keras"), "w") as z:
-        for n, data in members.items():
-            z.writestr(n, data)
     # weights for LSTM(4) in a file whose config says LSTM(5)
     wrong = {"input_shape": [None, 3], "layers": [lstm(4, 3), dense(2, 4, "softmax")],
              "compile": lstm_model["compile"]}
@@ -453,8 +436,6 @@ def main():
     expected = {}
     for key, model in MODELS.items():
         write_legacy_h5(os.path.join(HERE, "keras2_%s.h5" % key), model, keras3=False)
-        write_legacy_h5(os.path.join(HERE, "keras3_%s.h5" % key), model, keras3=True)
-        write_keras(os.path.join(HERE, "keras3_%s.keras" % key), model)
         x = inputs(model)
         expected[key] = {"instances": x.tolist(), "predictions": forward(model, x).tolist(),
                          "params": int(sum(a.size for layer in model["layers"] for a in layer["weights"]))}

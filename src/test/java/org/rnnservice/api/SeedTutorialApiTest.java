@@ -93,4 +93,18 @@ class SeedTutorialApiTest extends ApiTestSupport {
             assertEquals(2, done.get("history").get("loss").size());
         }
     }
+
+    @Test
+    void aModelReturningSequencesAnswersOneRowPerStepEvenForOneStep() {
+        String id = createModel(model(shape(null, 1), List.of(layer("LSTM", "units", 2, "return_sequences", true)),
+                "mse"));
+        JsonNode predictions = http.post("/api/v1/models/" + id + "/predict",
+                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.1), List.of(0.2))))).json()
+                .get("predictions");
+        // Keras: (batch, 1 step, 2 units) for one step, (batch, 2 steps, 2 units) for two
+        assertEquals(1, predictions.get(0).size());
+        assertEquals(2, predictions.get(0).get(0).size());
+        assertEquals(2, predictions.get(1).size());
+        assertEquals(2, predictions.get(1).get(1).size());
+    }
 }
