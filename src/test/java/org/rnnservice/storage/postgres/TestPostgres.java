@@ -2,7 +2,6 @@ package org.rnnservice.storage.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,10 +9,11 @@ import java.util.UUID;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL for tests, started by the tests: Zonky's embedded server (binaries from a Maven jar), or, where
- * that cannot run (PostgreSQL refuses to run as root, as CI does), the server {@code RNN_TEST_POSTGRES_URL} names
- * (with {@code RNN_TEST_POSTGRES_USER} and {@code RNN_TEST_POSTGRES_PASSWORD}). Neither is ever silently skipped:
- * without both, the tests fail and say why. Each caller gets a database of its own.
+ * A real PostgreSQL for tests, started by the tests: Zonky's embedded server (binaries from a Maven jar; run as root,
+ * it starts them in a user namespace with {@code unshare -U}, as PostgreSQL itself refuses root), or the server
+ * {@code RNN_TEST_POSTGRES_URL} names (with {@code RNN_TEST_POSTGRES_USER} and {@code RNN_TEST_POSTGRES_PASSWORD}).
+ * Neither is ever silently skipped: when the embedded server cannot start, the tests fail and say why. Each caller
+ * gets a database of its own.
  */
 public final class TestPostgres {
 
@@ -54,15 +54,13 @@ public final class TestPostgres {
                     System.getenv().getOrDefault("RNN_TEST_POSTGRES_PASSWORD", "postgres"));
         }
         if (embedded == null) {
-            if ("root".equals(System.getProperty("user.name"))) {
-                throw new IllegalStateException("PostgreSQL does not run as root, so the embedded server cannot start"
-                        + " here: run the tests as another user, or start a PostgreSQL server and set"
-                        + " RNN_TEST_POSTGRES_URL (and _USER, _PASSWORD), as .ci/run does");
-            }
             try {
                 embedded = EmbeddedPostgres.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                boolean root = "root".equals(System.getProperty("user.name"));
+                throw new IllegalStateException("the embedded PostgreSQL did not start" + (root ? " as root (it needs"
+                        + " 'unshare -U' to drop root, which this machine refuses)" : "") + ": " + e.getMessage()
+                        + ". Start a PostgreSQL server and set RNN_TEST_POSTGRES_URL (and _USER, _PASSWORD)", e);
             }
         }
         return new Database(embedded.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
