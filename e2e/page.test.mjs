@@ -116,6 +116,13 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   assert.equal(prediction.predictions.length, 2);
   assert.equal(prediction.model_version, 1);
 
+  // the trained model as files: Keras' and ONNX, named after the model
+  for (const [button, file] of [[".keras", "tutorial-simple-rnn.keras"], [".onnx (ONNX)", "tutorial-simple-rnn.onnx"]]) {
+    const [saved] = await Promise.all([page.waitForEvent("download"),
+      page.getByRole("button", { name: button, exact: true }).click()]);
+    assert.equal(saved.suggestedFilename(), file);
+  }
+
   // a GRU for comparison, trained on the same data
   await page.locator("#layer-rows .l-type").first().selectOption("GRU");
   await page.fill("#nm-name", "tutorial-gru");

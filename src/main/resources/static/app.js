@@ -278,6 +278,21 @@ async function showModel(id) {
   $("#model").scrollIntoView();
 }
 
+/** Saves the shown model as a file: fetched with the API key like any request, then handed to the browser. */
+async function download(format) {
+  const response = await fetch(API + `models/${shownModel}/export?format=${format}`, { headers: headers() });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.detail || `${response.status} ${response.statusText}`);
+  }
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name ? name[1] : `model.${format}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
 async function predict(event) {
   event.preventDefault();
   let instances;
@@ -410,6 +425,9 @@ on("#key-form", "submit", async (e) => {
 });
 on("#compare-button", "click", compareJobs);
 on("#predict-form", "submit", predict);
+for (const button of document.querySelectorAll("#model-download button")) {
+  on(`#model-download button[data-format="${button.dataset.format}"]`, "click", () => download(button.dataset.format));
+}
 on("#layers-form", "submit", async (e) => writeDefinition(e));
 on("#model-form", "submit", createModel);
 on("#dataset-form", "submit", uploadDataset);

@@ -28,7 +28,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.rnnservice.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.rnnservice.models..",
                         "org.rnnservice.datasets..", "org.rnnservice.jobs..", "org.rnnservice.storage..",
-                        "org.rnnservice.web..", "org.rnnservice.keras..")
+                        "org.rnnservice.web..", "org.rnnservice.keras..", "org.rnnservice.onnx..")
                 .check(CLASSES);
     }
 
@@ -38,6 +38,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.rnnservice.models..",
                         "org.rnnservice.datasets..", "org.rnnservice.jobs..", "org.rnnservice.storage..",
                         "org.rnnservice.web..", "org.rnnservice.errors..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onnxExportsAreALibraryOfTheEngineAlone() {
+        noClasses().that().resideInAPackage("org.rnnservice.onnx..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.rnnservice.models..",
+                        "org.rnnservice.datasets..", "org.rnnservice.jobs..", "org.rnnservice.storage..",
+                        "org.rnnservice.web..", "org.rnnservice.errors..", "org.rnnservice.keras..")
                 .check(CLASSES);
     }
 

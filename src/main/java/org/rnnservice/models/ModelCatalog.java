@@ -24,6 +24,7 @@ import org.rnnservice.errors.ServiceException;
 import org.rnnservice.keras.ImportedModel;
 import org.rnnservice.keras.KerasConfigReader;
 import org.rnnservice.keras.KerasFiles;
+import org.rnnservice.onnx.OnnxExport;
 import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
@@ -116,13 +117,18 @@ public class ModelCatalog {
         return view.withNote(imported.note());
     }
 
-    /** A weight version of a model written as a Keras file. */
-    public byte[] export(ModelRecord record, Integer version, KerasFiles.Format format) throws IOException {
+    /** A weight version of a model written as a Keras file or as ONNX. */
+    public byte[] export(ModelRecord record, Integer version, ExportFormat format) throws IOException {
         Sequential model = load(record, version == null ? record.version() : version);
         synchronized (model) {
-            return KerasFiles.write(format, record.definition(), model);
+            return format == ExportFormat.ONNX ? OnnxExport.write(model, SERVICE_VERSION)
+                    : KerasFiles.write(format.keras(), record.definition(), model);
         }
     }
+
+    /** The service's version as its jar names it, written into exported ONNX models. */
+    private static final String SERVICE_VERSION = java.util.Objects.requireNonNullElse(
+            ModelCatalog.class.getPackage().getImplementationVersion(), "dev");
 
     /**
      * Names are unique, so TF Serving's and KServe's by-name addresses find one model: a name in use is refused

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.keras.KerasConfigWriter;
-import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.web.Page;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -90,16 +89,20 @@ public class ModelController {
         return ResponseEntity.created(URI.create("/api/v1/models/" + view.id())).body(view);
     }
 
-    @Operation(operationId = "exportModel", summary = "A weight version as a Keras file: a .keras archive (Keras 3)"
-            + " or a legacy .h5 file, both read by keras.models.load_model")
+    @Operation(operationId = "exportModel", summary = "A weight version as a file: a .keras archive (Keras 3) or a"
+            + " legacy .h5 file, both read by keras.models.load_model, or an ONNX model (opset 17) for ONNX Runtime"
+            + " and other ONNX engines")
     @ApiResponse(responseCode = "200", description = "the file, as an attachment named after the model",
             content = {@Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")),
-                    @Content(mediaType = "application/x-hdf5", schema = @Schema(type = "string", format = "binary"))})
-    @GetMapping(value = "/{id}/export", produces = {"application/zip", "application/x-hdf5"})
+                    @Content(mediaType = "application/x-hdf5", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string",
+                            format = "binary"))})
+    @GetMapping(value = "/{id}/export", produces = {"application/zip", "application/x-hdf5",
+            "application/octet-stream"})
     public ResponseEntity<byte[]> export(@PathVariable String id,
                                          @Parameter(schema = @Schema(type = "string", allowableValues = {"keras",
-                                                 "h5"}, defaultValue = "keras"))
-                                         @RequestParam(defaultValue = "keras") KerasFiles.Format format,
+                                                 "h5", "onnx"}, defaultValue = "keras"))
+                                         @RequestParam(defaultValue = "keras") ExportFormat format,
                                          @RequestParam(required = false) Integer version) throws IOException {
         ModelRecord record = catalog.record(id);
         byte[] file = catalog.export(record, version, format);

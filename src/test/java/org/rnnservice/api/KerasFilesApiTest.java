@@ -435,4 +435,19 @@ class KerasFilesApiTest extends ApiTestSupport {
         String job = submit(id, data, 2, 4);
         assertEquals("SUCCEEDED", http.awaitJob(job, Duration.ofMinutes(1)).get("state").asString());
     }
+
+    @Test
+    void aModelExportsAsOnnxNamedAfterIt() throws Exception {
+        String id = importReal("masked_sequences.keras").json().get("id").asString();
+        String name = http.get("/api/v1/models/" + id).json().get("name").asString();
+        Http.BytesResponse onnx = http.getBytes("/api/v1/models/" + id + "/export?format=onnx");
+        assertEquals(200, onnx.status());
+        assertTrue(onnx.header("Content-Disposition").contains("filename=\"" + name + ".onnx\""),
+                onnx.header("Content-Disposition"));
+        ai.onnx.proto.OnnxMl.ModelProto model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx.body());
+        assertEquals(17, model.getOpsetImport(0).getVersion());
+        assertEquals("input_layer", model.getGraph().getInput(0).getName());
+        assertEquals("time_distributed", model.getGraph().getOutput(0).getName());
+        assertEquals(200, http.getBytes("/api/v1/models/" + id + "/export?format=onnx&version=0").status());
+    }
 }
