@@ -13,7 +13,6 @@ import org.rnnservice.engine.train.TokenWindows;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
-import org.rnnservice.storage.UsageTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -25,16 +24,14 @@ public class DatasetService {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetService.class);
 
     private final Store store;
-    private final UsageTracker usage;
     private final DatasetHistory history;
 
     private final long maxValues;
 
-    public DatasetService(Store store, UsageTracker usage, DatasetHistory history, RnnProperties properties) {
+    public DatasetService(Store store, DatasetHistory history, RnnProperties properties) {
         this.maxValues = properties.limits().datasetValues();
         this.history = history;
         this.store = store;
-        this.usage = usage;
     }
 
     DatasetRecord create(String name, ParsedData data, long bytes) throws IOException {
@@ -98,7 +95,7 @@ public class DatasetService {
                     List.of(new ServiceException.FieldError("force", "jobs trained on this dataset: " + trainedOn)),
                     null);
         }
-        if (!usage.deleteIfUnused(Store.Collection.DATASETS, id, () -> store.delete(Store.Collection.DATASETS, id))) {
+        if (!store.deleteUnlessHeld(Store.Collection.DATASETS, id)) {
             throw ServiceException.conflict("dataset " + id + " is used by a queued or running job; cancel it first");
         }
         LOG.info("Dataset {} deleted", id);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.rnnservice.RnnProperties;
+import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,8 @@ import org.springframework.stereotype.Component;
  * Jobs shared by replicas on one PostgreSQL ({@code rnn.store=postgres}), claimed with db-scheduler: a submitted job
  * is a row that any replica's scheduler picks with {@code SELECT ... FOR UPDATE SKIP LOCKED}, trains on one of its
  * {@code rnn.workers} threads, and keeps alive with heartbeats. A replica that stops heartbeating loses the row within
- * {@code rnn.cluster.lease}; another revives it and resumes the job from its last checkpoint in the store. The queue bound counts the rows not yet picked, under an advisory lock, so the 429 holds cluster-wide.
+ * {@code rnn.cluster.lease}; another revives it and resumes the job from its last checkpoint in the store. The queue
+ * bound counts the rows not yet picked, under a transaction-scoped advisory lock, so the 429 holds cluster-wide.
  */
 @Component
 @ConditionalOnProperty(name = "rnn.store", havingValue = "postgres")
@@ -39,6 +41,8 @@ class ClusterDispatch implements JobDispatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDispatch.class);
     static final String TASK = "train-job";
+    /** How long a reserved place waits for its job's record before it falls due anyway (see {@link #reserve}). */
+    private static final Duration RESERVATION = Duration.ofMinutes(1);
     /** The advisory lock that makes counting the queue and adding to it one step across replicas. */
     private static final long ADMISSION_LOCK = 0x726e6e2d71L;
     /** Heartbeats per lease. */
@@ -59,7 +63,6 @@ class ClusterDispatch implements JobDispatch {
     private final Map<String, JobRecord> relayed = new java.util.concurrent.ConcurrentHashMap<>();
     private final OneTimeTask<Void> train;
     private final AtomicInteger running = new AtomicInteger();
-    private final ThreadLocal<Connection> admission = new ThreadLocal<>();
     private Scheduler scheduler;
     private ScheduledExecutorService cancelWatch; // also relays the events of jobs trained elsewhere
 
@@ -102,6 +105,7 @@ class ClusterDispatch implements JobDispatch {
             Integer published = runner.publishedVersion(r);
             if (published != null) {
                 records.finish(job, JobState.SUCCEEDED, null, published, null, null);
+                holds.release(r);
                 return;
             }
             if (!holds.hold(r)) {
@@ -126,41 +130,57 @@ class ClusterDispatch implements JobDispatch {
         }
     }
 
+    /**
+     * One short transaction under a transaction-scoped advisory lock, so that counting the queue and joining it are
+     * one step across replicas: the job's row goes in due only after {@link #RESERVATION}, so that no replica starts it
+     * before its record is stored; {@link #enqueue} then makes it due now. Were the submitting replica to die in
+     * between, the row falls due by itself, and the replica that picks it finds no record and drops it.
+     */
     @Override
-    public boolean reserve() {
-        try {
-            Connection c = dataSource.getConnection();
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
-                lock.setLong(1, ADMISSION_LOCK);
-                lock.execute();
-            }
-            if (countWaiting(c) < properties.queueCapacity()) {
-                admission.set(c);
+    public boolean reserve(String jobId) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, ADMISSION_LOCK);
+                    lock.execute();
+                }
+                if (countWaiting(c) >= properties.queueCapacity()) {
+                    c.rollback();
+                    return false;
+                }
+                // db-scheduler's row for a one-time task without data, as its own schedule() writes it
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO scheduled_tasks (task_name,"
+                        + " task_instance, task_data, execution_time, picked, version) VALUES (?, ?, NULL, ?, false, 1)")) {
+                    insert.setString(1, TASK);
+                    insert.setString(2, jobId);
+                    insert.setTimestamp(3, java.sql.Timestamp.from(Instant.now().plus(RESERVATION)));
+                    insert.executeUpdate();
+                }
+                c.commit();
                 return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            unlock(c);
-            return false;
         } catch (SQLException e) {
-            throw new IllegalStateException("database: " + e.getMessage(), e);
+            throw ServiceException.unavailable("the job queue's database cannot be reached (" + e.getMessage()
+                    + "); retry shortly", 5);
         }
     }
 
     @Override
-    public void giveBack() {
-        Connection c = admission.get();
-        if (c != null) {
-            admission.remove();
-            unlock(c);
+    public void giveBack(String jobId) {
+        try {
+            scheduler.cancel(TaskInstanceId.of(TASK, jobId));
+        } catch (TaskInstanceNotFoundException | TaskInstanceCurrentlyExecutingException e) {
+            // nothing reserved any more
         }
     }
 
     @Override
     public void enqueue(TrainingJob job) {
-        try {
-            scheduler.schedule(train.instance(job.id()), Instant.now());
-        } finally {
-            giveBack();
-        }
+        scheduler.reschedule(TaskInstanceId.of(TASK, job.id()), Instant.now());
     }
 
     @Override
@@ -281,15 +301,6 @@ class ClusterDispatch implements JobDispatch {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static void unlock(Connection c) {
-        try (c; PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            s.setLong(1, ADMISSION_LOCK);
-            s.execute();
-        } catch (SQLException e) {
-            LOG.warn("Cannot release the admission lock: {}", e.getMessage());
         }
     }
 

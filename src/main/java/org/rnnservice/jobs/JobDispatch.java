@@ -8,11 +8,11 @@ import java.time.Duration;
  */
 interface JobDispatch {
 
-    /** Takes a place in the bounded queue; false when it is full (the API's 429). */
-    boolean reserve();
+    /** Takes a place in the bounded queue for the job of this id; false when it is full (the API's 429). */
+    boolean reserve(String jobId);
 
     /** Returns a place {@link #reserve} took, for a job that will not be queued after all. */
-    void giveBack();
+    void giveBack(String jobId);
 
     /** Queues a stored job for which a place was reserved. */
     void enqueue(TrainingJob job);

@@ -1,49 +1,35 @@
 package org.rnnservice.jobs;
 
-import org.rnnservice.datasets.DatasetService;
-import org.rnnservice.models.ModelCatalog;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.rnnservice.storage.Store;
-import org.rnnservice.storage.UsageTracker;
 import org.springframework.stereotype.Component;
 
-/** The model and dataset a queued or running job uses, held so that neither can be deleted from under it. */
+/**
+ * The model and datasets a queued or running job uses, held in the store for the job's id so that neither can be
+ * deleted from under it, through this replica or any other, until the job ends.
+ */
 @Component
 class JobHolds {
 
-    private final UsageTracker usage;
-    private final ModelCatalog models;
-    private final DatasetService datasets;
+    private final Store store;
 
-    JobHolds(UsageTracker usage, ModelCatalog models, DatasetService datasets) {
-        this.usage = usage;
-        this.models = models;
-        this.datasets = datasets;
+    JobHolds(Store store) {
+        this.store = store;
     }
 
     /** Holds the job's model and datasets; false (holding nothing) if any no longer exists. */
-    boolean hold(JobRecord r) {
-        if (!usage.acquire(Store.Collection.MODELS, r.modelId(), () -> models.exists(r.modelId()))) {
-            return false;
+    boolean hold(JobRecord r) throws IOException {
+        List<Store.Ref> used = new ArrayList<>(List.of(new Store.Ref(Store.Collection.MODELS, r.modelId()),
+                new Store.Ref(Store.Collection.DATASETS, r.datasetId())));
+        if (r.validationData() != null) {
+            used.add(new Store.Ref(Store.Collection.DATASETS, r.validationData()));
         }
-        if (!usage.acquire(Store.Collection.DATASETS, r.datasetId(), () -> datasets.exists(r.datasetId()))) {
-            usage.release(Store.Collection.MODELS, r.modelId());
-            return false;
-        }
-        String validation = r.validationData();
-        if (validation != null
-                && !usage.acquire(Store.Collection.DATASETS, validation, () -> datasets.exists(validation))) {
-            usage.release(Store.Collection.DATASETS, r.datasetId());
-            usage.release(Store.Collection.MODELS, r.modelId());
-            return false;
-        }
-        return true;
+        return store.hold(r.id(), used);
     }
 
-    void release(JobRecord r) {
-        usage.release(Store.Collection.MODELS, r.modelId());
-        usage.release(Store.Collection.DATASETS, r.datasetId());
-        if (r.validationData() != null) {
-            usage.release(Store.Collection.DATASETS, r.validationData());
-        }
+    void release(JobRecord r) throws IOException {
+        store.release(r.id());
     }
 }

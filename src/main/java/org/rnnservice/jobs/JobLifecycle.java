@@ -75,6 +75,7 @@ class JobLifecycle implements SmartLifecycle {
                 // it crashed after publishing its weights but before saying so
                 records.finish(job, JobState.SUCCEEDED, null, published, null, null);
                 checkpoints.delete(r.id());
+                holds.release(r);
             } else if (!holds.hold(r)) {
                 records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot resume",
                         null, null, null);

@@ -55,7 +55,7 @@ class JobQueue implements JobDispatch {
     }
 
     /** Takes a place in the queue if one is free; the caller then {@link #enqueue}s or {@link #giveBack}s it. */
-    public boolean reserve() {
+    public boolean reserve(String jobId) {
         for (int w = waiting.get(); w < capacity; w = waiting.get()) {
             if (waiting.compareAndSet(w, w + 1)) {
                 return true;
@@ -65,7 +65,7 @@ class JobQueue implements JobDispatch {
     }
 
     /** Returns a place {@link #reserve} took, for a job that will not be queued after all. */
-    public void giveBack() {
+    public void giveBack(String jobId) {
         waiting.decrementAndGet();
     }
 

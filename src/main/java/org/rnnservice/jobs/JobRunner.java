@@ -131,7 +131,14 @@ class JobRunner {
             LOG.error("Job {} failed unexpectedly", r.id(), e);
             records.finishQuietly(job, JobState.FAILED, "internal error: " + e);
         } finally {
-            holds.release(r);
+            // a job paused for shutdown keeps what it holds: it resumes, here after a restart or on another replica
+            if (job.record().state().isFinal()) {
+                try {
+                    holds.release(r);
+                } catch (IOException e) {
+                    LOG.warn("Job {} ended but still holds its model and data: {}", r.id(), e.getMessage());
+                }
+            }
         }
     }
 

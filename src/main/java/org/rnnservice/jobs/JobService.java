@@ -104,33 +104,35 @@ public class JobService {
         if (validation != null) {
             JobLimits.checkValues(architecture, validation, datasets, "validation_data");
         }
-        if (!queue.reserve()) {
+        String id = UUID.randomUUID().toString();
+        if (!queue.reserve(id)) {
             throw ServiceException.busy("the training queue is full (" + queue.capacity()
                     + " jobs waiting); retry later", 30);
         }
         Instant now = Instant.now();
-        JobRecord record = new JobRecord(UUID.randomUUID().toString(), model.id(), ds.id(), JobState.QUEUED,
+        JobRecord record = new JobRecord(id, model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
                 request.validationData(), request.earlyStopping(), request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null);
-        if (!holds.hold(record)) {
-            queue.giveBack();
-            throw ServiceException.conflict("the model or a dataset was deleted while the job was being submitted");
-        }
         try {
-            store.put(Store.Collection.JOBS, record.id(), record);
+            if (!holds.hold(record)) {
+                throw ServiceException.conflict("the model or a dataset was deleted while the job was being"
+                        + " submitted");
+            }
+            try {
+                store.put(Store.Collection.JOBS, record.id(), record);
+            } catch (IOException | RuntimeException e) {
+                holds.release(record);
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            holds.release(record);
-            queue.giveBack();
+            queue.giveBack(id);
             throw e;
         }
         TrainingJob job = new TrainingJob(record, runner::run);
         records.add(job);
         queue.enqueue(job);
-        if (!queue.trainsWhereSubmitted()) {
-            holds.release(record); // the replica that claims it holds its model and data while it trains
-        }
         LOG.info("Job {} queued: model {}, dataset {}, {} epochs, batch {}", record.id(), record.modelId(),
                 record.datasetId(), record.epochs(), record.batchSize());
         return record;

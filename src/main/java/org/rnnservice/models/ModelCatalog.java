@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.CompileSpec;
@@ -28,7 +27,7 @@ import org.rnnservice.onnx.OnnxExport;
 import org.rnnservice.storage.CorruptFileException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.TensorFile;
-import org.rnnservice.storage.UsageTracker;
+import org.rnnservice.storage.NameTakenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -46,26 +45,18 @@ public class ModelCatalog {
     private static final SecureRandom SEEDS = new SecureRandom();
 
     private final Store store;
-    private final UsageTracker usage;
     private final RnnProperties properties;
     private final JsonMapper mapper;
     private final Kernels kernels;
     private final LoadedModels loaded;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final Object names = new Object(); // creations take a name one at a time
 
-    public ModelCatalog(Store store, UsageTracker usage, RnnProperties properties, JsonMapper mapper, Kernels kernels,
+    public ModelCatalog(Store store, RnnProperties properties, JsonMapper mapper, Kernels kernels,
                         LoadedModels loaded) {
         this.store = store;
-        this.usage = usage;
         this.properties = properties;
         this.mapper = mapper;
         this.kernels = kernels;
         this.loaded = loaded;
-    }
-
-    private Object lock(String id) {
-        return locks.computeIfAbsent(id, k -> new Object());
     }
 
     /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
@@ -89,16 +80,33 @@ public class ModelCatalog {
                                     java.util.function.Function<Sequential, List<float[]>> weights)
             throws IOException {
         ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
-        synchronized (names) {
-            ModelSpec spec = withUniqueName(parsed);
+        // Keras' own default names (what to_json() writes for an unnamed model) are defaults here too
+        boolean named = parsed.name() != null && !parsed.name().isBlank()
+                && !parsed.name().matches("sequential(_\\d+)?");
+        for (int attempt = 0; ; attempt++) {
+            ModelSpec spec = named ? parsed : new ModelSpec(freeDefaultName(), parsed.inputShape(), parsed.layers(),
+                    parsed.compile(), parsed.seed());
             Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
             Compilation.validateCompile(model);
             if (weights != null) {
                 model.setWeights(weights.apply(model));
             }
-            return store(model);
+            try {
+                return store(model);
+            } catch (NameTakenException e) {
+                if (named || attempt == DEFAULT_NAME_ATTEMPTS) {
+                    throw new ServiceException(ServiceException.Kind.CONFLICT, "a model named '" + e.name()
+                            + "' exists already; model names are unique (TF Serving and KServe address models by"
+                            + " name)", List.of(new ServiceException.FieldError("name", "'" + e.name()
+                            + "' is taken")), null);
+                }
+                // another model took this default name meanwhile (perhaps on another replica): the next one
+            }
         }
     }
+
+    /** Default names tried before giving up when other creations keep taking them at the same moment. */
+    private static final int DEFAULT_NAME_ATTEMPTS = 20;
 
     /**
      * Stores a model read from a Keras file ({@code .keras} or legacy {@code .h5}, told apart by content) with the
@@ -131,28 +139,18 @@ public class ModelCatalog {
             ModelCatalog.class.getPackage().getImplementationVersion(), "dev");
 
     /**
-     * Names are unique, so TF Serving's and KServe's by-name addresses find one model: a name in use is refused
-     * (409), and a model without one (or with Keras' default, as its {@code to_json()} writes it) is named as Keras
-     * names them, {@code sequential}, {@code sequential_1}, ...
+     * The first of Keras' default names, {@code sequential}, {@code sequential_1}, ..., that no model has now. Names
+     * are unique, so that TF Serving's and KServe's by-name addresses find one model; the store has the last word,
+     * as another creation may take the name before this one is stored.
      */
-    private ModelSpec withUniqueName(ModelSpec spec) throws IOException {
+    private String freeDefaultName() throws IOException {
         java.util.Set<String> taken = new java.util.HashSet<>();
         list().forEach(r -> taken.add(r.name()));
-        // Keras' own default names (what to_json() writes for an unnamed model) are defaults here too
-        boolean named = spec.name() != null && !spec.name().isBlank() && !spec.name().matches("sequential(_\\d+)?");
-        if (named) {
-            if (taken.contains(spec.name())) {
-                throw new ServiceException(ServiceException.Kind.CONFLICT, "a model named '" + spec.name()
-                        + "' exists already; model names are unique (TF Serving and KServe address models by name)",
-                        List.of(new ServiceException.FieldError("name", "'" + spec.name() + "' is taken")), null);
-            }
-            return spec;
-        }
         String name = "sequential";
         for (int k = 1; taken.contains(name); k++) {
             name = "sequential_" + k;
         }
-        return new ModelSpec(name, spec.inputShape(), spec.layers(), spec.compile(), spec.seed());
+        return name;
     }
 
     private ModelView store(Sequential model) throws IOException {
@@ -162,7 +160,12 @@ public class ModelCatalog {
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
                 ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null);
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
-        store.put(Store.Collection.MODELS, id, record);
+        try {
+            store.create(Store.Collection.MODELS, id, model.name(), record);
+        } catch (IOException e) {
+            store.deleteTensors(Store.Collection.MODELS, id, weightsBlob(0));
+            throw e;
+        }
         loaded.put(id, 0, model);
         LOG.info("Model {} created: {} layers, {} params", id, model.layers().size(), model.summary().totalParams());
         return view(record);
@@ -258,24 +261,26 @@ public class ModelCatalog {
      * {@code rnn.kept-weight-versions}. Returns the new version.
      */
     public int publish(String id, Sequential trained, String jobId, TextVocabulary text) throws IOException {
-        synchronized (lock(id)) {
-            ModelRecord current = record(id);
+        List<TensorFile.Entry> weights = tensors(trained);
+        List<ModelRecord.VersionInfo> dropped = new ArrayList<>();
+        ModelRecord published = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+            // the version is the current one's successor as the store has it now, on whatever replica publishes
             int version = current.version() + 1;
-            store.putTensors(Store.Collection.MODELS, id, weightsBlob(version), tensors(trained));
+            blobs.put(weightsBlob(version), weights);
             List<ModelRecord.VersionInfo> versions = new ArrayList<>(current.versions());
             ModelRecord.VersionInfo info = new ModelRecord.VersionInfo(version, Instant.now(), jobId);
             versions.add(info);
-            List<ModelRecord.VersionInfo> dropped = new ArrayList<>();
+            dropped.clear();
             while (versions.size() > properties.keptWeightVersions()) {
                 dropped.add(versions.remove(0));
             }
-            store.put(Store.Collection.MODELS, id, current.withVersion(info, versions, text));
             for (ModelRecord.VersionInfo old : dropped) {
-                store.deleteTensors(Store.Collection.MODELS, id, weightsBlob(old.version()));
-                loaded.evict(id, old.version());
+                blobs.delete(weightsBlob(old.version()));
             }
-            return version;
-        }
+            return current.withVersion(info, versions, text);
+        });
+        dropped.forEach(old -> loaded.evict(id, old.version()));
+        return published.version();
     }
 
     /**
@@ -283,21 +288,19 @@ public class ModelCatalog {
      * against the model, for the jobs submitted from now on; its weights and versions stay as they are.
      */
     ModelView compile(String id, Map<String, Object> compile) throws IOException {
-        synchronized (lock(id)) {
-            ModelRecord current = record(id);
+        record(id);
+        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
             Map<String, Object> definition = new LinkedHashMap<>(current.definition());
             definition.put("compile", compile);
             Sequential model = ModelLimits.build(ModelDefinitions.parse(definition, 0), properties.limits(), kernels);
             Compilation.validateCompile(model);
             Map<String, Object> normalized = Compilation.normalizedDefinition(model);
             normalized.put("seed", current.definition().get("seed"));
-            ModelRecord updated = current.withDefinition(normalized);
-            store.put(Store.Collection.MODELS, id, updated);
-            loaded.evictAll(id);
-            LOG.info("Model {} compiled: optimizer {}, loss {}", id, model.spec().compile().optimizer(),
-                    model.spec().compile().loss());
-            return view(updated);
-        }
+            return current.withDefinition(normalized);
+        });
+        loaded.evictAll(id);
+        LOG.info("Model {} compiled: {}", id, updated.definition().get("compile"));
+        return view(updated);
     }
 
     /**
@@ -317,17 +320,12 @@ public class ModelCatalog {
 
     void delete(String id) throws IOException {
         record(id);
-        boolean deleted = usage.deleteIfUnused(Store.Collection.MODELS, id, () -> {
-            synchronized (lock(id)) {
-                store.delete(Store.Collection.MODELS, id);
-                loaded.evictAll(id);
-            }
-        });
+        boolean deleted = store.deleteUnlessHeld(Store.Collection.MODELS, id);
+        loaded.evictAll(id);
         if (!deleted) {
             throw ServiceException.conflict("model " + id + " is being trained by a queued or running job; cancel it"
                     + " first");
         }
-        locks.remove(id); // a later request for the id finds no model, so no lock is needed for it again
         LOG.info("Model {} deleted", id);
     }
 

@@ -2,6 +2,7 @@ package org.rnnservice.serving;
 
 import java.util.Map;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.storage.StoreUnavailableException;
 import org.rnnservice.web.PayloadTooLargeException;
 import org.rnnservice.web.ProblemHandler;
 import org.slf4j.Logger;
@@ -29,6 +30,13 @@ class ServingErrors {
     @ExceptionHandler(ServiceException.class)
     ResponseEntity<Map<String, String>> refused(ServiceException e) {
         return error(ProblemHandler.status(e.kind()), e.getMessage());
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<Map<String, String>> storeUnavailable(StoreUnavailableException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", "the service's database cannot be reached right now; retry shortly"));
     }
 
     @ExceptionHandler({HttpMessageNotReadableException.class, JacksonException.class})

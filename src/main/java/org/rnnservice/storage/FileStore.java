@@ -36,6 +36,9 @@ public final class FileStore implements Store {
 
     private final Path root;
     private final JsonMapper mapper;
+    private final Object names = new Object();
+    private final Map<String, Object> documentLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<Ref>> holds = new java.util.HashMap<>();
 
     /**
      * Opens (creating if new) the data directory. Refuses, without touching anything, a directory it cannot read
@@ -184,5 +187,72 @@ public final class FileStore implements Store {
     @Override
     public void deleteTensors(Collection c, String id, String blob) throws IOException {
         AtomicFiles.delete(blobPath(c, id, blob));
+    }
+
+    // One process owns a data directory, so the rules that PostgresStore keeps in the database are kept here under
+    // this process's locks.
+
+    @Override
+    public void create(Collection c, String id, String name, Object document) throws IOException {
+        synchronized (names) {
+            for (Map<?, ?> other : list(c, Map.class)) {
+                if (name.equals(other.get("name"))) {
+                    throw new NameTakenException(name);
+                }
+            }
+            put(c, id, document);
+        }
+    }
+
+    @Override
+    public <T> T update(Collection c, String id, Class<T> type, Change<T> change) throws IOException {
+        synchronized (documentLocks.computeIfAbsent(c + "/" + checkId(id), k -> new Object())) {
+            T current = get(c, id, type).orElseThrow(() -> new NoSuchFileException(c + "/" + id));
+            T next = change.apply(current, new Blobs() {
+                @Override
+                public void put(String blob, List<TensorFile.Entry> tensors) throws IOException {
+                    putTensors(c, id, blob, tensors);
+                }
+
+                @Override
+                public void delete(String blob) throws IOException {
+                    deleteTensors(c, id, blob);
+                }
+            });
+            put(c, id, next); // last: until the document says so, a new blob is not part of it
+            return next;
+        }
+    }
+
+    @Override
+    public boolean hold(String holder, List<Ref> entities) throws IOException {
+        synchronized (holds) {
+            for (Ref r : entities) {
+                if (get(r.collection(), r.id(), Map.class).isEmpty()) {
+                    return false;
+                }
+            }
+            holds.computeIfAbsent(holder, k -> new java.util.HashSet<>()).addAll(entities);
+            return true;
+        }
+    }
+
+    @Override
+    public void release(String holder) {
+        synchronized (holds) {
+            holds.remove(holder);
+        }
+    }
+
+    @Override
+    public boolean deleteUnlessHeld(Collection c, String id) throws IOException {
+        synchronized (holds) {
+            Ref entity = new Ref(c, id);
+            if (holds.values().stream().anyMatch(held -> held.contains(entity))) {
+                return false;
+            }
+            delete(c, id);
+            return true;
+        }
     }
 }

@@ -32,4 +32,46 @@ public interface Store {
     Map<String, TensorFile.Entry> getTensors(Collection collection, String id, String blob) throws IOException;
 
     void deleteTensors(Collection collection, String id, String blob) throws IOException;
+
+    /**
+     * Stores a new document under a name no other document of the collection has, on every replica at once;
+     * {@link NameTakenException} when another has it.
+     */
+    void create(Collection collection, String id, String name, Object document) throws IOException;
+
+    /**
+     * Reads a document, changes it and writes it back as one step that no other update of the same document, on any
+     * replica, interleaves with; blobs the change writes land with the document. Returns the document written.
+     * {@code NoSuchFileException} when the document does not exist.
+     */
+    <T> T update(Collection collection, String id, Class<T> type, Change<T> change) throws IOException;
+
+    /** A change of one document: the new document from the current one, with the blobs it writes or drops. */
+    @FunctionalInterface
+    interface Change<T> {
+        T apply(T current, Blobs blobs) throws IOException;
+    }
+
+    /** The blobs of the document an {@link #update} changes. */
+    interface Blobs {
+        void put(String blob, List<TensorFile.Entry> tensors) throws IOException;
+
+        void delete(String blob) throws IOException;
+    }
+
+    /** An entity by collection and id. */
+    record Ref(Collection collection, String id) {
+    }
+
+    /**
+     * Marks entities as used by {@code holder} (a job), so that {@link #deleteUnlessHeld} refuses them until
+     * {@link #release}; false, holding nothing, when one of them no longer exists. Holding again is harmless.
+     */
+    boolean hold(String holder, List<Ref> entities) throws IOException;
+
+    /** Lets go of everything {@code holder} holds. */
+    void release(String holder) throws IOException;
+
+    /** Deletes an entity, as {@link #delete}, unless a holder holds it; false (deleting nothing) when one does. */
+    boolean deleteUnlessHeld(Collection collection, String id) throws IOException;
 }

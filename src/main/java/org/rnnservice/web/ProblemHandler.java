@@ -5,15 +5,16 @@ import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.storage.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -54,6 +55,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             case BUSY -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
         };
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<Object> storeUnavailable(StoreUnavailableException e) {
+        LOG.warn("Store unavailable: {}", e.getMessage());
+        return api(ServiceException.unavailable("the service's database cannot be reached right now; retry shortly", 5));
     }
 
     @ExceptionHandler(InvalidModelException.class)

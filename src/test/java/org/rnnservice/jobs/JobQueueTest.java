@@ -35,7 +35,7 @@ class JobQueueTest {
     private static CountDownLatch occupyTheWorker(JobQueue queue) throws InterruptedException {
         CountDownLatch workerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        assertTrue(queue.reserve());
+        assertTrue(queue.reserve("job"));
         queue.enqueue(() -> {
             workerBusy.countDown();
             await(release);
@@ -57,7 +57,7 @@ class JobQueueTest {
         for (int i = 0; i < 20; i++) {
             results.add(submitters.submit(() -> {
                 start.await();
-                if (!queue.reserve()) {
+                if (!queue.reserve("job")) {
                     return false;
                 }
                 queue.enqueue(ran::incrementAndGet);
@@ -72,7 +72,7 @@ class JobQueueTest {
         submitters.shutdown();
         assertEquals(4, accepted, "exactly the queue's capacity is accepted while the worker is busy");
         assertEquals(4, queue.waiting());
-        assertFalse(queue.reserve(), "a full queue refuses");
+        assertFalse(queue.reserve("job"), "a full queue refuses");
 
         release.countDown();
         assertTrue(queue.shutdown(Duration.ofSeconds(10)));
@@ -84,16 +84,16 @@ class JobQueueTest {
     void aPlaceGivenBackOrARemovedJobFreesTheQueue() throws Exception {
         JobQueue queue = queue(1, 1);
         CountDownLatch release = occupyTheWorker(queue);
-        assertTrue(queue.reserve());
-        queue.giveBack();
-        assertTrue(queue.reserve(), "a place given back can be taken again");
+        assertTrue(queue.reserve("job"));
+        queue.giveBack("job");
+        assertTrue(queue.reserve("job"), "a place given back can be taken again");
         Runnable waiting = () -> { };
         queue.enqueue(waiting);
-        assertFalse(queue.reserve());
+        assertFalse(queue.reserve("job"));
         assertTrue(queue.remove(waiting));
         assertEquals(0, queue.waiting());
-        assertTrue(queue.reserve(), "a removed job's place is free");
-        queue.giveBack();
+        assertTrue(queue.reserve("job"), "a removed job's place is free");
+        queue.giveBack("job");
         release.countDown();
         assertTrue(queue.shutdown(Duration.ofSeconds(10)));
     }

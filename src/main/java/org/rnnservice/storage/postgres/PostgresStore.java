@@ -2,6 +2,7 @@ package org.rnnservice.storage.postgres;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.rnnservice.storage.CorruptFileException;
+import org.rnnservice.storage.NameTakenException;
 import org.rnnservice.storage.Store;
+import org.rnnservice.storage.StoreUnavailableException;
 import org.rnnservice.storage.TensorFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,8 @@ public final class PostgresStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     /** The data format this build reads and writes; see {@code db/migration}. */
     static final int FORMAT_VERSION = 1;
+    /** PostgreSQL's SQLSTATE for a unique index refusing a row. */
+    private static final String UNIQUE_VIOLATION = "23505";
     /** Bytes per blob row: large weights span rows, each well below PostgreSQL's limits. */
     static final int CHUNK = 8 << 20;
 
@@ -102,37 +107,48 @@ public final class PostgresStore implements Store {
 
     @Override
     public void delete(Collection c, String id) throws IOException {
-        transaction(conn -> {
-            for (String table : List.of("documents", "blobs")) {
-                try (PreparedStatement s = conn.prepareStatement("DELETE FROM " + table
-                        + " WHERE collection = ? AND id = ?")) {
-                    s.setString(1, key(c));
-                    s.setString(2, id);
-                    s.executeUpdate();
-                }
+        transaction(conn -> deleteRows(conn, c, id));
+    }
+
+    private static void deleteRows(Connection conn, Collection c, String id) throws SQLException {
+        for (String table : List.of("documents", "blobs")) {
+            try (PreparedStatement s = conn.prepareStatement("DELETE FROM " + table
+                    + " WHERE collection = ? AND id = ?")) {
+                s.setString(1, key(c));
+                s.setString(2, id);
+                s.executeUpdate();
             }
-        });
+        }
     }
 
     @Override
     public void putTensors(Collection c, String id, String blob, List<TensorFile.Entry> tensors) throws IOException {
+        transaction(conn -> {
+            try {
+                writeBlob(conn, c, id, blob, tensors);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void writeBlob(Connection conn, Collection c, String id, String blob, List<TensorFile.Entry> tensors)
+            throws SQLException, IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TensorFile.write(bytes, tensors);
         byte[] all = bytes.toByteArray();
-        transaction(conn -> {
-            deleteBlob(conn, c, id, blob);
-            try (PreparedStatement s = conn.prepareStatement(
-                    "INSERT INTO blobs (collection, id, blob, chunk, data) VALUES (?, ?, ?, ?, ?)")) {
-                for (int chunk = 0, from = 0; from < all.length || chunk == 0; chunk++, from += CHUNK) {
-                    s.setString(1, key(c));
-                    s.setString(2, id);
-                    s.setString(3, blob);
-                    s.setInt(4, chunk);
-                    s.setBytes(5, java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK)));
-                    s.executeUpdate();
-                }
+        deleteBlob(conn, c, id, blob);
+        try (PreparedStatement s = conn.prepareStatement(
+                "INSERT INTO blobs (collection, id, blob, chunk, data) VALUES (?, ?, ?, ?, ?)")) {
+            for (int chunk = 0, from = 0; from < all.length || chunk == 0; chunk++, from += CHUNK) {
+                s.setString(1, key(c));
+                s.setString(2, id);
+                s.setString(3, blob);
+                s.setInt(4, chunk);
+                s.setBytes(5, java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK)));
+                s.executeUpdate();
             }
-        });
+        }
     }
 
     @Override
@@ -171,6 +187,150 @@ public final class PostgresStore implements Store {
         }
     }
 
+    @Override
+    public void create(Collection c, String id, String name, Object document) throws IOException {
+        byte[] body = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        try {
+            update("INSERT INTO documents (collection, id, body, name) VALUES (?, ?, ?, ?)", s -> {
+                s.setString(1, key(c));
+                s.setString(2, id);
+                s.setBytes(3, body);
+                s.setString(4, name);
+            });
+        } catch (IOException e) {
+            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                throw new NameTakenException(name);
+            }
+            throw e;
+        }
+    }
+
+    /** The document's row locked (FOR UPDATE) for the transaction: no other update of it runs meanwhile. */
+    @Override
+    public <T> T update(Collection c, String id, Class<T> type, Change<T> change) throws IOException {
+        List<T> written = new ArrayList<>(1);
+        transaction(conn -> {
+            byte[] body;
+            try (PreparedStatement s = conn.prepareStatement(
+                    "SELECT body FROM documents WHERE collection = ? AND id = ? FOR UPDATE")) {
+                s.setString(1, key(c));
+                s.setString(2, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    body = rs.next() ? rs.getBytes(1) : null;
+                }
+            }
+            try {
+                if (body == null) {
+                    throw new NoSuchFileException(key(c) + "/" + id);
+                }
+                T next = change.apply(parse(c, id, body, type), new Blobs() {
+                    @Override
+                    public void put(String blob, List<TensorFile.Entry> tensors) throws IOException {
+                        try {
+                            writeBlob(conn, c, id, blob, tensors);
+                        } catch (SQLException e) {
+                            throw new IOException("database: " + e.getMessage(), e);
+                        }
+                    }
+
+                    @Override
+                    public void delete(String blob) throws IOException {
+                        try {
+                            deleteBlob(conn, c, id, blob);
+                        } catch (SQLException e) {
+                            throw new IOException("database: " + e.getMessage(), e);
+                        }
+                    }
+                });
+                try (PreparedStatement s = conn.prepareStatement("UPDATE documents SET body = ?, updated_at = now()"
+                        + " WHERE collection = ? AND id = ?")) {
+                    s.setBytes(1, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
+                    s.setString(2, key(c));
+                    s.setString(3, id);
+                    s.executeUpdate();
+                }
+                written.add(next);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return written.get(0);
+    }
+
+    /**
+     * Each entity's row is locked FOR SHARE while its hold is written, so a deletion (which locks the row FOR UPDATE
+     * and then looks for holds) either sees the hold or has removed the row first.
+     */
+    @Override
+    public boolean hold(String holder, List<Ref> entities) throws IOException {
+        boolean[] held = {true};
+        transaction(conn -> {
+            for (Ref r : entities) {
+                try (PreparedStatement s = conn.prepareStatement(
+                        "SELECT 1 FROM documents WHERE collection = ? AND id = ? FOR SHARE")) {
+                    s.setString(1, key(r.collection()));
+                    s.setString(2, r.id());
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (!rs.next()) {
+                            held[0] = false;
+                            conn.rollback();
+                            return;
+                        }
+                    }
+                }
+                try (PreparedStatement s = conn.prepareStatement("INSERT INTO holds (holder, collection, id)"
+                        + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    s.setString(1, holder);
+                    s.setString(2, key(r.collection()));
+                    s.setString(3, r.id());
+                    s.executeUpdate();
+                }
+            }
+        });
+        return held[0];
+    }
+
+    @Override
+    public void release(String holder) throws IOException {
+        update("DELETE FROM holds WHERE holder = ?", s -> s.setString(1, holder));
+    }
+
+    @Override
+    public boolean deleteUnlessHeld(Collection c, String id) throws IOException {
+        boolean[] deleted = {false};
+        transaction(conn -> {
+            try (PreparedStatement lock = conn.prepareStatement(
+                    "SELECT 1 FROM documents WHERE collection = ? AND id = ? FOR UPDATE");
+                 PreparedStatement held = conn.prepareStatement(
+                         "SELECT 1 FROM holds WHERE collection = ? AND id = ? LIMIT 1")) {
+                lock.setString(1, key(c));
+                lock.setString(2, id);
+                lock.executeQuery().close();
+                held.setString(1, key(c));
+                held.setString(2, id);
+                try (ResultSet rs = held.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            deleteRows(conn, c, id);
+            deleted[0] = true;
+        });
+        return deleted[0];
+    }
+
+    /**
+     * A database error as the store reports it: one that says the database cannot be reached now (no connection
+     * within the pool's timeout, a connection lost: SQLSTATE class 08) as {@link StoreUnavailableException}.
+     */
+    private static IOException failure(SQLException e) {
+        boolean unreachable = e instanceof java.sql.SQLTransientConnectionException
+                || e.getSQLState() != null && e.getSQLState().startsWith("08");
+        return unreachable ? new StoreUnavailableException("database unreachable: " + e.getMessage(), e)
+                : new IOException("database: " + e.getMessage(), e);
+    }
+
     private interface Binder {
         void bind(PreparedStatement s) throws SQLException;
     }
@@ -190,7 +350,7 @@ public final class PostgresStore implements Store {
                 return reader.read(rs);
             }
         } catch (SQLException e) {
-            throw new IOException("database: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -199,10 +359,11 @@ public final class PostgresStore implements Store {
             binder.bind(s);
             s.executeUpdate();
         } catch (SQLException e) {
-            throw new IOException("database: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
+    /** Runs {@code work} in one transaction; an {@link IOException} it wraps unchecked comes out as itself. */
     private void transaction(Work work) throws IOException {
         try (Connection conn = dataSource.getConnection()) {
             boolean auto = conn.getAutoCommit();
@@ -216,8 +377,10 @@ public final class PostgresStore implements Store {
             } finally {
                 conn.setAutoCommit(auto);
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         } catch (SQLException e) {
-            throw new IOException("database: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 }
