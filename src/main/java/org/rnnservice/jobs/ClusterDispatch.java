@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
+import org.rnnservice.storage.WriteFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -78,23 +79,69 @@ class ClusterDispatch implements JobDispatch {
         // a job this replica cannot finish (it died, or paused it to shut down) goes back to the queue at its
         // original place, ahead of jobs submitted after it, for another replica to resume from its checkpoint
         this.train = Tasks.oneTime(TASK)
-                .onFailure((complete, operations) -> operations.reschedule(complete,
-                        complete.getExecution().executionTime))
+                .onFailure(this::failed)
                 .onDeadExecution((complete, operations) -> {
                     LOG.info("Job {} lost its replica {}; back in the queue", complete.getExecution().taskInstance
                             .getId(), complete.getExecution().pickedBy);
                     operations.reschedule(complete, complete.getExecution().executionTime);
                 })
-                .execute((instance, context) -> train(instance.getId()));
+                .execute((instance, context) -> train(instance.getId(), new WriteFence(TASK, instance.getId(),
+                        context.getExecution().pickedBy, context.getExecution().version)));
     }
 
-    /** Trains a claimed job to its end on this thread, which db-scheduler heartbeats meanwhile. */
-    private void train(String id) {
+    /**
+     * A claimed job that did not end here: paused for shutdown, taken over meanwhile, or its record unreadable. It
+     * goes back to the queue at its place, but a record that stays unreadable is given up after
+     * {@link #UNREADABLE_ATTEMPTS} tries rather than retried at every poll; and an execution another replica has taken
+     * over is left to it (its row's version moved on, so there is nothing of this replica's to reschedule).
+     */
+    private void failed(com.github.kagkarlsson.scheduler.task.ExecutionComplete complete,
+                        com.github.kagkarlsson.scheduler.task.ExecutionOperations<Void> operations) {
+        String id = complete.getExecution().taskInstance.getId();
+        boolean unreadable = complete.getCause().filter(UnreadableJob.class::isInstance).isPresent();
+        int attempts = complete.getExecution().consecutiveFailures + 1;
+        try {
+            if (unreadable && attempts >= UNREADABLE_ATTEMPTS) {
+                LOG.error("Job {} given up after {} attempts to read its record: {}", id, attempts,
+                        complete.getCause().get().getMessage());
+                operations.stop();
+                return;
+            }
+            operations.reschedule(complete, unreadable ? Instant.now().plus(Duration.ofSeconds(5L * attempts))
+                    : complete.getExecution().executionTime);
+        } catch (RuntimeException e) {
+            LOG.info("Job {} is another replica's now: {}", id, e.getMessage());
+        }
+    }
+
+    /** Tries to read a job's record before its queue row is given up: {@link #failed}. */
+    private static final int UNREADABLE_ATTEMPTS = 5;
+
+    /** A claimed job whose record cannot be read. */
+    private static final class UnreadableJob extends IllegalStateException {
+        UnreadableJob(String id, IOException cause) {
+            super("cannot read job " + id + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Trains a claimed job to its end on this thread, which db-scheduler heartbeats meanwhile; every write for it is
+     * fenced by this replica's claim, so that once another replica has taken the job over, this one writes nothing.
+     */
+    private void train(String id, WriteFence claim) {
+        try {
+            claim.guard(() -> trainClaimed(id));
+        } catch (IOException e) {
+            throw new IllegalStateException("job " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void trainClaimed(String id) {
         JobRecord r;
         try {
             r = store.get(Store.Collection.JOBS, id, JobRecord.class).orElse(null);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read job " + id + ": " + e.getMessage(), e);
+            throw new UnreadableJob(id, e);
         }
         if (r == null || r.state().isFinal()) {
             return;
@@ -126,7 +173,10 @@ class ClusterDispatch implements JobDispatch {
             running.decrementAndGet();
         }
         if (!job.record().state().isFinal()) {
-            throw new IllegalStateException("job " + id + " paused for this replica's shutdown; another resumes it");
+            // paused for this replica's shutdown, or taken over by another replica meanwhile: it goes on elsewhere
+            records.forget(id);
+            throw new IllegalStateException("job " + id + " stopped on this replica before its end; another replica"
+                    + " resumes it");
         }
     }
 
@@ -234,7 +284,9 @@ class ClusterDispatch implements JobDispatch {
      * this to plain reads, where LISTEN/NOTIFY would hold a connection per replica and lose what a restart misses.
      */
     private void relayEvents() {
-        for (String id : events.watched()) {
+        java.util.Set<String> watched = events.watched();
+        relayed.keySet().retainAll(watched); // streams nobody follows any more are not relayed
+        for (String id : watched) {
             if (records.trainsHere(id)) {
                 relayed.remove(id);
                 continue;
@@ -328,13 +380,18 @@ class ClusterDispatch implements JobDispatch {
                 properties.workers(), lease);
     }
 
+    /** Stops taking jobs; the running ones pause at their next batch, and this waits for them up to {@code timeout}. */
     @Override
-    public synchronized boolean shutdown(Duration timeout) {
+    public synchronized boolean shutdown(Duration timeout) throws InterruptedException {
         if (cancelWatch != null) {
             cancelWatch.shutdownNow();
         }
         if (scheduler != null) {
-            scheduler.stop();
+            Scheduler stopping = scheduler;
+            Thread stop = new Thread(stopping::stop, "rnn-scheduler-stop");
+            stop.setDaemon(true);
+            stop.start();
+            stop.join(timeout.toMillis());
         }
         return running.get() == 0;
     }

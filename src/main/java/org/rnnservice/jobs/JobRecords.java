@@ -108,6 +108,11 @@ class JobRecords {
         jobs.clear();
     }
 
+    /** Stops knowing a job this replica no longer trains: what others write of it is read from the store again. */
+    void forget(String id) {
+        jobs.remove(id);
+    }
+
     /** Stores the job's next record, then makes it the one shown. */
     void persist(TrainingJob job, JobRecord next) throws IOException {
         store.put(Store.Collection.JOBS, next.id(), next);

@@ -26,6 +26,7 @@ import org.rnnservice.models.DatasetFit;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
 import org.rnnservice.models.TextVocabulary;
+import org.rnnservice.storage.WriteFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -125,11 +126,17 @@ class JobRunner {
             } else {
                 LOG.info("Job {} paused for shutdown; it resumes from its last checkpoint on restart", r.id());
             }
-        } catch (TrainingDivergedException | JobFailure | InvalidFitException | ServiceException e) {
-            records.finishQuietly(job, JobState.FAILED, e.getMessage());
         } catch (Exception e) {
-            LOG.error("Job {} failed unexpectedly", r.id(), e);
-            records.finishQuietly(job, JobState.FAILED, "internal error: " + e);
+            if (WriteFence.fenced(e)) {
+                // another replica took the job over while this one was away: it goes on there, nothing more here
+                LOG.warn("Job {} stops here without another write: another replica took it over", r.id());
+            } else if (e instanceof TrainingDivergedException || e instanceof JobFailure
+                    || e instanceof InvalidFitException || e instanceof ServiceException) {
+                records.finishQuietly(job, JobState.FAILED, e.getMessage());
+            } else {
+                LOG.error("Job {} failed unexpectedly", r.id(), e);
+                records.finishQuietly(job, JobState.FAILED, "internal error: " + e);
+            }
         } finally {
             // a job paused for shutdown keeps what it holds: it resumes, here after a restart or on another replica
             if (job.record().state().isFinal()) {
@@ -174,6 +181,10 @@ class JobRunner {
     private static final class JobFailure extends RuntimeException {
         JobFailure(String message) {
             super(message);
+        }
+
+        JobFailure(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -222,7 +233,7 @@ class JobRunner {
             try {
                 records.persist(job, r.progressed(r.progress(), history));
             } catch (IOException e) {
-                throw new JobFailure("its progress could not be stored: " + e.getMessage());
+                throw new JobFailure("its progress could not be stored: " + e.getMessage(), e);
             }
             events.publish(r.id(), "epoch", Map.of("epoch", epoch + 1, "logs", logs));
             LOG.info("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
@@ -233,7 +244,7 @@ class JobRunner {
             try {
                 checkpoints.save(job.id(), checkpoint);
             } catch (IOException e) {
-                throw new JobFailure("its checkpoint could not be stored: " + e.getMessage());
+                throw new JobFailure("its checkpoint could not be stored: " + e.getMessage(), e);
             }
         }
 

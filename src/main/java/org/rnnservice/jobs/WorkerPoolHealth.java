@@ -14,10 +14,12 @@ class WorkerPoolHealth implements HealthIndicator {
         this.jobs = jobs;
     }
 
+    /** DOWN when the queue cannot be read (its database unreachable): such a replica cannot take or admit jobs. */
     @Override
     public Health health() {
         JobService.PoolStatus s = jobs.status();
-        return Health.up().withDetail("workers", s.workers()).withDetail("running", s.running())
-                .withDetail("queued", s.queued()).build();
+        Health.Builder health = s.queued() < 0 ? Health.down().withDetail("queued", "unreadable")
+                : Health.up().withDetail("queued", s.queued());
+        return health.withDetail("workers", s.workers()).withDetail("running", s.running()).build();
     }
 }

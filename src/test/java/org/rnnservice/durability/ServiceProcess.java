@@ -80,6 +80,28 @@ final class ServiceProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** Sends a signal by name ({@code STOP} freezes the process, {@code CONT} wakes it), as {@code kill -SIG} does. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits until the process's log has a line containing {@code text}; returns that line. */
+    String awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : java.nio.file.Files.readAllLines(log)) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            Thread.sleep(50); // the interval of the poll, as Http.awaitJob's
+        }
+        throw new IllegalStateException("no line with '" + text + "' in " + log + " within " + timeout);
+    }
+
     /** SIGTERM; returns how long the process took to exit, or null if it did not within the timeout. */
     Duration terminate(Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();

@@ -18,6 +18,7 @@ import org.rnnservice.storage.NameTakenException;
 import org.rnnservice.storage.Store;
 import org.rnnservice.storage.StoreUnavailableException;
 import org.rnnservice.storage.TensorFile;
+import org.rnnservice.storage.WriteFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -59,12 +60,16 @@ public final class PostgresStore implements Store {
     @Override
     public void put(Collection c, String id, Object document) throws IOException {
         byte[] body = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
-        update("INSERT INTO documents (collection, id, body) VALUES (?, ?, ?) ON CONFLICT (collection, id)"
-                + " DO UPDATE SET body = excluded.body, updated_at = now()", s -> {
-                    s.setString(1, key(c));
-                    s.setString(2, id);
-                    s.setBytes(3, body);
-                });
+        transaction(conn -> {
+            try (PreparedStatement s = conn.prepareStatement("INSERT INTO documents (collection, id, body)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body,"
+                    + " updated_at = now()")) {
+                s.setString(1, key(c));
+                s.setString(2, id);
+                s.setBytes(3, body);
+                s.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -191,7 +196,7 @@ public final class PostgresStore implements Store {
     public void create(Collection c, String id, String name, Object document) throws IOException {
         byte[] body = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         try {
-            update("INSERT INTO documents (collection, id, body, name) VALUES (?, ?, ?, ?)", s -> {
+            execute("INSERT INTO documents (collection, id, body, name) VALUES (?, ?, ?, ?)", s -> {
                 s.setString(1, key(c));
                 s.setString(2, id);
                 s.setBytes(3, body);
@@ -292,7 +297,12 @@ public final class PostgresStore implements Store {
 
     @Override
     public void release(String holder) throws IOException {
-        update("DELETE FROM holds WHERE holder = ?", s -> s.setString(1, holder));
+        transaction(conn -> {
+            try (PreparedStatement s = conn.prepareStatement("DELETE FROM holds WHERE holder = ?")) {
+                s.setString(1, holder);
+                s.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -318,6 +328,23 @@ public final class PostgresStore implements Store {
             deleted[0] = true;
         });
         return deleted[0];
+    }
+
+    /**
+     * Whether the claim still holds: the job's queue row picked by this replica at the version it picked, locked FOR
+     * SHARE until the write commits, so that a takeover (which updates the row) comes wholly before or after it.
+     */
+    private static boolean holds(Connection conn, WriteFence fence) throws SQLException {
+        try (PreparedStatement s = conn.prepareStatement("SELECT 1 FROM scheduled_tasks WHERE task_name = ? AND"
+                + " task_instance = ? AND picked AND picked_by = ? AND version = ? FOR SHARE")) {
+            s.setString(1, fence.task());
+            s.setString(2, fence.instance());
+            s.setString(3, fence.owner());
+            s.setLong(4, fence.version());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**
@@ -354,7 +381,7 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private void update(String sql, Binder binder) throws IOException {
+    private void execute(String sql, Binder binder) throws IOException {
         try (Connection conn = dataSource.getConnection(); PreparedStatement s = conn.prepareStatement(sql)) {
             binder.bind(s);
             s.executeUpdate();
@@ -363,12 +390,20 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** Runs {@code work} in one transaction; an {@link IOException} it wraps unchecked comes out as itself. */
+    /**
+     * Runs {@code work} in one transaction, after checking the {@link WriteFence} bound to this thread, if any, in
+     * the same transaction; an {@link IOException} the work wraps unchecked comes out as itself.
+     */
     private void transaction(Work work) throws IOException {
+        WriteFence fence = WriteFence.current();
         try (Connection conn = dataSource.getConnection()) {
             boolean auto = conn.getAutoCommit();
             conn.setAutoCommit(false);
             try {
+                if (fence != null && !holds(conn, fence)) {
+                    conn.rollback();
+                    throw new UncheckedIOException(new WriteFence.FencedException(fence));
+                }
                 work.run(conn);
                 conn.commit();
             } catch (SQLException | RuntimeException e) {
