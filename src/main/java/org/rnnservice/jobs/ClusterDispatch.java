@@ -303,10 +303,10 @@ class ClusterDispatch implements JobDispatch {
                     Map<String, Double> logs = new java.util.LinkedHashMap<>();
                     int epoch = e;
                     now.history().forEach((k, v) -> logs.put(k, v.get(epoch)));
-                    events.publish(id, "epoch", Map.of("epoch", e + 1, "logs", logs));
+                    events.epoch(id, e + 1, logs);
                 }
                 if (!now.progress().equals(before.progress())) {
-                    events.publish(id, "progress", now.progress());
+                    events.progress(id, now.progress());
                 }
                 if (now.state() != before.state()) {
                     events.state(now);

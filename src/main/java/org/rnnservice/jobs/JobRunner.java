@@ -220,7 +220,7 @@ class JobRunner {
             long now = System.nanoTime();
             if (now - lastEvent >= interval) {
                 lastEvent = now;
-                events.publish(r.id(), "progress", p);
+                events.progress(r.id(), p);
             }
         }
 
@@ -235,7 +235,7 @@ class JobRunner {
             } catch (IOException e) {
                 throw new JobFailure("its progress could not be stored: " + e.getMessage(), e);
             }
-            events.publish(r.id(), "epoch", Map.of("epoch", epoch + 1, "logs", logs));
+            events.epoch(r.id(), epoch + 1, logs);
             LOG.info("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
         }
 
