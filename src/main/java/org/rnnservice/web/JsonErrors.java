@@ -60,7 +60,7 @@ final class JsonErrors {
             TokenStreamLocation at = r.getLocation();
             String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column "
                     + at.getColumnNr();
-            return ServiceException.badRequest("body", "malformed JSON" + where + ": " + plain(r.getOriginalMessage()));
+            return ServiceException.badRequest("body", "malformed JSON" + where + ": " + syntax(r.getOriginalMessage()));
         }
         return ServiceException.badRequest(field.isEmpty() ? "body" : field, "the request body could not be read"
                 + (field.isEmpty() ? "" : " at " + field));
@@ -120,6 +120,37 @@ final class JsonErrors {
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
+    /**
+     * What is wrong with the JSON text, in JSON's words: the common mistakes named (a body that ends too early, NaN or
+     * Infinity, a name without quotes, a missing comma, an unmatched bracket), anything else in Jackson's first
+     * sentence without its parser vocabulary.
+     */
+    static String syntax(String message) {
+        String m = message == null ? "" : message;
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("Non-standard token '([^']+)'").matcher(m);
+        if (token.find()) {
+            return token.group(1) + " is not a JSON number: send finite numbers only (JSON has no NaN or Infinity)";
+        }
+        if (m.contains("end-of-input") || m.contains("end of input")) {
+            return "the body ends before the JSON is complete (an object, array or string is not closed)";
+        }
+        if (m.contains("double-quote to start field name") || m.contains("double-quote to start property name")) {
+            return "a field name must be a string in double quotes";
+        }
+        if (m.contains("was expecting comma")) {
+            return "a ',' is missing between two values";
+        }
+        if (m.contains("Unexpected close marker")) {
+            return "a ']' or '}' closes nothing that was opened";
+        }
+        java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("Unrecognized token '([^']*)'").matcher(m);
+        if (unknown.find()) {
+            return "'" + unknown.group(1) + "' is not a JSON value (strings need double quotes; true, false and null"
+                    + " are lowercase)";
+        }
+        return plain(m);
+    }
+
     /** Jackson's first sentence, without the feature names and source excerpts meant for Java programmers. */
     private static String plain(String message) {
         if (message == null) {
@@ -128,6 +159,8 @@ final class JsonErrors {
         String m = message.split("\n")[0];
         int hint = m.indexOf(" (for ");
         m = hint > 0 ? m.substring(0, hint) : m;
+        int source = m.indexOf("[Source:");
+        m = source > 0 ? m.substring(0, source) : m;
         return m.replaceAll("\\(code \\d+\\)", "").replaceAll("JsonReadFeature\\.[A-Z_]+", "").trim();
     }
 }
