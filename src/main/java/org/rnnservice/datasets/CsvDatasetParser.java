@@ -32,11 +32,21 @@ final class CsvDatasetParser {
         }
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(body)) {
+            int blankLine = 0; // the first blank line, refused once a row follows it
             while (it.hasNextValue()) {
+                int line = it.currentLocation().getLineNr();
                 String[] row = it.nextValue();
-                if (row.length > 0 && !(row.length == 1 && row[0].isEmpty())) {
-                    rows.add(row);
+                if (row.length == 0 || row.length == 1 && row[0].isBlank()) {
+                    blankLine = blankLine == 0 ? line : blankLine;
+                    continue;
                 }
+                if (blankLine > 0) {
+                    // dropping it would join the rows around it into windows that never happened in the series
+                    throw ServiceException.badRequest("body", "CSV line " + blankLine + " is blank: a series has"
+                            + " one row per time step, so remove the gap or fill it in (blank lines at the end are"
+                            + " fine)");
+                }
+                rows.add(row);
             }
         } catch (tools.jackson.core.JacksonException e) {
             throw ServiceException.badRequest("body", "unreadable CSV: " + e.getOriginalMessage());

@@ -43,6 +43,16 @@ class DatasetsApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aBlankLineInsideASeriesIsRefusedNamingItAndBlankLinesAtTheEndAreNot() {
+        Http.Response gap = http.post("/api/v1/datasets?seq_len=2", "text/csv", "value\n1\n2\n\n3\n4\n5\n");
+        assertEquals(400, gap.status(), gap.body());
+        assertTrue(gap.json().get("detail").asString().startsWith("CSV line 4 is blank"), gap.body());
+        Http.Response trailing = http.post("/api/v1/datasets?seq_len=2", "text/csv", "value\n1\n2\n3\n4\n\n\n");
+        assertEquals(201, trailing.status(), trailing.body());
+        assertEquals("[2,2,1]", trailing.json().get("x_shape").toString());
+    }
+
+    @Test
     void aTextModelLearnsAndContinuesItsText() throws Exception {
         String text = "the cat sat on the mat. ".repeat(30);
         Http.Response r = http.post("/api/v1/datasets?seq_len=10&step=1&name=cats", "text/plain", text);
