@@ -188,6 +188,15 @@ class JobRunner {
         }
     }
 
+    /** Epoch lines a job logs at INFO at most: each epoch of a short job, evenly spaced ones of a long one. */
+    static final int EPOCH_LINES = 20;
+
+    /** Whether epoch {@code epoch} (from 1) of {@code epochs} is logged at INFO: the first, the last, every n-th. */
+    static boolean logged(int epoch, int epochs) {
+        int every = Math.max(1, (epochs + EPOCH_LINES - 1) / EPOCH_LINES);
+        return epoch == 1 || epoch == epochs || epoch % every == 0;
+    }
+
     /** Reports training progress into the job: progress in memory, each epoch stored, checkpoints written. */
     private final class Progress implements TrainingListener {
         private final TrainingJob job;
@@ -236,7 +245,11 @@ class JobRunner {
                 throw new JobFailure("its progress could not be stored: " + e.getMessage(), e);
             }
             events.epoch(r.id(), epoch + 1, logs);
-            LOG.info("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
+            if (logged(epoch + 1, r.epochs())) {
+                LOG.info("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
+            } else {
+                LOG.debug("Job {} epoch {}/{} {}", r.id(), epoch + 1, r.epochs(), logs);
+            }
         }
 
         @Override

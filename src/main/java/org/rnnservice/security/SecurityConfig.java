@@ -53,6 +53,8 @@ class SecurityConfig {
         http.addFilterBefore(new ApiKeyFilter(keys), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // KServe's probes of the server's liveness and readiness, as the protocol has them: open
+                        .requestMatchers(HttpMethod.GET, "/v2/health/live", "/v2/health/ready").permitAll()
                         .requestMatchers("/actuator/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.GET, API).hasAnyRole("PREDICT", "ADMIN")
                         .requestMatchers(HttpMethod.POST, PREDICTIONS).hasAnyRole("PREDICT", "ADMIN")

@@ -121,7 +121,14 @@ class SecurityApiTest {
     void healthStaysOpenAndThePageLoads() throws Exception {
         assertEquals(200, call("GET", "/actuator/health", null, null).status());
         assertEquals(200, call("GET", "/", null, null).status());
+        assertEquals(200, call("GET", "/favicon.ico", null, null).status());
         assertEquals(401, call("GET", "/actuator/metrics", null, null).status());
+        // KServe's server probes follow the protocol, which has no key; a model's readiness still needs one
+        assertEquals(200, call("GET", "/v2/health/live", null, null).status());
+        assertEquals(200, call("GET", "/v2/health/ready", null, null).status());
+        assertEquals(401, call("GET", "/v2/models/" + modelId + "/ready", null, null).status());
+        JsonNode info = call("GET", "/actuator/info", ADMIN, null).json();
+        assertTrue(info.path("build").path("version").asString("").startsWith("0."), info.toString());
     }
 
     @Test
