@@ -3,6 +3,7 @@ package org.rnnservice.datasets;
 import java.io.InputStream;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.errors.Words;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -106,8 +107,8 @@ final class JsonDatasetParser {
                     + " may, with x");
         }
         if (ys.size() == 3 && !ys.get(1).equals(xs.get(1))) {
-            throw ServiceException.badRequest("y", "a 3-D y must have x's " + xs.get(1) + " time steps, got "
-                    + ys.get(1));
+            throw ServiceException.badRequest("y", "a 3-D y must have x's " + Words.count(xs.get(1), "time step")
+                    + ", got " + ys.get(1));
         }
         float[] sampleWeight = weights == null ? null : sampleWeights(weights, xs.get(0));
         return new Result(name, new ParsedData("sequences", xv, xs, yv, ys, y.integers(), null, null, null, null,

@@ -8,6 +8,7 @@ import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.Loss;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.errors.Words;
 
 /** Whether a dataset fits a model: input features and length, outputs, and labels for sparse losses. 422 if not. */
 public final class DatasetFit {
@@ -38,8 +39,8 @@ public final class DatasetFit {
                     + " features per time step; the model's input_shape takes " + in.features());
         }
         if (!in.sequence() && ds.steps() != 1) {
-            throw ServiceException.unprocessable(field, "the model takes flat vectors but the dataset has " + ds.steps()
-                    + " time steps");
+            throw ServiceException.unprocessable(field, "the model takes flat vectors but the dataset has "
+                    + Words.count(ds.steps(), "time step"));
         }
         checkPadding(model, ds, field);
         Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnservice.engine.layers.LayerShape;
+import org.rnnservice.engine.layers.UnknownName;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
@@ -29,8 +30,10 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
                 throw ServiceException.badRequest("body", "the body must be an object with \"instances\" or \"inputs\"");
             }
             PredictionInput result = null;
+            List<String> others = new ArrayList<>();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = p.currentName();
+                others.add(field);
                 p.nextToken();
                 if (field.equals("instances") || field.equals("inputs")) {
                     if (result != null) {
@@ -42,8 +45,11 @@ record PredictionInput(List<float[]> values, List<Integer> steps, boolean column
                 }
             }
             if (result == null) {
-                throw ServiceException.badRequest("instances", "instances is required: a list of [timesteps][features]"
-                        + " arrays");
+                String near = others.stream().filter(f -> UnknownName.nearest(f, List.of("instances", "inputs"))
+                        .isPresent()).findFirst().orElse(null);
+                throw ServiceException.badRequest(near != null ? near : "instances", (near != null ? "unknown field '"
+                        + near + "'; did you mean '" + UnknownName.nearest(near, List.of("instances", "inputs"))
+                        .get() + "'? " : "") + "instances is required: a list of [timesteps][features] arrays");
             }
             return result;
         }

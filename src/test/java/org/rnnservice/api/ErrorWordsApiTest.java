@@ -68,6 +68,12 @@ class ErrorWordsApiTest extends ApiTestSupport {
                         "{\"input_shape\": [null, 1], \"layers\": [{\"type\": \"SimpleRNN\", \"units\": 4},"
                                 + " {\"type\": \"LSTM\", \"units\": 3}]}",
                         "layers[1]", "give that layer return_sequences: true"),
+                Arguments.of("a misspelled loss", "/api/v1/models",
+                        "{" + MODEL + ", \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mean_sqared_error\"}}",
+                        "compile.loss", "did you mean 'mean_squared_error'"),
+                Arguments.of("a recurrent first layer on vectors", "/api/v1/models",
+                        "{\"input_shape\": [1], \"layers\": [{\"type\": \"LSTM\", \"units\": 4}]}",
+                        "input_shape", "give input_shape as [timesteps, features], such as [null, 1]"),
                 Arguments.of("a camelCase field of an evaluation", "/api/v1/models/none/evaluate",
                         "{\"datasetId\": \"d\"}", "datasetId", "did you mean 'dataset_id'"));
     }
@@ -83,6 +89,17 @@ class ErrorWordsApiTest extends ApiTestSupport {
         assertEquals(field, problem.get("errors").get(0).get("field").asString(), r.body());
         assertTrue(detail.contains(detailPart), "detail: " + detail);
         assertFalse(JAVA_WORDS.matcher(r.body()).find(), "Java or Jackson words in: " + r.body());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMisspelledInstancesIsNamedWithWhatWasMeant() {
+        String model = http.post("/api/v1/models", "application/json", "{" + MODEL + ", \"compile\": {\"optimizer\":"
+                + " \"adam\", \"loss\": \"mse\"}}").json().get("id").asString();
+        Http.Response r = http.post("/api/v1/models/" + model + "/predict", "application/json",
+                "{\"instance\": [[[0.5]]]}");
+        assertEquals(400, r.status(), r.body());
+        assertEquals("instance", r.json().get("errors").get(0).get("field").asString());
+        assertTrue(r.json().get("detail").asString().contains("did you mean 'instances'"), r.body());
     }
 
     @org.junit.jupiter.api.Test

@@ -105,6 +105,13 @@ public final class Sequential {
             try {
                 shape = layer.outputShape(shape);
             } catch (InvalidModelException e) {
+                if (i == 0 && !shape.sequence() && "layers".equals(e.field())) {
+                    // the first layer has no layer before it: what it lacks is a time axis in input_shape
+                    throw new InvalidModelException("input_shape", "input_shape " + spec.inputShape() + " gives each"
+                            + " sample as one vector of " + shape.features() + " values, but " + layer.type() + " '"
+                            + layer.name() + "' reads sequences: give input_shape as [timesteps, features], such as"
+                            + " [null, " + shape.features() + "] (null for any length)");
+                }
                 throw "layers".equals(e.field()) ? new InvalidModelException("layers[" + i + "]", e.getMessage()) : e;
             }
             shapes.add(shape);

@@ -102,9 +102,9 @@ public final class Loss {
             case "categorical_crossentropy" -> Kind.CATEGORICAL_CROSSENTROPY;
             case "sparse_categorical_crossentropy" -> Kind.SPARSE_CATEGORICAL_CROSSENTROPY;
             case "huber", "huber_loss" -> Kind.HUBER;
-            default -> throw new IllegalArgumentException("unknown loss '" + name + "'; expected one of "
-                    + "mean_squared_error (mse), mean_absolute_error (mae), binary_crossentropy, "
-                    + "categorical_crossentropy, sparse_categorical_crossentropy, huber");
+            default -> throw new IllegalArgumentException(org.rnnservice.engine.layers.UnknownName.message("loss",
+                    name, List.of("mean_squared_error", "mse", "mean_absolute_error", "mae", "binary_crossentropy",
+                            "categorical_crossentropy", "sparse_categorical_crossentropy", "huber")));
         };
     }
 
