@@ -43,6 +43,8 @@ public class ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
     private static final SecureRandom SEEDS = new SecureRandom();
+    /** Seeds drawn for a model without one stay below 2^53, so JavaScript and jq read them back exactly. */
+    private static final long SAFE_SEED = (1L << 53) - 1;
 
     private final Store store;
     private final RnnProperties properties;
@@ -79,7 +81,7 @@ public class ModelCatalog {
     private ModelView buildAndStore(Map<String, Object> definition,
                                     java.util.function.Function<Sequential, List<float[]>> weights)
             throws IOException {
-        ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & Long.MAX_VALUE);
+        ModelSpec parsed = ModelDefinitions.parse(definition, SEEDS.nextLong() & SAFE_SEED);
         // Keras' own default names (what to_json() writes for an unnamed model) are defaults here too
         boolean named = parsed.name() != null && !parsed.name().isBlank()
                 && !parsed.name().matches("sequential(_\\d+)?");
