@@ -79,6 +79,48 @@ test("a job submitted over the API is watched to SUCCEEDED with one point per ep
   assert.deepEqual(foreign, [], "the page asked no other host");
 });
 
+/** Whether an element lies wholly inside the viewport. */
+async function inViewport(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+}
+
+test("the page as a newcomer meets it: refusals beside the form, a live job list, deep links, a log scale", async () => {
+  const model = await service.api("models", TUTORIAL_MODEL);
+  const data = await service.api("datasets", example2());
+  const first = await service.api("jobs", { model_id: model.id, dataset_id: data.id, epochs: 3, batch_size: 10 });
+  const { page, errors } = await openPage();
+  await page.locator(`#jobs-table tr[data-job="${first.id}"] .state`).filter({ hasText: "SUCCEEDED" })
+    .waitFor({ timeout: 60_000 });
+
+  // a refused model: the message next to the form, in view, naming the field
+  await page.fill("#model-json", JSON.stringify({ input_shape: [null, 1],
+    layers: [{ type: "SimpleRNN", units: 0 }, { type: "Dense", units: 1 }] }));
+  await page.getByRole("button", { name: "Create the model", exact: true }).click();
+  const refusal = page.locator("#model-form + .form-error");
+  await refusal.filter({ hasText: "units" }).waitFor({ timeout: 10_000 });
+  assert.equal(await refusal.getAttribute("role"), "alert");
+  assert.ok(await inViewport(refusal), "the refusal is where the eye is");
+  await shoot(page, "refused.png", page.locator("#new-model"));
+
+  // every listed job has ended; one submitted over the API shows up by itself
+  const second = await service.api("jobs", { model_id: model.id, dataset_id: data.id, epochs: 2, batch_size: 10 });
+  await page.locator(`#jobs-table tr[data-job="${second.id}"]`).waitFor({ timeout: 3_000 });
+
+  // a deep link opens that job's curves; the log scale toggle redraws them
+  await page.goto(`${service.base}#/jobs/${first.id}`);
+  await page.locator(`#job-summary[data-job="${first.id}"]`).waitFor({ timeout: 10_000 });
+  await page.locator("#job-chart canvas").waitFor();
+  assert.equal(await page.locator("#job-chart").getAttribute("data-scale"), "linear");
+  await page.check("#log-scale");
+  await page.locator('#job-chart[data-scale="log"] canvas').waitFor({ timeout: 5_000 });
+  await page.goto(`${service.base}#/models/${model.id}`);
+  await page.locator("#model-summary").filter({ hasText: "simple_rnn (SimpleRNN)" }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});
+
 test("the tutorial through the page alone: upload, create, train, predict, compare", async () => {
   const { page, errors } = await openPage();
   // Example 2's data, as a file the user picks

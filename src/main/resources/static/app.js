@@ -97,7 +97,7 @@ function short(id) {
 
 function lastLoss(job) {
   const losses = (job.history || {}).loss || [];
-  return losses.length ? losses[losses.length - 1].toPrecision(4) : "";
+  return losses.length ? formatNumber(losses[losses.length - 1]) : "";
 }
 
 /** A table of per-epoch values (the chart's numbers, readable without the chart): one row per epoch. */
@@ -107,12 +107,13 @@ function fillTable(table, columns, rows) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = c;
+    th.className = c === "epoch" ? "" : "num"; // numbers and their headers align right
     return th;
   }));
   table.tHead.replaceChildren(head);
   table.tBodies[0].replaceChildren(...rows.map((values, i) => {
     const tr = document.createElement("tr");
-    tr.append(cell(String(i + 1), "num"), ...values.map((v) => cell(v == null ? "" : v.toPrecision(5), "num")));
+    tr.append(cell(String(i + 1), "num"), ...values.map((v) => cell(formatNumber(v), "num")));
     return tr;
   }));
 }
@@ -122,20 +123,42 @@ function fillTable(table, columns, rows) {
 const DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
 const COLOURS = ["#1a5fb4", "#c01c28", "#26a269", "#a347ba", "#986a44"];
 
+/** Whether charts draw their values on a log scale (the toggle above the charts). */
+let logScale = false;
+
+/** One number format everywhere: four significant digits, exponents only for very small or large values. */
+function formatNumber(v) {
+  if (v == null || Number.isNaN(v)) return "";
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
+}
+
+/**
+ * A chart of series per epoch: losses on the left axis, other metrics (mae, accuracy, ...) on their own axis on the
+ * right, so a loss far below a metric is not flattened to zero; a log scale when the toggle says so.
+ */
 function drawChart(container, title, names, columns) {
   container.replaceChildren();
+  container.dataset.scale = logScale ? "log" : "linear";
   const epochs = Math.max(0, ...columns.map((c) => c.length));
   const x = Array.from({ length: epochs }, (_, i) => i + 1);
   const data = [x, ...columns.map((c) => x.map((_, i) => (i < c.length ? c[i] : null)))];
+  const isLoss = (name) => /loss/.test(name);
   const series = [{ label: "epoch" }, ...names.map((name, i) => ({
     label: name, stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: 2,
-    points: { show: true },
+    points: { show: true }, scale: isLoss(name) ? "loss" : "metric", value: (u, v) => formatNumber(v),
   }))];
   const width = Math.min(container.clientWidth || 800, 900);
   const epochAxis = { label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     values: (u, ticks) => ticks.map(String) };
-  return new uPlot({ title, width, height: 300, series, scales: { x: { time: false } },
-    axes: [epochAxis, { label: "loss" }] }, data, container);
+  const y = logScale ? { distr: 3 } : {};
+  const axes = [epochAxis, { label: "loss", scale: "loss", values: (u, ticks) => ticks.map(formatNumber) }];
+  if (names.some((n) => !isLoss(n))) {
+    axes.push({ label: "metrics", scale: "metric", side: 1, grid: { show: false },
+      values: (u, ticks) => ticks.map(formatNumber) });
+  }
+  return new uPlot({ title, width, height: 300, series,
+    scales: { x: { time: false }, loss: { ...y }, metric: { ...y } }, axes }, data, container);
 }
 
 // ---- jobs
@@ -183,9 +206,14 @@ function historyColumns(history) {
   return { names: keys, columns: keys.map((k) => history[k]) };
 }
 
+let shownJob = null;
+const datasetNames = new Map(); // id -> name, where a dataset has one
+
 function showJob(job) {
+  shownJob = job;
   $("#job-h").textContent = `Job ${short(job.id)}`;
-  $("#job-summary").textContent = `${job.state}: model ${modelName(job.model_id)}, dataset ${short(job.dataset_id)}, `
+  $("#job-summary").textContent = `${job.state}: model ${modelName(job.model_id)}, dataset `
+    + `${datasetNames.get(job.dataset_id) || short(job.dataset_id)}, `
     + `${job.epochs} epochs, batch ${job.batch_size}`
     + (job.model_version != null ? `, made model version ${job.model_version}` : "")
     + (job.error ? `. ${job.error}` : "");
@@ -222,6 +250,7 @@ async function watchJob(id) {
     }
   });
   watching = { id, stream };
+  history.replaceState(null, "", `#/jobs/${id}`);
   $("#job").scrollIntoView();
 }
 
@@ -269,6 +298,7 @@ async function showModel(id) {
   const model = await api(`models/${id}`);
   const summary = await api(`models/${id}/summary`, { headers: { Accept: "text/plain" } });
   shownModel = id;
+  history.replaceState(null, "", `#/models/${id}`);
   $("#model").hidden = false;
   $("#model-h").textContent = `Model ${model.name} (${short(model.id)})`;
   $("#model-summary").textContent = summary;
@@ -354,6 +384,7 @@ async function createModel(event) {
 
 async function loadDatasets() {
   const all = (await api("datasets?size=200")).items;
+  all.forEach((d) => d.name && datasetNames.set(d.id, d.name));
   $("#datasets-table").tBodies[0].replaceChildren(...all.map((d) => {
     const tr = document.createElement("tr");
     tr.dataset.dataset = d.id;
@@ -413,8 +444,32 @@ async function startJob(event) {
 
 // ---- wiring
 
+/**
+ * Wires a control; a refusal of what it asked is shown next to it (in its own alert, announced to screen readers),
+ * where the eye is, not only in the status line at the top.
+ */
 function on(selector, event, handler) {
-  $(selector).addEventListener(event, (e) => attempt(() => handler(e)));
+  const control = $(selector);
+  control.addEventListener(event, async (e) => {
+    const place = control.closest("form") || control;
+    let shown = place.nextElementSibling;
+    if (!shown || !shown.classList.contains("form-error")) {
+      shown = document.createElement("p");
+      shown.className = "form-error";
+      shown.setAttribute("role", "alert");
+      place.after(shown);
+    }
+    shown.textContent = "";
+    shown.hidden = true;
+    try {
+      say("");
+      await handler(e);
+    } catch (error) {
+      shown.textContent = error.message;
+      shown.hidden = false;
+      shown.scrollIntoView({ block: "nearest" });
+    }
+  });
 }
 
 on("#key-form", "submit", async (e) => {
@@ -425,6 +480,11 @@ on("#key-form", "submit", async (e) => {
 });
 on("#compare-button", "click", compareJobs);
 on("#predict-form", "submit", predict);
+on("#log-scale", "change", async () => {
+  logScale = $("#log-scale").checked;
+  if (shownJob) showJob(shownJob);
+  if (!$("#compare").hidden) await compareJobs();
+});
 for (const button of document.querySelectorAll("#model-download button")) {
   on(`#model-download button[data-format="${button.dataset.format}"]`, "click", () => download(button.dataset.format));
 }
@@ -443,7 +503,17 @@ addLayer("SimpleRNN", 10);
 addLayer("Dense", 1);
 $("#layers-form").requestSubmit();
 attempt(refresh);
-// the jobs list follows running jobs without a stream per job: a light poll while any job is unfinished
+// the jobs list stays live without a stream per job: a light poll whenever the page is visible, so jobs submitted
+// elsewhere (over the API, another tab) appear too
 setInterval(() => {
-  if (jobs.some((j) => !FINAL.has(j.state))) attempt(loadJobs);
+  if (document.visibilityState === "visible") attempt(loadJobs);
 }, 2000);
+
+/** Deep links: #/jobs/{id} opens a job's curves, #/models/{id} a model's summary. */
+async function followLink() {
+  const [, kind, id] = /^#\/(jobs|models)\/([\w-]+)$/.exec(location.hash) || [];
+  if (kind === "jobs" && (!watching || watching.id !== id)) await watchJob(id);
+  if (kind === "models" && shownModel !== id) await showModel(id);
+}
+window.addEventListener("hashchange", () => attempt(followLink));
+attempt(followLink);
