@@ -46,6 +46,12 @@ class OpenApiConfig {
                 .openapi31(true);
     }
 
+    /** The typed model document: a schema per layer type, read off the layers themselves. */
+    @Bean
+    OpenApiCustomizer modelSchemas() {
+        return new ModelSchemas();
+    }
+
     /**
      * Every refusal an operation under {@code /api} can answer, as RFC 9457 problem+json: what a body or a query can
      * get (400), what a path with an id can get (404), what a body can get (413, 415), and the states and shapes

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,9 +13,16 @@ import org.rnnservice.client.ApiClient;
 import org.rnnservice.client.api.DatasetsApi;
 import org.rnnservice.client.api.JobsApi;
 import org.rnnservice.client.api.ModelsApi;
+import org.rnnservice.client.model.Compile;
+import org.rnnservice.client.model.CompileLoss;
+import org.rnnservice.client.model.CompileOptimizer;
 import org.rnnservice.client.model.DatasetRecord;
 import org.rnnservice.client.model.JobRecord;
 import org.rnnservice.client.model.JobRequest;
+import org.rnnservice.client.model.Layer;
+import org.rnnservice.client.model.LayerDense;
+import org.rnnservice.client.model.LayerSimpleRNN;
+import org.rnnservice.client.model.ModelDefinition;
 import org.rnnservice.client.model.ModelView;
 import org.rnnservice.client.model.SummaryView;
 
@@ -35,13 +41,19 @@ class ContractClientTest extends ApiTestSupport {
         DatasetsApi datasets = new DatasetsApi(client);
         JobsApi jobs = new JobsApi(client);
 
-        // SimpleRNN(10, input_shape=(None, 1)), Dense(1), compile(optimizer='adam', loss='mean_squared_error')
-        Map<String, Object> definition = new LinkedHashMap<>();
-        definition.put("input_shape", java.util.Arrays.asList(null, 1));
-        definition.put("layers", List.of(Map.of("type", "SimpleRNN", "units", 10), Map.of("type", "Dense", "units", 1)));
-        definition.put("compile", Map.of("optimizer", "adam", "loss", "mean_squared_error"));
-        definition.put("seed", 42);
+        // SimpleRNN(10, input_shape=(None, 1)), Dense(1), compile(optimizer='adam', loss='mean_squared_error'),
+        // written with the classes generated from the typed model document, not as a map
+        ModelDefinition definition = new ModelDefinition()
+                .inputShape(java.util.Arrays.asList(null, 1))
+                .layers(List.of(
+                        new Layer(new LayerSimpleRNN().type(LayerSimpleRNN.TypeEnum.SIMPLE_RNN).units(10)),
+                        new Layer(new LayerDense().type(LayerDense.TypeEnum.DENSE).units(1))))
+                .compile(new Compile().optimizer(new CompileOptimizer("adam"))
+                        .loss(new CompileLoss("mean_squared_error")).metrics(List.of(Compile.MetricsEnum.MAE)))
+                .seed(42);
         ModelView model = models.createModel(definition);
+        assertEquals("tanh", ((Map<?, ?>) ((List<?>) model.getDefinition().get("layers")).get(0)).get("activation"),
+                "the layer's default, as the schema says");
         assertEquals(0, model.getVersion());
 
         SummaryView summary = models.getModelSummary(model.getId());

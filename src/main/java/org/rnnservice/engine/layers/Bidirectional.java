@@ -52,13 +52,11 @@ public final class Bidirectional extends Layer implements DataParallelLayer {
                     + " directions as two outputs, which a Sequential model cannot pass on; use concat, sum, mul"
                     + " or ave");
         }
-        String mode = c.string("merge_mode", "concat");
-        this.merge = switch (mode.toLowerCase(Locale.ROOT)) {
-            case "concat" -> Merge.CONCAT;
+        this.merge = switch (c.choice("merge_mode", "concat", List.of("concat", "sum", "mul", "ave"))) {
             case "sum" -> Merge.SUM;
             case "mul" -> Merge.MUL;
             case "ave" -> Merge.AVE;
-            default -> throw c.invalid("merge_mode", "must be one of concat, sum, mul, ave; got '" + mode + "'");
+            default -> Merge.CONCAT;
         };
     }
 

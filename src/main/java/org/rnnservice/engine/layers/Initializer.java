@@ -32,6 +32,9 @@ public final class Initializer {
         }
     }
 
+    /** The initializers' Keras names. */
+    public static final List<String> NAMES = Arrays.stream(Kind.values()).map(Kind::kerasName).toList();
+
     /** Keras scales truncated normals by this so the truncated distribution keeps the intended variance. */
     private static final double TRUNCATION_STDDEV_FIX = 0.87962566103423978;
     private static final List<String> MODES = List.of("fan_in", "fan_out", "fan_avg");

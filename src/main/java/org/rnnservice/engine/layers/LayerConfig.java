@@ -15,6 +15,16 @@ public final class LayerConfig {
     private final Map<String, Object> values;
     private final String path;
     private final Set<String> read = new LinkedHashSet<>();
+    private final Map<String, Argument> described = new LinkedHashMap<>();
+
+    /**
+     * What a layer reads an argument as: its kind ({@code positive integer}, {@code boolean}, {@code activation},
+     * ...), its default ({@code null} when required or when absence means none) and, where the layer names them, the
+     * values it allows. Recorded as the layer reads its arguments, so that the API's schema of each layer follows the
+     * layer's own code.
+     */
+    public record Argument(String kind, Object fallback, List<String> allowed) {
+    }
 
     /** Wraps the arguments found at {@code path} (such as {@code layers[1]}), which error messages name. */
     public LayerConfig(Map<String, ?> values, String path) {
@@ -27,18 +37,42 @@ public final class LayerConfig {
         return path;
     }
 
+    /** The arguments read so far, each as the layer read it. */
+    public Map<String, Argument> described() {
+        return java.util.Collections.unmodifiableMap(described);
+    }
+
+    private void describe(String key, String kind, Object fallback, List<String> allowed) {
+        // a key first only tested for presence is described by the accessor that then reads it
+        described.merge(key, new Argument(kind, fallback, allowed),
+                (before, now) -> before.kind().equals("any") ? now : before);
+    }
+
     /** Whether the argument is given explicitly as null (Keras' {@code None}). */
     public boolean isNull(String key) {
         read.add(key);
+        describe(key, "any", null, null);
         return values.containsKey(key) && values.get(key) == null;
     }
 
     public boolean has(String key) {
         read.add(key);
+        describe(key, "any", null, null);
         return values.get(key) != null;
     }
 
+    /** A string that must be one of {@code allowed} (any case). */
+    public String choice(String key, String fallback, List<String> allowed) {
+        describe(key, "choice", fallback, allowed);
+        String v = string(key, fallback);
+        if (allowed.stream().noneMatch(a -> a.equalsIgnoreCase(v))) {
+            throw invalid(key, "must be one of " + String.join(", ", allowed) + "; got '" + v + "'");
+        }
+        return v.toLowerCase(java.util.Locale.ROOT);
+    }
+
     public String string(String key, String fallback) {
+        describe(key, "string", fallback, null);
         Object v = get(key);
         if (v == null) {
             return fallback;
@@ -50,6 +84,7 @@ public final class LayerConfig {
     }
 
     public int positiveInt(String key) {
+        describe(key, "positive integer", null, null);
         Object v = get(key);
         if (v == null) {
             throw missing(key);
@@ -62,11 +97,13 @@ public final class LayerConfig {
     }
 
     public int intValue(String key, int fallback) {
+        describe(key, "integer", fallback, null);
         Object v = get(key);
         return v == null ? fallback : toInt(key, v);
     }
 
     public boolean bool(String key, boolean fallback) {
+        describe(key, "boolean", fallback, null);
         Object v = get(key);
         if (v == null) {
             return fallback;
@@ -79,6 +116,7 @@ public final class LayerConfig {
 
     /** A finite number. */
     public float number(String key, float fallback) {
+        describe(key, "number", fallback, null);
         Object v = get(key);
         if (v == null) {
             return fallback;
@@ -91,6 +129,7 @@ public final class LayerConfig {
 
     /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */
     public float rate(String key) {
+        describe(key, "rate", 0, null);
         Object v = get(key);
         if (v == null) {
             return 0f;
@@ -102,6 +141,8 @@ public final class LayerConfig {
     }
 
     public Activation activation(String key, String fallback) {
+        describe(key, "activation", fallback, java.util.Arrays.stream(Activation.values()).map(Activation::kerasName)
+                .toList());
         String name = string(key, fallback);
         try {
             return Activation.of(name);
@@ -115,6 +156,7 @@ public final class LayerConfig {
      * are applied (a class name such as {@code GlorotUniform} reads as {@code glorot_uniform}).
      */
     public Initializer initializer(String key, String fallback) {
+        describe(key, "initializer", fallback, Initializer.NAMES);
         Object v = get(key);
         String name = fallback;
         Map<String, ?> args = Map.of();
@@ -141,6 +183,7 @@ public final class LayerConfig {
 
     /** A penalty given as Keras writes one ({@code "l2"}, {@code {"class_name": "L1L2", ...}}), or null for none. */
     public Regularizer regularizer(String key) {
+        describe(key, "regularizer", null, Regularizer.CLASSES);
         Object v = get(key);
         try {
             return Regularizer.of(v);

@@ -1,5 +1,6 @@
 package org.rnnservice.engine.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.simd.Kernels;
 
 /** Creates layers from Keras class names and arguments, and gives them Keras' default names. */
-final class LayerFactory {
+public final class LayerFactory {
 
     /** A layer's constructor: its name, its Keras arguments and the kernels it computes with. */
     private interface Constructor {
@@ -151,7 +152,44 @@ final class LayerFactory {
         return create(definition, "layers[" + index + "]", used, kernels);
     }
 
+    /** The arguments a layer type must be given, with a value that builds it: what {@link #arguments} probes with. */
+    private static final Map<String, Map<String, Object>> REQUIRED = Map.of(
+            "SimpleRNN", Map.of("units", 1), "LSTM", Map.of("units", 1), "GRU", Map.of("units", 1),
+            "Dense", Map.of("units", 1), "Embedding", Map.of("input_dim", 2, "output_dim", 1),
+            "Dropout", Map.of("rate", 0.5), "Masking", Map.of(),
+            "Bidirectional", Map.of("layer", Map.of("type", "LSTM", "units", 1)),
+            "TimeDistributed", Map.of("layer", Map.of("type", "Dense", "units", 1)));
+
+    /** A layer type's arguments as its code reads them, and which of them it requires. */
+    public record TypeArguments(String type, Map<String, LayerConfig.Argument> arguments, Set<String> required,
+                                Map<String, Object> onlyAtDefault, List<String> ignored) {
+    }
+
+    /**
+     * Every layer type with its arguments, read off the layers themselves (each built once from its required
+     * arguments, its reads recorded): what the API's schema of the model document is made from, so that an argument
+     * a layer starts reading cannot be missing from it.
+     */
+    public static List<TypeArguments> arguments() {
+        List<TypeArguments> out = new ArrayList<>();
+        for (Kind kind : KINDS) {
+            Map<String, Object> probe = new LinkedHashMap<>(REQUIRED.get(kind.type()));
+            probe.put("type", kind.type());
+            LayerConfig[] seen = new LayerConfig[1];
+            create(probe, "layers[0]", new java.util.HashSet<>(), org.rnnservice.engine.simd.KernelsProvider.scalar(),
+                    c -> seen[0] = c);
+            out.add(new TypeArguments(kind.type(), seen[0].described(), REQUIRED.get(kind.type()).keySet(),
+                    ONLY_AT_DEFAULT, IGNORED.stream().filter(k -> !k.equals("type") && !k.equals("name")).toList()));
+        }
+        return out;
+    }
+
     private static Layer create(Map<String, Object> definition, String path, Set<String> used, Kernels kernels) {
+        return create(definition, path, used, kernels, c -> { });
+    }
+
+    private static Layer create(Map<String, Object> definition, String path, Set<String> used, Kernels kernels,
+                                java.util.function.Consumer<LayerConfig> reads) {
         Object typeValue = definition.get("type");
         if (!(typeValue instanceof String typeName) || typeName.isBlank()) {
             throw new InvalidModelException(path + ".type", "type is required, one of " + types());
@@ -200,6 +238,7 @@ final class LayerFactory {
         }
         config.rejectUnknown(IGNORED);
         used.add(name);
+        reads.accept(config);
         return layer;
     }
 }
