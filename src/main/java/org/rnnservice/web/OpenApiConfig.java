@@ -52,6 +52,12 @@ class OpenApiConfig {
         return new ModelSchemas();
     }
 
+    /** The typed callbacks of a job. */
+    @Bean
+    OpenApiCustomizer jobSchemas() {
+        return new JobSchemas();
+    }
+
     /**
      * Every refusal an operation under {@code /api} can answer, as RFC 9457 problem+json: what a body or a query can
      * get (400), what a path with an id can get (404), what a body can get (413, 415), and the states and shapes
@@ -179,10 +185,54 @@ class OpenApiConfig {
         return out;
     }
 
+    /** Refusals captured from the service, one per status ({@code scripts/capture-response-examples}). */
+    private static final JsonNode REFUSALS = read("openapi/problem-examples.yaml");
+
     private static void problem(Operation op, String status, String description) {
         op.getResponses().computeIfAbsent(status, s -> new ApiResponse().description(description)
                 .content(new Content().addMediaType("application/problem+json",
-                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")))));
+                        withExample(new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")),
+                                REFUSALS.path("problems").path(status)))));
+    }
+
+    private static MediaType withExample(MediaType media, JsonNode captured) {
+        if (!captured.isMissingNode()) {
+            media.setExamples(examples(Yaml.mapper().createObjectNode().set("refusal", captured)));
+        }
+        return media;
+    }
+
+    /**
+     * TF Serving's and KServe's routes refuse in their protocols' shape, {@code {"error": "..."}}: documented on
+     * each of their operations, with refusals captured from the service.
+     */
+    @Bean
+    OpenApiCustomizer servingErrorResponses() {
+        return api -> {
+            api.getComponents().addSchemas("ServingError", new ObjectSchema()
+                    .description("the error shape of TF Serving's REST API and of KServe v2")
+                    .addProperty("error", new StringSchema().description("what is wrong")));
+            api.getPaths().forEach((path, item) -> {
+                if (!path.startsWith("/v1/") && !path.startsWith("/v2")) {
+                    return;
+                }
+                item.readOperationsMap().forEach((method, op) -> {
+                    servingError(op, "404", "no such model or version");
+                    if (op.getRequestBody() != null) {
+                        servingError(op, "400", "a malformed request");
+                        servingError(op, "422", "well-formed, but does not fit the model (named)");
+                        servingError(op, "503", "too many predictions at once; see Retry-After");
+                    }
+                });
+            });
+        };
+    }
+
+    private static void servingError(Operation op, String status, String description) {
+        op.getResponses().computeIfAbsent(status, s -> new ApiResponse().description(description)
+                .content(new Content().addMediaType("application/json",
+                        withExample(new MediaType().schema(new Schema<>().$ref("#/components/schemas/ServingError")),
+                                REFUSALS.path("serving").path(status)))));
     }
 
     @Bean

@@ -57,6 +57,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         };
     }
 
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    ResponseEntity<Object> unreadableForm(org.springframework.web.multipart.MultipartException e) {
+        PayloadTooLargeException tooLarge = PayloadTooLargeException.findIn(e);
+        if (tooLarge != null || e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+            return api(ServiceException.tooLarge(tooLarge != null ? tooLarge.getMessage()
+                    : "the upload is larger than rnn.limits.request-size"));
+        }
+        return api(ServiceException.badRequest("body", "the multipart body cannot be read: send the file as a form"
+                + " part named file (curl -F file=@m.keras), or the raw bytes as application/octet-stream"));
+    }
+
     @ExceptionHandler(StoreUnavailableException.class)
     ResponseEntity<Object> storeUnavailable(StoreUnavailableException e) {
         LOG.warn("Store unavailable: {}", e.getMessage());

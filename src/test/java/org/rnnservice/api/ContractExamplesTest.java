@@ -27,7 +27,27 @@ class ContractExamplesTest extends ApiTestSupport {
     private static final String DATASET_ID = "6f1c0d5e-0000-4000-8000-000000000002";
     /** The query parameters an upload example names in its summary. */
     private static final Map<String, String> QUERIES = Map.of("text/csv", "?seq_len=3&target=temp",
-            "text/plain", "?seq_len=10&step=3");
+            "text/plain", "?seq_len=10&step=3", "multipart/form-data", "?name=contract-example-import");
+
+    /**
+     * A form whose parts are the example's fields; a file part (the example says what it holds) carries a file Keras
+     * itself wrote, as the example describes.
+     */
+    private static Http.Response sendForm(Http http, String url, JsonNode fields) throws java.io.IOException {
+        String boundary = "----example" + System.nanoTime();
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        for (var field : fields.properties()) {
+            form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"; filename=\"model.keras\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try (var in = ContractExamplesTest.class.getResourceAsStream("/keras/real/gru.keras")) {
+                form.writeBytes(in.readAllBytes());
+            }
+            form.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        form.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return http.post(url, "multipart/form-data; boundary=" + boundary, form.toByteArray());
+    }
 
     @Test
     void everyRequestExampleIsAcceptedAsWritten() throws Exception {
@@ -62,8 +82,8 @@ class ContractExamplesTest extends ApiTestSupport {
                     String body = value.isString() ? value.asString() : value.toString();
                     body = body.replace(MODEL_ID, modelId).replace(DATASET_ID, datasetId);
                     String url = path + QUERIES.getOrDefault(media.getKey(), "");
-                    Http.Response r = key[0].equals("PUT") ? http.put(url, body)
-                            : http.post(url, media.getKey(), body);
+                    Http.Response r = media.getKey().equals("multipart/form-data") ? sendForm(http, url, value)
+                            : key[0].equals("PUT") ? http.put(url, body) : http.post(url, media.getKey(), body);
                     sent++;
                     if (r.status() / 100 != 2) {
                         refused.add(operation.getKey() + " " + media.getKey() + " " + example.getKey() + ": "

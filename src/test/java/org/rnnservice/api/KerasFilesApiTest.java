@@ -450,4 +450,11 @@ class KerasFilesApiTest extends ApiTestSupport {
         assertEquals("time_distributed", model.getGraph().getOutput(0).getName());
         assertEquals(200, http.getBytes("/api/v1/models/" + id + "/export?format=onnx&version=0").status());
     }
+
+    @Test
+    void aMalformedFormIsRefusedAs400NotAnError() {
+        Http.Response r = http.post("/api/v1/models/import", "multipart/form-data", "{\"file\": \"m.keras\"}");
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.json().get("detail").asString().contains("form part named file"), r.body());
+    }
 }
