@@ -28,7 +28,9 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                                  + " ReduceLROnPlateau, ModelCheckpoint (with save_best_only the best epoch's weights"
                                  + " become the published version), e.g. [{\"type\": \"ReduceLROnPlateau\","
                                  + " \"monitor\": \"val_loss\", \"factor\": 0.5, \"patience\": 1}]")
-                         List<Map<String, Object>> callbacks, Long seed) {
+                         List<Map<String, Object>> callbacks,
+                         @Min(0) @Max(9_007_199_254_740_991L) @Schema(description = "the seed of shuffling and dropout;"
+                                 + " at most 2^53 - 1, which JavaScript and jq read back exactly") Long seed) {
 
     /** Keras' {@code EarlyStopping} arguments. */
     public record EarlyStoppingRequest(String monitor, @DecimalMin("0.0") Double minDelta, @Min(0) Integer patience,

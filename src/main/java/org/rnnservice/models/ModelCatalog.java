@@ -63,6 +63,11 @@ public class ModelCatalog {
 
     /** Builds, initializes and stores a model from a definition in our form or Keras' {@code to_json()}. */
     public ModelView create(Map<String, Object> body) throws IOException {
+        // models stored before this rule may hold larger seeds; a new one may not
+        if (body.get("seed") instanceof Number n && (n.doubleValue() < 0 || n.doubleValue() > SAFE_SEED)) {
+            throw ServiceException.badRequest("seed", "seed must be a whole number from 0 to 2^53 - 1 (" + SAFE_SEED
+                    + "), which JavaScript and jq read back exactly; got " + n);
+        }
         if (!KerasConfigReader.isKeras(body)) {
             return buildAndStore(body, null);
         }

@@ -74,6 +74,10 @@ class ErrorWordsApiTest extends ApiTestSupport {
                 Arguments.of("a recurrent first layer on vectors", "/api/v1/models",
                         "{\"input_shape\": [1], \"layers\": [{\"type\": \"LSTM\", \"units\": 4}]}",
                         "input_shape", "give input_shape as [timesteps, features], such as [null, 1]"),
+                Arguments.of("a model seed past 2^53", "/api/v1/models", "{" + MODEL + ", \"seed\": 9007199254740993}",
+                        "seed", "from 0 to 2^53 - 1"),
+                Arguments.of("a job seed past 2^53", "/api/v1/jobs",
+                        "{\"model_id\": \"m\", \"dataset_id\": \"d\", \"seed\": 9007199254740993}", "seed", "seed"),
                 Arguments.of("a camelCase field of an evaluation", "/api/v1/models/none/evaluate",
                         "{\"datasetId\": \"d\"}", "datasetId", "did you mean 'dataset_id'"));
     }
