@@ -107,6 +107,22 @@ class ErrorWordsApiTest extends ApiTestSupport {
     }
 
     @org.junit.jupiter.api.Test
+    void anInstanceOfTheWrongRankIsRefusedNamingTheShapeAndTheKerasRankAdjustmentIsKept() {
+        String model = http.post("/api/v1/models", "application/json", "{" + MODEL + "}").json().get("id").asString();
+        // one step of three features, for a model of one feature: Keras refuses it too
+        Http.Response wrong = http.post("/api/v1/models/" + model + "/predict", "application/json",
+                "{\"instances\": [[[0.1, 0.2, 0.3]]]}");
+        assertEquals(422, wrong.status(), wrong.body());
+        assertTrue(wrong.json().get("detail").asString().contains("has shape [1, 3]; the model takes [timesteps][1]"),
+                wrong.body());
+        // three steps without the feature axis: Keras adds the axis of size 1 (keras.Input((None, 1)) predicts
+        // np.array([[0.1, 0.2, 0.3]]) as three steps), and so does the service
+        Http.Response steps = http.post("/api/v1/models/" + model + "/predict", "application/json",
+                "{\"instances\": [[0.1, 0.2, 0.3]]}");
+        assertEquals(200, steps.status(), steps.body());
+    }
+
+    @org.junit.jupiter.api.Test
     void aWrongContentTypeNamesTheAcceptedOnes() {
         Http.Response r = http.post("/api/v1/jobs", "application/xml", "<job/>");
         assertEquals(415, r.status(), r.body());
