@@ -158,6 +158,15 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   assert.equal(prediction.predictions.length, 2);
   assert.equal(prediction.model_version, 1);
 
+  // an alias set over the API (the registry's champion) shows beside its version
+  const trained = (await service.api("models?size=50")).items.find((m) => m.name === "tutorial-simple-rnn");
+  const aliased = await fetch(`${service.base}api/v1/models/${trained.id}/aliases/champion`, {
+    method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ version: 1 }) });
+  assert.equal(aliased.status, 200);
+  await page.locator("#models-table tbody tr").filter({ hasText: "tutorial-simple-rnn" })
+    .getByRole("button", { name: "Summary and predict", exact: true }).click();
+  await page.locator("#model-versions").filter({ hasText: "v1 (champion)" }).waitFor();
+
   // the trained model as files: Keras' and ONNX, named after the model
   for (const [button, file] of [[".keras", "tutorial-simple-rnn.keras"], [".onnx (ONNX)", "tutorial-simple-rnn.onnx"]]) {
     const [saved] = await Promise.all([page.waitForEvent("download"),

@@ -302,7 +302,10 @@ async function showModel(id) {
   $("#model").hidden = false;
   $("#model-h").textContent = `Model ${model.name} (${short(model.id)})`;
   $("#model-summary").textContent = summary;
+  const aliases = Object.entries(model.aliases || {});
+  const named = (version) => aliases.filter(([, v]) => v === version).map(([alias]) => alias);
   $("#model-versions").textContent = "Versions: " + model.versions.map((v) => `v${v.version}`
+    + (named(v.version).length ? ` (${named(v.version).join(", ")})` : "")
     + (v.job_id ? ` by job ${short(v.job_id)}` : "")).join(", ") + `; current v${model.version}.`;
   $("#predict-result").textContent = "";
   $("#model").scrollIntoView();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.CompileSpec;
@@ -42,6 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+
+    /** Aliases: names like {@code champion} for versions, as MLflow's registry and TF Serving's labels have them. */
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
     private static final SecureRandom SEEDS = new SecureRandom();
     /** Seeds drawn for a model without one stay below 2^53, so JavaScript and jq read them back exactly. */
     private static final long SAFE_SEED = (1L << 53) - 1;
@@ -165,7 +170,8 @@ public class ModelCatalog {
         Instant now = Instant.now();
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
-                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null);
+                ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null,
+                Map.of());
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         try {
             store.create(Store.Collection.MODELS, id, model.name(), record);
@@ -217,7 +223,7 @@ public class ModelCatalog {
 
     static ModelView view(ModelRecord r) {
         return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(), r.summary(),
-                r.versions(), r.vocab(), null);
+                r.versions(), r.vocab(), r.aliases(), null);
     }
 
     /** A new, untrained instance of the model's architecture (weights not loaded). */
@@ -278,8 +284,13 @@ public class ModelCatalog {
             ModelRecord.VersionInfo info = new ModelRecord.VersionInfo(version, Instant.now(), jobId);
             versions.add(info);
             dropped.clear();
-            while (versions.size() > properties.keptWeightVersions()) {
-                dropped.add(versions.remove(0));
+            // the oldest versions go, but never one an alias names (moving the alias lets it go)
+            for (var it = versions.iterator(); it.hasNext() && versions.size() > properties.keptWeightVersions(); ) {
+                ModelRecord.VersionInfo old = it.next();
+                if (!current.aliases().containsValue(old.version())) {
+                    it.remove();
+                    dropped.add(old);
+                }
             }
             for (ModelRecord.VersionInfo old : dropped) {
                 blobs.delete(weightsBlob(old.version()));
@@ -308,6 +319,58 @@ public class ModelCatalog {
         loaded.evictAll(id);
         LOG.info("Model {} compiled: {}", id, updated.definition().get("compile"));
         return view(updated);
+    }
+
+    /**
+     * Points {@code alias} at a kept version (moving it if it named another: a rollback is a move); 404 for a version
+     * that is not kept.
+     */
+    ModelView setAlias(String id, String alias, int version) throws IOException {
+        if (!ALIAS.matcher(alias).matches()) {
+            throw ServiceException.badRequest("alias", "an alias is 1 to 64 letters, digits, '_' or '-', starting with"
+                    + " a letter, got '" + alias + "'");
+        }
+        record(id);
+        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+            if (current.versions().stream().noneMatch(v -> v.version() == version)) {
+                throw ServiceException.notFound("weight version", id + " v" + version + " (kept: "
+                        + current.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
+            }
+            Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
+            aliases.put(alias, version);
+            return current.withAliases(aliases);
+        });
+        LOG.info("Model {} alias {} -> v{}", id, alias, version);
+        return view(updated);
+    }
+
+    /** Removes an alias; 404 if the model has none of that name. */
+    void removeAlias(String id, String alias) throws IOException {
+        record(id);
+        store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+            Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
+            if (aliases.remove(alias) == null) {
+                throw ServiceException.notFound("alias", id + " '" + alias + "'");
+            }
+            return current.withAliases(aliases);
+        });
+        LOG.info("Model {} alias {} removed", id, alias);
+    }
+
+    /** The version a request means: {@code version}, or the one {@code alias} names, or the current one. */
+    public static Integer version(ModelRecord record, Integer version, String alias) {
+        if (alias == null) {
+            return version;
+        }
+        if (version != null) {
+            throw ServiceException.badRequest("alias", "give version or alias, not both");
+        }
+        Integer aliased = record.aliases().get(alias);
+        if (aliased == null) {
+            throw ServiceException.notFound("alias", record.id() + " '" + alias + "' (aliases: "
+                    + record.aliases().keySet() + ")");
+        }
+        return aliased;
     }
 
     /**

@@ -103,9 +103,11 @@ public class ModelController {
                                          @Parameter(schema = @Schema(type = "string", allowableValues = {"keras",
                                                  "h5", "onnx"}, defaultValue = "keras"))
                                          @RequestParam(defaultValue = "keras") ExportFormat format,
-                                         @RequestParam(required = false) Integer version) throws IOException {
+                                         @RequestParam(required = false) Integer version,
+                                         @Parameter(description = "an alias instead of a version")
+                                         @RequestParam(required = false) String alias) throws IOException {
         ModelRecord record = catalog.record(id);
-        byte[] file = catalog.export(record, version, format);
+        byte[] file = catalog.export(record, ModelCatalog.version(record, version, alias), format);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(format.mediaType()))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
@@ -159,8 +161,12 @@ public class ModelController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"instances\": [...]} (each [timesteps][features], or a string for a text model) or {\"inputs\": ...}")))
     public Map<String, Object> predict(@PathVariable String id, @RequestParam(required = false) Integer version,
+                                       @Parameter(description = "an alias instead of a version")
+                                       @RequestParam(required = false) String alias,
                                        InputStream body) throws IOException {
-        PredictionService.Prediction p = predictions.predict(catalog.record(id), version, body);
+        ModelRecord record = catalog.record(id);
+        PredictionService.Prediction p = predictions.predict(record, ModelCatalog.version(record, version, alias),
+                body);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("predictions", p.outputs());
         out.put("model_version", p.version());
@@ -198,6 +204,26 @@ public class ModelController {
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "{\"weights\": [{\"name\", \"shape\", \"values\"}, ...]} in Keras get_weights() order")))
     public Map<String, Object> putWeights(@PathVariable String id, InputStream body) throws IOException {
         return Map.of("model_version", catalog.putWeights(id, body));
+    }
+
+    /** The version an alias is to name. */
+    public record AliasRequest(@NotNull @Min(0) Integer version) {
+    }
+
+    @Operation(operationId = "setAlias", summary = "Point an alias (e.g. champion) at a kept weight version, as"
+            + " MLflow's registered model aliases: moving it is a rollback; predict, export and TF Serving's"
+            + " /labels/{alias} then serve that version. Aliased versions are kept however many are trained after.")
+    @PutMapping(value = "/{id}/aliases/{alias}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ModelView setAlias(@PathVariable String id, @PathVariable String alias,
+                              @Valid @RequestBody AliasRequest request) throws IOException {
+        return catalog.setAlias(id, alias, request.version());
+    }
+
+    @Operation(operationId = "deleteAlias", summary = "Remove an alias (the version it named is kept as any other)")
+    @DeleteMapping("/{id}/aliases/{alias}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void deleteAlias(@PathVariable String id, @PathVariable String alias) throws IOException {
+        catalog.removeAlias(id, alias);
     }
 
     /** A text continuation request. */

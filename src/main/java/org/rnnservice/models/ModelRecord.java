@@ -8,11 +8,16 @@ import org.rnnservice.datasets.WordTokenizer;
 /**
  * A stored model: its normalized definition (which rebuilds it exactly, seed included), its summary (which no
  * training changes, kept so listings need not build models), its current weight version (0 until trained), the
- * versions kept, and for models trained on text the vocabulary, window length and, for words, the tokenizer.
+ * versions kept, and for models trained on text the vocabulary, window length and, for words, the tokenizer; and its
+ * aliases, names of versions ({@code champion}) that predictions and exports may use instead of a number.
  */
 public record ModelRecord(String id, String name, Instant createdAt, int version, Map<String, Object> definition,
                           ModelView.SummaryView summary, String summaryText, List<VersionInfo> versions,
-                          List<String> vocab, Integer seqLen, WordTokenizer tokenizer) {
+                          List<String> vocab, Integer seqLen, WordTokenizer tokenizer, Map<String, Integer> aliases) {
+
+    public ModelRecord {
+        aliases = aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(aliases));
+    }
 
     /** One weight version: when it was made and by which job (null for the initial weights or an upload). */
     public record VersionInfo(int version, Instant createdAt, String jobId) {
@@ -21,12 +26,18 @@ public record ModelRecord(String id, String name, Instant createdAt, int version
     /** The same model with another definition (new compile settings): weights and versions unchanged. */
     ModelRecord withDefinition(Map<String, Object> newDefinition) {
         return new ModelRecord(id, name, createdAt, version, newDefinition, summary, summaryText, versions, vocab,
-                seqLen, tokenizer);
+                seqLen, tokenizer, aliases);
+    }
+
+    /** The same model with these aliases. */
+    ModelRecord withAliases(Map<String, Integer> newAliases) {
+        return new ModelRecord(id, name, createdAt, version, definition, summary, summaryText, versions, vocab,
+                seqLen, tokenizer, newAliases);
     }
 
     ModelRecord withVersion(VersionInfo v, List<VersionInfo> kept, TextVocabulary text) {
         return new ModelRecord(id, name, createdAt, v.version(), definition, summary, summaryText, kept,
                 text != null ? text.vocab() : vocab, text != null ? text.seqLen() : seqLen,
-                text != null ? text.tokenizer() : tokenizer);
+                text != null ? text.tokenizer() : tokenizer, aliases);
     }
 }

@@ -12,11 +12,11 @@ import org.rnnservice.engine.model.Summary;
  */
 public record ModelView(String id, String name, Instant createdAt, int version, Map<String, Object> definition,
                         SummaryView summary, List<ModelRecord.VersionInfo> versions, List<String> vocab,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+                        Map<String, Integer> aliases, @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
 
     /** The same view with a note. */
     ModelView withNote(String note) {
-        return new ModelView(id, name, createdAt, version, definition, summary, versions, vocab, note);
+        return new ModelView(id, name, createdAt, version, definition, summary, versions, vocab, aliases, note);
     }
 
     /** {@code model.summary()} as JSON. */

@@ -54,6 +54,17 @@ public class TfServingController {
         return predict(catalog.byIdOrName(name), version, body);
     }
 
+    @Operation(operationId = "tfServingPredictLabel", summary = "TF Serving predict on the version a label names"
+            + " (our model aliases are TF Serving's version labels)")
+    @PostMapping(value = "/v1/models/{name}/labels/{label}:predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object", description = "TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": ...}")))
+    public Map<String, Object> predictLabel(@PathVariable String name, @PathVariable String label, InputStream body)
+            throws IOException {
+        ModelRecord r = catalog.byIdOrName(name);
+        return predict(r, ModelCatalog.version(r, null, label), body);
+    }
+
     private Map<String, Object> predict(ModelRecord record, Integer version, InputStream body) throws IOException {
         PredictionService.Prediction p = predictions.predict(record, version, body);
         return Map.of(p.columnar() ? "outputs" : "predictions", p.outputs());
@@ -100,6 +111,23 @@ public class TfServingController {
         return metadata(r, version);
     }
 
+    @Operation(operationId = "tfServingLabelMetadata", summary = "TF Serving signature metadata of the version a"
+            + " label names")
+    @GetMapping("/v1/models/{name}/labels/{label}/metadata")
+    public Map<String, Object> labelMetadata(@PathVariable String name, @PathVariable String label)
+            throws IOException {
+        ModelRecord r = catalog.byIdOrName(name);
+        return metadata(r, ModelCatalog.version(r, null, label));
+    }
+
+    @Operation(operationId = "tfServingLabelStatus", summary = "TF Serving status of the version a label names")
+    @GetMapping("/v1/models/{name}/labels/{label}")
+    public Map<String, Object> labelStatus(@PathVariable String name, @PathVariable String label)
+            throws IOException {
+        ModelRecord r = catalog.byIdOrName(name);
+        return Map.of("model_version_status", List.of(versionStatus(r, ModelCatalog.version(r, null, label))));
+    }
+
     /** TF Serving's {@code GetModelMetadata} answer in its JSON form: the {@code serving_default} signature. */
     private Map<String, Object> metadata(ModelRecord r, int version) throws IOException {
         ModelSignature s = ModelSignature.of(catalog.load(r, version));
@@ -133,6 +161,6 @@ public class TfServingController {
     @RequestMapping("/v1/**")
     public Map<String, Object> unknown() {
         throw new ServiceException(ServiceException.Kind.NOT_FOUND, "no such path; TF Serving's are"
-                + " /v1/models/{name}[/versions/{version}][/metadata] and their :predict", List.of(), null);
+                + " /v1/models/{name}[/versions/{version} or /labels/{label}][/metadata] and their :predict", List.of(), null);
     }
 }

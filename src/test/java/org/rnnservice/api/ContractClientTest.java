@@ -13,6 +13,7 @@ import org.rnnservice.client.ApiClient;
 import org.rnnservice.client.api.DatasetsApi;
 import org.rnnservice.client.api.JobsApi;
 import org.rnnservice.client.api.ModelsApi;
+import org.rnnservice.client.model.AliasRequest;
 import org.rnnservice.client.model.Compile;
 import org.rnnservice.client.model.CompileLoss;
 import org.rnnservice.client.model.CompileOptimizer;
@@ -82,21 +83,28 @@ class ContractClientTest extends ApiTestSupport {
         assertEquals(10, done.getHistory().get("loss").size());
 
         Map<String, Object> prediction = models.predict(model.getId(),
-                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null);
+                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null, null);
         assertEquals(1, prediction.get("model_version"));
         List<?> predictions = (List<?>) prediction.get("predictions");
         assertEquals(2, predictions.size());
         assertNotNull(((List<?>) predictions.get(0)).get(0));
 
+        // the registry's words: the trained version named champion serves by that name
+        ModelView aliased = models.setAlias(model.getId(), "champion", new AliasRequest().version(1));
+        assertEquals(Map.of("champion", 1), aliased.getAliases());
+        assertEquals(prediction.get("predictions"), models.predict(model.getId(),
+                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null,
+                "champion").get("predictions"));
+
         assertTrue(jobs.listJobs(null, model.getId(), 0, 20).getItems().stream()
                 .anyMatch(j -> j.getId().equals(job.getId())));
 
         // model.save("tutorial.keras"), then keras.models.load_model: out as a file and in again, same predictions
-        java.io.File saved = models.exportModel(model.getId(), "keras", null);
+        java.io.File saved = models.exportModel(model.getId(), "keras", null, null);
         ModelView imported = models.importModel(saved, "tutorial-copy");
         assertEquals("tutorial-copy", imported.getName());
         assertEquals(prediction.get("predictions"), models.predict(imported.getId(),
-                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null)
+                Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null, null)
                 .get("predictions"));
         Map<String, Object> config = models.getKerasConfig(model.getId());
         assertEquals("Sequential", config.get("class_name"));

@@ -72,7 +72,7 @@ class ContractExamplesTest extends ApiTestSupport {
             // the current version: the job examples train the model meanwhile, and only the newest versions are kept
             String version = http.get("/api/v1/models/" + modelId).json().get("version").asString();
             String path = key[1].replace("{id}", generate ? textModel : modelId).replace("{name}", modelName)
-                    .replace("{version}", version);
+                    .replace("{version}", version).replace("{alias}", "champion").replace("{label}", "champion");
             for (var media : operation.getValue().properties()) {
                 if (media.getKey().equals("responses")) {
                     continue;
