@@ -189,6 +189,11 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   await page.locator("#compare-chart canvas").waitFor();
   assert.equal(await page.locator("#compare-table thead th").count(), 3, "epoch and one column per job");
   assert.ok(await page.locator("#compare-table tbody tr").count() >= 5);
+  // only the settings that differ: the recurrent layer, not the epochs or the batch size both jobs had
+  const rows = await page.locator("#compare-params tbody th").allTextContents();
+  assert.ok(rows.includes("params.gru.class_name") && rows.includes("params.simple_rnn.units"), rows.join());
+  assert.ok(!rows.includes("params.epochs") && !rows.includes("params.batch_size"), rows.join());
+  assert.ok(rows.includes("metrics.loss") && rows.includes("best loss"), rows.join());
   await shoot(page, "compare.png", page.locator("#compare"));
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], "the page asked no other host");

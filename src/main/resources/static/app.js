@@ -264,7 +264,36 @@ async function compareJobs() {
   drawChart($("#compare-chart"), "loss per epoch", names, columns);
   const epochs = Math.max(0, ...columns.map((c) => c.length));
   fillTable($("#compare-table"), names, Array.from({ length: epochs }, (_, i) => columns.map((c) => c[i])));
+  fillRunTable($("#compare-params"), names, picked);
   $("#compare").scrollIntoView();
+}
+
+/** The runs side by side as MLflow compares them: only the params that differ, then final and best metrics. */
+function fillRunTable(table, names, runs) {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params || {})))].sort();
+  const differing = keys.filter((k) => new Set(runs.map((r) => (r.params || {})[k])).size > 1);
+  const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics || {})))].sort();
+  const rows = [
+    ...differing.map((k) => [`params.${k}`, runs.map((r) => (r.params || {})[k] ?? ""), ""]),
+    ...metrics.map((k) => [`metrics.${k}`, runs.map((r) => formatNumber((r.metrics || {})[k])), "num"]),
+    ...metrics.map((k) => [`best ${k}`, runs.map((r) => formatNumber((r.best_metrics || {})[k])), "num"]),
+  ];
+  const head = document.createElement("tr");
+  head.append(...["", ...names].map((c) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c;
+    return th;
+  }));
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...rows.map(([key, values, kind]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = key;
+    tr.append(th, ...values.map((v) => cell(v, kind)));
+    return tr;
+  }));
 }
 
 // ---- models

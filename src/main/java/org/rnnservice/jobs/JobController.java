@@ -46,13 +46,23 @@ public class JobController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
-    @Operation(operationId = "listJobs", summary = "Jobs, newest first, paged, optionally filtered by state (any case) and model")
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first, paged, optionally filtered by state (any"
+            + " case) and model, and searched as MLflow searches runs: filter=metrics.val_loss < 0.1 and"
+            + " params.lstm.units = '64', order_by=metrics.val_loss DESC")
     @GetMapping
     public Page<JobRecord> list(@RequestParam(required = false) JobState state,
                                 @RequestParam(name = "model_id", required = false) String modelId,
+                                @Parameter(description = "MLflow's search syntax: clauses on metrics.NAME (numbers),"
+                                        + " params.NAME, tags.NAME or attributes.state|model_id|dataset_id|id"
+                                        + " (quoted strings; =, !=, LIKE, ILIKE), joined by and")
+                                @RequestParam(required = false) String filter,
+                                @Parameter(description = "keys as in filter, each optionally ASC or DESC,"
+                                        + " comma-separated; runs without the key come last")
+                                @RequestParam(name = "order_by", required = false) String orderBy,
                                 @RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return Page.of(service.list(state, modelId), page, size, j -> j);
+        return Page.of(service.list(state, modelId, RunSearch.filter(filter), RunSearch.order(orderBy)), page, size,
+                j -> j);
     }
 
     @Operation(operationId = "getJob", summary = "One job: state, progress, history")

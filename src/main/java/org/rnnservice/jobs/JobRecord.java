@@ -1,22 +1,46 @@
 package org.rnnservice.jobs;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A training job as stored and shown: its parameters (defaults filled in), state, times, progress, per-epoch history,
  * the error of a failed job in words, and the model version a successful one produced ({@code best_epoch}, from 1, is
  * the epoch whose weights it holds when a ModelCheckpoint with save_best_only chose them); {@code worker} names the
- * replica running it, or that last ran it.
+ * replica running it, or that last ran it. Like an MLflow run it has {@code params} (model and fit settings, by
+ * {@link RunParams}' names), {@code metrics} and the user's {@code tags}.
  */
+@JsonIgnoreProperties(value = {"metrics", "best_metrics"}, allowGetters = true)
 public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
                         boolean shuffle, double validationSplit, String validationData,
                         JobRequest.EarlyStoppingRequest earlyStopping,
                         Map<String, Double> classWeight, List<Map<String, Object>> callbacks, long seed,
                         Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
                         Map<String, List<Double>> history, String error, Integer modelVersion,
-                        Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch, Integer bestEpoch, String worker) {
+                        Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch, Integer bestEpoch, String worker,
+                        Map<String, String> params, Map<String, String> tags) {
+
+    public JobRecord {
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
+        tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    /** MLflow's run metrics: the last value of each history series ({@code loss}, {@code val_loss}, ...). */
+    @JsonProperty("metrics")
+    public Map<String, Double> metrics() {
+        return RunSearch.last(history == null ? Map.of() : history);
+    }
+
+    /** The best value of each history series, in Keras' direction (accuracies highest, the rest lowest). */
+    @JsonProperty("best_metrics")
+    public Map<String, Double> bestMetrics() {
+        return RunSearch.best(history == null ? Map.of() : history);
+    }
 
     /**
      * Where training stands: epoch and batch count from 1 ({@code epoch} 3 of {@code epochs} 10 is running or done),
@@ -30,28 +54,36 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
         }
     }
 
+    /** The same job with its params (computed from the job itself and its model's definition). */
+    JobRecord withParams(Map<String, String> newParams) {
+        return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
+                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, newParams, tags);
+    }
+
     JobRecord with(JobState newState) {
         return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
                 validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
-                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker);
+                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     /** Running from now on {@code by} (a replica's id), resumed after {@code resumedFrom} epochs or from the start. */
     JobRecord started(Instant at, Integer resumedFrom, String by) {
         return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
                 validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt == null ? at : startedAt,
-                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by);
+                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by, params,
+                tags);
     }
 
     JobRecord progressed(Progress p, Map<String, List<Double>> h) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
                 validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, p, h, error,
-                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker);
+                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt, Integer best) {
         return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
                 validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, at, progress, history, why,
-                version, resumedFromEpoch, stoppedAt, best, worker);
+                version, resumedFromEpoch, stoppedAt, best, worker, params, tags);
     }
 }

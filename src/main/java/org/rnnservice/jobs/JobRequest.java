@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,10 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                                  + " \"monitor\": \"val_loss\", \"factor\": 0.5, \"patience\": 1}]")
                          List<Map<String, Object>> callbacks,
                          @Min(0) @Max(9_007_199_254_740_991L) @Schema(description = "the seed of shuffling and dropout;"
-                                 + " at most 2^53 - 1, which JavaScript and jq read back exactly") Long seed) {
+                                 + " at most 2^53 - 1, which JavaScript and jq read back exactly") Long seed,
+                         @Schema(description = "the user's tags, as MLflow's run tags: searchable with"
+                                 + " tags.NAME = 'value' in GET /api/v1/jobs?filter=")
+                         @Size(max = 50) Map<@Size(min = 1, max = 250) String, @Size(max = 5000) String> tags) {
 
     /** Keras' {@code EarlyStopping} arguments. */
     public record EarlyStoppingRequest(String monitor, @DecimalMin("0.0") Double minDelta, @Min(0) Integer patience,

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
@@ -114,7 +115,9 @@ public class JobService {
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
                 request.validationData(), request.earlyStopping(), request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
-                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null);
+                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null,
+                null, request.tags());
+        record = record.withParams(RunParams.of(model.definition(), record));
         try {
             if (!holds.hold(record)) {
                 throw ServiceException.conflict("the model or a dataset was deleted while the job was being"
@@ -142,11 +145,12 @@ public class JobService {
         return records.find(id).record();
     }
 
-    List<JobRecord> list(JobState state, String modelId) {
+    List<JobRecord> list(JobState state, String modelId, Predicate<JobRecord> filter, Comparator<JobRecord> order) {
         return records.all().stream().map(TrainingJob::record)
                 .filter(r -> state == null || r.state() == state)
                 .filter(r -> modelId == null || r.modelId().equals(modelId))
-                .sorted(Comparator.comparing(JobRecord::submittedAt).reversed())
+                .filter(filter)
+                .sorted(order)
                 .toList();
     }
 

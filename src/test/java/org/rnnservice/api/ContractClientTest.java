@@ -96,7 +96,7 @@ class ContractClientTest extends ApiTestSupport {
                 Map.of("instances", List.of(List.of(List.of(0.5)), List.of(List.of(0.2), List.of(0.3)))), null,
                 "champion").get("predictions"));
 
-        assertTrue(jobs.listJobs(null, model.getId(), 0, 20).getItems().stream()
+        assertTrue(jobs.listJobs(null, model.getId(), null, null, 0, 20).getItems().stream()
                 .anyMatch(j -> j.getId().equals(job.getId())));
 
         // model.save("tutorial.keras"), then keras.models.load_model: out as a file and in again, same predictions
