@@ -1,7 +1,6 @@
 package org.rnnservice.web;
 
 import java.util.List;
-import java.util.Map;
 import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.errors.ServiceException;
@@ -167,8 +166,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     static ProblemDetail problem(HttpStatusCode status, String detail, List<ServiceException.FieldError> errors) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         if (!errors.isEmpty()) {
-            p.setProperty("errors", errors.stream().map(e -> Map.of("field", e.field(), "message", e.message()))
-                    .toList());
+            p.setProperty("errors", List.copyOf(errors));
         }
         return p;
     }
