@@ -114,9 +114,10 @@ final class RunSearch {
         return switch (op) {
             case "=" -> job -> value.equals(key.text(job));
             case "!=" -> job -> key.text(job) != null && !value.equals(key.text(job));
-            case "LIKE", "ILIKE" -> {
-                Pattern like = like(value, op.equals("ILIKE"));
-                yield job -> key.text(job) != null && like.matcher(key.text(job)).matches();
+            case "LIKE" -> job -> key.text(job) != null && like(key.text(job), value);
+            case "ILIKE" -> {
+                String lower = value.toLowerCase(Locale.ROOT);
+                yield job -> key.text(job) != null && like(key.text(job).toLowerCase(Locale.ROOT), lower);
             }
             default -> throw ServiceException.badRequest("filter", key.entity() + "." + key.name() + " is a string:"
                     + " compare it with =, !=, LIKE or ILIKE");
@@ -134,13 +135,35 @@ final class RunSearch {
         };
     }
 
-    /** SQL's LIKE: {@code %} any run of characters, {@code _} one character. */
-    private static Pattern like(String value, boolean ignoreCase) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
+    /**
+     * SQL's LIKE: {@code %} any run of characters, {@code _} one character. Matched by the greedy two-pointer walk,
+     * which takes time proportional to the product of the lengths at worst, where a regular expression built from a
+     * user's pattern could backtrack exponentially.
+     */
+    static boolean like(String text, String pattern) {
+        int t = 0;
+        int p = 0;
+        int star = -1;
+        int resume = 0;
+        while (t < text.length()) {
+            if (p < pattern.length() && (pattern.charAt(p) == '_' || pattern.charAt(p) == text.charAt(t))
+                    && pattern.charAt(p) != '%') {
+                t++;
+                p++;
+            } else if (p < pattern.length() && pattern.charAt(p) == '%') {
+                star = p++;
+                resume = t;
+            } else if (star >= 0) {
+                p = star + 1;
+                t = ++resume;
+            } else {
+                return false;
+            }
         }
-        return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+        while (p < pattern.length() && pattern.charAt(p) == '%') {
+            p++;
+        }
+        return p == pattern.length();
     }
 
     /**
