@@ -46,6 +46,8 @@ public class ModelCatalog {
 
     /** Aliases: names like {@code champion} for versions, as MLflow's registry and TF Serving's labels have them. */
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    /** Aliases are names for a few chosen versions; a bound keeps a model's record small. */
+    private static final int MAX_ALIASES = 32;
 
     private static final SecureRandom SEEDS = new SecureRandom();
     /** Seeds drawn for a model without one stay below 2^53, so JavaScript and jq read them back exactly. */
@@ -337,6 +339,10 @@ public class ModelCatalog {
                         + current.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
             }
             Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
+            if (!aliases.containsKey(alias) && aliases.size() >= MAX_ALIASES) {
+                throw ServiceException.badRequest("alias", "a model has at most " + MAX_ALIASES + " aliases; delete"
+                        + " one of " + aliases.keySet() + " or move it");
+            }
             aliases.put(alias, version);
             return current.withAliases(aliases);
         });

@@ -170,6 +170,17 @@ class AliasesApiTest extends ApiTestSupport {
         assertEquals(404, unknownLabel.status(), unknownLabel.body());
         assertTrue(unknownLabel.json().has("error"), "TF Serving's error shape: " + unknownLabel.body());
 
+        for (int i = 1; i < 32; i++) {
+            assertEquals(200, setAlias("a" + i, 0).status());
+        }
+        Http.Response oneTooMany = setAlias("a32", 0);
+        assertEquals(400, oneTooMany.status(), oneTooMany.body());
+        assertTrue(oneTooMany.json().get("detail").asString().contains("at most 32"), oneTooMany.body());
+        assertEquals(200, setAlias("a31", 0).status(), "moving an alias is not adding one");
+        for (int i = 1; i < 32; i++) {
+            assertEquals(204, http.delete("/api/v1/models/" + id + "/aliases/a" + i).status());
+        }
+
         assertEquals(404, http.delete("/api/v1/models/" + id + "/aliases/challenger").status());
         assertEquals(404, setAlias("champion", 9).status());
         JsonNode aliases = http.get("/api/v1/models/" + id).json().get("aliases");
