@@ -24,6 +24,31 @@ final class Masks {
                 .getNumber()));
     }
 
+    /**
+     * The lengths with 0 raised to 1, for the recurrent operators: ONNX Runtime leaves the outputs of an empty sequence
+     * unwritten (whatever memory held), so an all-padding sample reads one step and {@link #empty} zeroes its outputs.
+     */
+    String atLeastOne(String lens) {
+        String asFloat = g.op("Cast", "mask", List.of(lens), OnnxGraph.attr("to", (long) OnnxMl.TensorProto.DataType
+                .FLOAT.getNumber()));
+        String raised = g.op("Max", "mask", List.of(asFloat, g.floats("one", new float[] {1f})));
+        return g.op("Cast", "mask", List.of(raised), OnnxGraph.attr("to", (long) OnnxMl.TensorProto.DataType.INT32
+                .getNumber()));
+    }
+
+    /**
+     * Whether each sample is all padding, as {@code bool [batch, 1, ...]} of {@code rank} to broadcast over an output:
+     * Keras answers such a sample with its initial state, zeros.
+     */
+    String empty(String lens, int rank) {
+        String none = g.op("Equal", "mask", List.of(lengths64(lens), g.longs("zero", new long[] {0})));
+        long[] axes = new long[rank - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 1;
+        }
+        return g.op("Unsqueeze", "mask", List.of(none, g.longs("trailing_axes", axes, axes.length)));
+    }
+
     /** Whether each step of {@code x} ({@code [batch, time, ...]}) lies within its sequence: {@code bool [batch, time, 1]}. */
     String stepsKept(String x, String lens) {
         String steps = g.op("Range", "mask", List.of(g.longs("zero", new long[] {0}), time(x),

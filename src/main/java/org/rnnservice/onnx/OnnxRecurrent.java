@@ -50,7 +50,8 @@ final class OnnxRecurrent {
 
         String timeMajor = g.op("Transpose", layer.name(), List.of(x), OnnxGraph.ints("perm", 1, 0, 2));
         List<String> inputs = new ArrayList<>(List.of(timeMajor, weights(directions, units, 0, false),
-                weights(directions, units, 1, true), bias(directions, units), lens == null ? "" : lens));
+                weights(directions, units, 1, true), bias(directions, units),
+                lens == null ? "" : masks.atLeastOne(lens)));
         while (inputs.get(inputs.size() - 1).isEmpty()) {
             inputs.remove(inputs.size() - 1);
         }
@@ -94,6 +95,11 @@ final class OnnxRecurrent {
         List<String> out = List.of(
                 g.op("Transpose", layer.name(), List.of(timeMajorOut.get(0)), OnnxGraph.ints("perm", 2, 0, 1, 3)),
                 g.op("Transpose", layer.name(), List.of(timeMajorOut.get(1)), OnnxGraph.ints("perm", 1, 0, 2)));
+        if (lens != null) {
+            String zero = g.floats("zero_output", new float[] {0f});
+            out = List.of(g.op("Where", layer.name(), List.of(masks.empty(lens, 4), zero, out.get(0))),
+                    g.op("Where", layer.name(), List.of(masks.empty(lens, 3), zero, out.get(1))));
+        }
         String merge = directions.size() == 2 ? String.valueOf(config.getOrDefault("merge_mode", "concat")) : null;
         if (!sequences) {
             String last = merge == null ? squeeze(out.get(1), 1, layer.name()) : merged(out.get(1), 1, merge,
