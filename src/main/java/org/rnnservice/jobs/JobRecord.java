@@ -57,8 +57,9 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
     /** The same job with its params (computed from the job itself and its model's definition). */
     JobRecord withParams(Map<String, String> newParams) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
-                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, newParams, tags);
+                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt,
+                progress, history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker,
+                newParams, tags);
     }
 
     JobRecord with(JobState newState) {

@@ -73,7 +73,8 @@ final class RunSearch {
 
     // a key (dotted, or with a quoted name), an operator, a value (a number or a quoted string)
     private static final Pattern CLAUSE = Pattern.compile("\\s*([A-Za-z_]+\\.(?:`[^`]+`|\"[^\"]+\"|[A-Za-z0-9_.\\-/]+))"
-            + "\\s*(<=|>=|!=|=|<|>|(?i:ilike|like))\\s*('(?:[^']*)'|\"(?:[^\"]*)\"|[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\\s*");
+            + "\\s*(<=|>=|!=|=|<|>|(?i:ilike|like))\\s*"
+            + "('(?:[^']*)'|\"(?:[^\"]*)\"|[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\\s*");
     private static final Pattern AND = Pattern.compile("(?i)\\s+and\\s+");
 
     /** The jobs a filter selects; null or blank selects all. 400 naming {@code filter} for a filter it cannot read. */

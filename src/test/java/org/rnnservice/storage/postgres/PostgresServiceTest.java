@@ -57,7 +57,7 @@ class PostgresServiceTest {
         Http.Response data = http.post("/api/v1/datasets", Map.of("name", "example-2", "x", x, "y", y));
         assertEquals(201, data.status(), data.body());
         Http.Response job = http.post("/api/v1/jobs", Map.of("model_id", id, "dataset_id",
-                data.json().get("id").asString(), "epochs", 10, "batch_size", 1));
+                data.json().get("id").asString(), "epochs", 10, "batch_size", 1, "tags", Map.of("store", "pg")));
         assertEquals(202, job.status(), job.body());
         JsonNode done = http.awaitJob(job.json().get("id").asString(), Duration.ofSeconds(60));
         assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
@@ -65,6 +65,20 @@ class PostgresServiceTest {
                 Map.of("instances", List.of(List.of(List.of(0.5)))));
         assertEquals(200, predicted.status(), predicted.body());
         assertEquals(0.6, predicted.json().get("predictions").get(0).get(0).asDouble(), 0.1);
+
+        // aliases and run search on the database's rows: a refusal inside the row's update is the client's 404
+        assertEquals(200, http.put("/api/v1/models/" + id + "/aliases/champion", "{\"version\": 1}").status());
+        Http.Response notKept = http.put("/api/v1/models/" + id + "/aliases/champion", "{\"version\": 9}");
+        assertEquals(404, notKept.status(), notKept.body());
+        assertEquals(1, http.get("/api/v1/models/" + id).json().get("aliases").get("champion").asInt());
+        assertEquals(predicted.json().get("predictions"), http.post("/api/v1/models/" + id + "/predict?alias=champion",
+                Map.of("instances", List.of(List.of(List.of(0.5))))).json().get("predictions"));
+        JsonNode found = http.get("/api/v1/jobs?filter=" + java.net.URLEncoder.encode("tags.store = 'pg' and"
+                + " params.batch_size = '1'", java.nio.charset.StandardCharsets.UTF_8)).json().get("items");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(done.get("id"), found.get(0).get("id"));
+        assertEquals(done.get("history").get("loss").get(9).asDouble(), found.get(0).get("metrics").get("loss")
+                .asDouble());
 
         // the rows are really there: a second store on the same database reads the model and its trained weights
         PostgresStore other = new PostgresStore(DB.dataSource(), tools.jackson.databind.json.JsonMapper.builder()
