@@ -95,8 +95,8 @@ class OpenApiConfig {
                         problem(op, "413", "the body is larger than rnn.limits.request-size");
                         problem(op, "415", "the Content-Type is not one this operation takes");
                     }
-                    boolean removesState = method == PathItem.HttpMethod.DELETE && !id.equals("deleteAlias");
-                    if (removesState || id.equals("cancelJob") || id.equals("generate")) {
+                    if (id.equals("deleteModel") || id.equals("deleteDataset") || id.equals("cancelJob")
+                            || id.equals("generate")) {
                         problem(op, "409", "conflicts with the current state");
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
