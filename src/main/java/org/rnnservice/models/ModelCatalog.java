@@ -235,10 +235,7 @@ public class ModelCatalog {
 
     /** The model with the weights of {@code version}, shared and cached: callers synchronize on it. */
     public Sequential load(ModelRecord record, int version) throws IOException {
-        if (record.versions().stream().noneMatch(v -> v.version() == version)) {
-            throw ServiceException.notFound("weight version", record.id() + " v" + version
-                    + " (kept: " + record.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
-        }
+        record.requireKept(version);
         return loaded.get(record.id(), version, () -> {
             Sequential model = build(record);
             model.setWeights(weights(record.id(), version, model));
@@ -334,10 +331,7 @@ public class ModelCatalog {
         }
         record(id);
         ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
-            if (current.versions().stream().noneMatch(v -> v.version() == version)) {
-                throw ServiceException.notFound("weight version", id + " v" + version + " (kept: "
-                        + current.versions().stream().map(ModelRecord.VersionInfo::version).toList() + ")");
-            }
+            current.requireKept(version);
             Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
             if (!aliases.containsKey(alias) && aliases.size() >= MAX_ALIASES) {
                 throw ServiceException.badRequest("alias", "a model has at most " + MAX_ALIASES + " aliases; delete"

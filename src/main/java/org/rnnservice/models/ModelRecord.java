@@ -1,9 +1,12 @@
 package org.rnnservice.models;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.rnnservice.datasets.WordTokenizer;
+import org.rnnservice.errors.ServiceException;
 
 /**
  * A stored model: its normalized definition (which rebuilds it exactly, seed included), its summary (which no
@@ -16,11 +19,19 @@ public record ModelRecord(String id, String name, Instant createdAt, int version
                           List<String> vocab, Integer seqLen, WordTokenizer tokenizer, Map<String, Integer> aliases) {
 
     public ModelRecord {
-        aliases = aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(aliases));
+        aliases = aliases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(aliases));
     }
 
     /** One weight version: when it was made and by which job (null for the initial weights or an upload). */
     public record VersionInfo(int version, Instant createdAt, String jobId) {
+    }
+
+    /** 404 unless {@code version} is one of the kept weight versions. */
+    void requireKept(int version) {
+        if (versions.stream().noneMatch(v -> v.version() == version)) {
+            throw ServiceException.notFound("weight version", id + " v" + version + " (kept: "
+                    + versions.stream().map(VersionInfo::version).toList() + ")");
+        }
     }
 
     /** The same model with another definition (new compile settings): weights and versions unchanged. */
