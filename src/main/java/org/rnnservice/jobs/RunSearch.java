@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.rnnservice.errors.ServiceException;
@@ -51,11 +53,17 @@ final class RunSearch {
                     || name.startsWith("\"") && name.endsWith("\"")) ? name.substring(1, name.length() - 1) : name;
         }
 
+        /** The last value of the metric this key names, or null when the job has none. */
+        Double metric(JobRecord job) {
+            List<Double> series = job.history() == null ? null : job.history().get(name);
+            return series == null || series.isEmpty() ? null : series.get(series.size() - 1);
+        }
+
         /** The value of this key on a job as text, or null when the job has none. */
         String text(JobRecord job) {
             return switch (entity) {
                 case "metrics" -> {
-                    Double v = job.metrics().get(name);
+                    Double v = metric(job);
                     yield v == null ? null : v.toString();
                 }
                 case "params" -> job.params().get(name);
@@ -103,7 +111,7 @@ final class RunSearch {
             }
             double value = Double.parseDouble(literal);
             return job -> {
-                Double v = job.metrics().get(key.name());
+                Double v = key.metric(job);
                 return v != null && compare(Double.compare(v, value), op);
             };
         }
@@ -185,14 +193,14 @@ final class RunSearch {
                         + " optionally ASC or DESC, e.g. metrics.val_loss DESC");
             }
             Key key = Key.parse(words[0], "order_by");
-            parts.add(key.entity().equals("metrics") ? missingLast(job -> job.metrics().get(key.name()), descending)
+            parts.add(key.entity().equals("metrics") ? missingLast(key::metric, descending)
                     : missingLast(key::text, descending));
         }
         return parts.stream().reduce(Comparator::thenComparing).orElseThrow().thenComparing(newestFirst);
     }
 
-    private static <T extends Comparable<T>> Comparator<JobRecord> missingLast(
-            java.util.function.Function<JobRecord, T> value, boolean descending) {
+    private static <T extends Comparable<T>> Comparator<JobRecord> missingLast(Function<JobRecord, T> value,
+                                                                              boolean descending) {
         Comparator<T> natural = Comparator.naturalOrder();
         return Comparator.comparing(value, Comparator.nullsLast(descending ? natural.reversed() : natural));
     }
@@ -204,7 +212,7 @@ final class RunSearch {
 
     /** For {@link JobRecord#metrics()}: the last value of each history series. */
     static Map<String, Double> last(Map<String, List<Double>> history) {
-        Map<String, Double> out = new java.util.TreeMap<>();
+        Map<String, Double> out = new TreeMap<>();
         history.forEach((k, v) -> {
             if (!v.isEmpty()) {
                 out.put(k, v.get(v.size() - 1));
@@ -215,7 +223,7 @@ final class RunSearch {
 
     /** For {@link JobRecord#bestMetrics()}: the best value of each history series in Keras' direction. */
     static Map<String, Double> best(Map<String, List<Double>> history) {
-        Map<String, Double> out = new java.util.TreeMap<>();
+        Map<String, Double> out = new TreeMap<>();
         history.forEach((k, v) -> v.stream().filter(x -> x != null && !x.isNaN())
                 .reduce(higherIsBetter(k) ? Math::max : Math::min).ifPresent(b -> out.put(k, b)));
         return out;
