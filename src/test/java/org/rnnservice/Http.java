@@ -92,16 +92,21 @@ public final class Http {
 
     /** Polls a job until {@code done} holds for it (or the deadline passes) and returns that state. */
     public JsonNode awaitJob(String jobId, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
+        return await("/api/v1/jobs/" + jobId, done, timeout);
+    }
+
+    /** Polls a resource until {@code done} holds for it (or the deadline passes) and returns that state. */
+    public JsonNode await(String path, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode job;
+        JsonNode found;
         do {
-            job = get("/api/v1/jobs/" + jobId).json();
-            if (done.test(job)) {
-                return job;
+            found = get(path).json();
+            if (done.test(found)) {
+                return found;
             }
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("job " + jobId + " not done within " + timeout + ": " + job);
+        throw new AssertionError(path + " not done within " + timeout + ": " + found);
     }
 
     /** Whether a job has ended: succeeded, failed or cancelled. */

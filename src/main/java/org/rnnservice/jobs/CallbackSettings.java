@@ -6,6 +6,7 @@ import java.util.Map;
 import org.rnnservice.engine.train.EarlyStopping;
 import org.rnnservice.engine.train.ModelCheckpoint;
 import org.rnnservice.engine.train.ReduceLrOnPlateau;
+import org.rnnservice.errors.ArgumentReader;
 import org.rnnservice.errors.ServiceException;
 
 /**
@@ -36,7 +37,7 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
                 throw ServiceException.badRequest(path + ".type", type + " is given twice");
             }
             seen.add(type);
-            Args a = new Args(c, path);
+            ArgumentReader a = new ArgumentReader(c, path, type, "type", "verbose");
             try {
                 switch (type) {
                     case "EarlyStopping" -> es = new EarlyStopping.Config(a.string("monitor"),
@@ -60,7 +61,7 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
      * ModelCheckpoint: with {@code save_best_only} the best epoch's weights become the published version; without it
      * every epoch is saved and the last is published, which is what a job does anyway. The service keeps the files.
      */
-    private static ModelCheckpoint.Config modelCheckpoint(Args a, String path) {
+    private static ModelCheckpoint.Config modelCheckpoint(ArgumentReader a, String path) {
         if (a.present("filepath")) {
             throw ServiceException.badRequest(path + ".filepath", "the service keeps checkpoints itself: leave out"
                     + " filepath; with save_best_only the best epoch becomes the published model version");
@@ -75,83 +76,5 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
         String mode = a.string("mode");
         Double threshold = a.optionalNumber("initial_value_threshold");
         return a.bool("save_best_only", false) ? new ModelCheckpoint.Config(monitor, mode, threshold) : null;
-    }
-
-    /** One callback's arguments, each read once by name, so that the rest can be refused. */
-    private static final class Args {
-        private final Map<String, Object> values;
-        private final String path;
-        private final List<String> read = new ArrayList<>(List.of("type", "verbose"));
-
-        Args(Map<String, Object> values, String path) {
-            this.values = values;
-            this.path = path;
-        }
-
-        boolean present(String key) {
-            read.add(key);
-            return values.get(key) != null;
-        }
-
-        Object raw(String key) {
-            read.add(key);
-            return values.get(key);
-        }
-
-        String string(String key) {
-            Object v = raw(key);
-            if (v != null && !(v instanceof String)) {
-                throw ServiceException.badRequest(path + "." + key, key + " must be a string");
-            }
-            return (String) v;
-        }
-
-        double number(String key, double fallback) {
-            Double v = optionalNumber(key);
-            return v == null ? fallback : v;
-        }
-
-        Double optionalNumber(String key) {
-            Object v = raw(key);
-            if (v == null) {
-                return null;
-            }
-            if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-                throw ServiceException.badRequest(path + "." + key, key + " must be a number");
-            }
-            return n.doubleValue();
-        }
-
-        int whole(String key, int fallback) {
-            Object v = raw(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                    || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-                throw ServiceException.badRequest(path + "." + key, key + " must be a whole number");
-            }
-            return n.intValue();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Object v = raw(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!(v instanceof Boolean b)) {
-                throw ServiceException.badRequest(path + "." + key, key + " must be true or false");
-            }
-            return b;
-        }
-
-        void rejectUnknown() {
-            for (String key : values.keySet()) {
-                if (!read.contains(key)) {
-                    throw ServiceException.badRequest(path + "." + key, "unknown argument '" + key + "' of "
-                            + values.get("type") + "; it takes " + read.subList(2, read.size()));
-                }
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
+import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.FitOptions;
 import org.rnnservice.engine.train.InvalidFitException;
@@ -66,45 +67,33 @@ public class JobService {
     record PoolStatus(int workers, int running, int queued) {
     }
 
+    /** Jobs this process trains at once. */
+    public int workers() {
+        return queue.workers();
+    }
+
+    /** The jobs carrying every one of {@code tags}, oldest first. */
+    public List<JobRecord> tagged(Map<String, String> tags) {
+        return records.all().stream().map(TrainingJob::record)
+                .filter(r -> r.tags().entrySet().containsAll(tags.entrySet()))
+                .sorted(Comparator.comparing(JobRecord::submittedAt)).toList();
+    }
+
     PoolStatus status() {
         return new PoolStatus(queue.workers(), queue.running(), queue.waiting());
     }
 
-    JobRecord submit(JobRequest request) throws IOException {
+    /** Queues a job checked as {@code fit} will check it; its events and state follow on the job's record. */
+    public JobRecord submit(JobRequest request) throws IOException {
         if (!accepting) {
             throw ServiceException.unavailable("the service is shutting down", 5);
         }
         ModelRecord model = models.record(request.modelId());
         DatasetRecord ds = datasets.get(request.datasetId());
-        ModelCatalog.requireCompiled(model);
+        CompileSpec compile = ModelCatalog.requireCompiled(model);
         Sequential architecture = models.build(model);
-        DatasetFit.check(architecture, ds);
-        DatasetRecord validation = null;
-        if (request.validationData() != null) {
-            if (request.validationSplit() != null && request.validationSplit() > 0) {
-                throw ServiceException.badRequest("validation_data", "give validation_split or validation_data, not"
-                        + " both (Keras would ignore validation_split)");
-            }
-            validation = datasets.get(request.validationData());
-            DatasetFit.check(architecture, validation, "validation_data");
-        }
+        check(architecture, compile, request);
         FitOptions options = FitSettings.of(request);
-        Trainer trainer = new Trainer(architecture, ModelCatalog.requireCompiled(model));
-        if (options.reduceLr() != null && !trainer.optimizer().learningRateSettable()) {
-            throw ServiceException.badRequest("callbacks", "ReduceLROnPlateau cannot change a learning-rate schedule"
-                    + " (Keras refuses it too); give the optimizer a number as learning_rate");
-        }
-        try {
-            options.check(ds.samples(), trainer.logKeys(options.validationSplit() > 0 || validation != null),
-                    architecture.outputShape().sequence());
-        } catch (InvalidFitException e) {
-            throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
-                    : ServiceException.badRequest(e.field(), e.getMessage());
-        }
-        JobLimits.check(architecture, ds, options, properties, datasets);
-        if (validation != null) {
-            JobLimits.checkValues(architecture, validation, datasets, "validation_data");
-        }
         String id = UUID.randomUUID().toString();
         if (!queue.reserve(id)) {
             throw ServiceException.busy("the training queue is full (" + queue.capacity()
@@ -141,7 +130,43 @@ public class JobService {
         return record;
     }
 
-    JobRecord get(String id) {
+    /**
+     * Checks a job's fit settings and data against a model as {@code fit} will (the request's {@code model_id} is not
+     * read) and answers the keys its logs will have ({@code loss}, metrics, their {@code val_} forms).
+     */
+    public List<String> check(Sequential architecture, CompileSpec compile, JobRequest request) throws IOException {
+        DatasetRecord ds = datasets.get(request.datasetId());
+        DatasetFit.check(architecture, ds);
+        DatasetRecord validation = null;
+        if (request.validationData() != null) {
+            if (request.validationSplit() != null && request.validationSplit() > 0) {
+                throw ServiceException.badRequest("validation_data", "give validation_split or validation_data, not"
+                        + " both (Keras would ignore validation_split)");
+            }
+            validation = datasets.get(request.validationData());
+            DatasetFit.check(architecture, validation, "validation_data");
+        }
+        FitOptions options = FitSettings.of(request);
+        Trainer trainer = new Trainer(architecture, compile);
+        if (options.reduceLr() != null && !trainer.optimizer().learningRateSettable()) {
+            throw ServiceException.badRequest("callbacks", "ReduceLROnPlateau cannot change a learning-rate schedule"
+                    + " (Keras refuses it too); give the optimizer a number as learning_rate");
+        }
+        List<String> keys = trainer.logKeys(options.validationSplit() > 0 || validation != null);
+        try {
+            options.check(ds.samples(), keys, architecture.outputShape().sequence());
+        } catch (InvalidFitException e) {
+            throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
+                    : ServiceException.badRequest(e.field(), e.getMessage());
+        }
+        JobLimits.check(architecture, ds, options, properties, datasets);
+        if (validation != null) {
+            JobLimits.checkValues(architecture, validation, datasets, "validation_data");
+        }
+        return keys;
+    }
+
+    public JobRecord get(String id) {
         return records.find(id).record();
     }
 
@@ -164,7 +189,7 @@ public class JobService {
      * Cancels a queued job at once, a running one within one batch; 409 if it already ended. With {@code keep}, a
      * running job publishes the weights of its last completed epoch as the model's next version.
      */
-    JobRecord cancel(String id, boolean keep) throws IOException {
+    public JobRecord cancel(String id, boolean keep) throws IOException {
         TrainingJob job = records.find(id);
         synchronized (job) {
             JobState state = job.record().state();

@@ -18,7 +18,7 @@ import org.rnnservice.errors.ServiceException;
  * ({@code metrics.val_loss DESC, params.batch_size}). As in MLflow, a run without the key a clause names does not
  * match, and runs without the key an ordering names come last.
  */
-final class RunSearch {
+public final class RunSearch {
 
     private static final List<String> ATTRIBUTES = List.of("id", "state", "model_id", "dataset_id", "submitted_at");
 
@@ -206,7 +206,7 @@ final class RunSearch {
     }
 
     /** Keras' direction for a metric, as its callbacks infer it: accuracies up, everything else down. */
-    static boolean higherIsBetter(String metric) {
+    public static boolean higherIsBetter(String metric) {
         return metric.contains("acc");
     }
 

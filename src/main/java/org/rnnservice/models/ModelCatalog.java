@@ -87,6 +87,28 @@ public class ModelCatalog {
     }
 
     /**
+     * A definition (our form or Keras' {@code to_json()}) built and checked as {@link #create} would, stored nowhere;
+     * with its compile settings, required as for training.
+     */
+    public Checked check(Map<String, Object> body) {
+        Map<String, Object> definition = KerasConfigReader.isKeras(body)
+                ? KerasConfigReader.toDefinition(body).definition() : body;
+        ModelSpec spec = ModelDefinitions.parse(definition, 0);
+        Sequential model = ModelLimits.build(spec, properties.limits(), kernels);
+        Compilation.validateCompile(model);
+        if (spec.compile() == null) {
+            throw ServiceException.badRequest("compile", "the model has no compile settings; give it"
+                    + " \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mean_squared_error\"} as"
+                    + " model.compile(...) would");
+        }
+        return new Checked(model, spec.compile());
+    }
+
+    /** A model built from a definition, and its compile settings. */
+    public record Checked(Sequential model, CompileSpec compile) {
+    }
+
+    /**
      * Parses a definition in our form, names it, builds it within the limits, checks its compile settings and
      * stores it with {@code weights} of the built model (null: its initial weights) as version 0.
      */

@@ -94,7 +94,7 @@ public final class FileStore implements Store {
         return switch (c) {
             case MODELS -> collectionDir(c).resolve(id).resolve("model.json");
             case DATASETS -> collectionDir(c).resolve(id).resolve("dataset.json");
-            case JOBS, CANCELS -> collectionDir(c).resolve(id + ".json");
+            case JOBS, CANCELS, TUNING_JOBS -> collectionDir(c).resolve(id + ".json");
         };
     }
 
@@ -103,7 +103,7 @@ public final class FileStore implements Store {
         if (!SAFE_BLOB.matcher(blob).matches()) {
             throw new IllegalArgumentException("invalid blob name " + blob);
         }
-        return c == Collection.JOBS || c == Collection.CANCELS
+        return c.flat()
                 ? collectionDir(c).resolve(id + "." + blob + ".bin")
                 : collectionDir(c).resolve(id).resolve(blob + ".bin");
     }
@@ -139,7 +139,7 @@ public final class FileStore implements Store {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : entries.sorted().toList()) {
                 String name = p.getFileName().toString();
-                String id = c == Collection.JOBS || c == Collection.CANCELS
+                String id = c.flat()
                         ? (name.endsWith(".json") ? name.substring(0, name.length() - 5) : null)
                         : (Files.isDirectory(p) ? name : null);
                 if (id == null || !SAFE_ID.matcher(id).matches()) {
@@ -157,7 +157,7 @@ public final class FileStore implements Store {
 
     @Override
     public void delete(Collection c, String id) throws IOException {
-        if (c == Collection.JOBS || c == Collection.CANCELS) {
+        if (c.flat()) {
             // the document goes first: without it the job no longer exists, whatever blobs remain
             AtomicFiles.delete(documentPath(c, id));
             try (Stream<Path> entries = Files.list(collectionDir(c))) {

@@ -13,8 +13,18 @@ import java.util.Optional;
  */
 public interface Store {
 
-    /** The kinds of entity stored; {@code CANCELS} are requests to cancel jobs that another replica trains. */
-    enum Collection { MODELS, DATASETS, JOBS, CANCELS }
+    /**
+     * The kinds of entity stored; {@code CANCELS} are requests to cancel jobs that another replica trains,
+     * {@code TUNING_JOBS} searches over hyperparameters.
+     */
+    enum Collection {
+        MODELS, DATASETS, JOBS, CANCELS, TUNING_JOBS;
+
+        /** Whether each document is one flat file with its blobs beside it, rather than a directory. */
+        public boolean flat() {
+            return this == JOBS || this == CANCELS || this == TUNING_JOBS;
+        }
+    }
 
     void put(Collection collection, String id, Object document) throws IOException;
 
