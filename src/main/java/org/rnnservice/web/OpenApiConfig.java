@@ -89,18 +89,18 @@ class OpenApiConfig {
                         problem(op, "400", "malformed or invalid request");
                     }
                     if (path.contains("{")) {
-                        problem(op, "404", "no such model, dataset or job");
+                        problem(op, "404", "no such model, dataset, job or tuning job");
                     }
                     if (op.getRequestBody() != null) {
                         problem(op, "413", "the body is larger than rnn.limits.request-size");
                         problem(op, "415", "the Content-Type is not one this operation takes");
                     }
                     if (id.equals("deleteModel") || id.equals("deleteDataset") || id.equals("cancelJob")
-                            || id.equals("generate")) {
+                            || id.equals("cancelTuningJob") || id.equals("generate")) {
                         problem(op, "409", "conflicts with the current state");
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
-                            || id.equals("generate") || id.equals("createDataset") || id.equals("createModel")
+                            || id.equals("submitTuningJob") || id.equals("generate") || id.equals("createDataset") || id.equals("createModel")
                             || id.equals("importModel") || id.equals("exportModel") || id.equals("getKerasConfig")) {
                         problem(op, "422", "well-formed, but does not fit the model or the data, or asks for a Keras"
                                 + " feature the engine does not implement (named)");

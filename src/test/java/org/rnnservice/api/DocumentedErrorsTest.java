@@ -86,6 +86,17 @@ class DocumentedErrorsTest {
                 "epochs", 100_000, "batch_size", 1));
         http.awaitState(running, "RUNNING", Duration.ofSeconds(30));
         String queued = create(http, "/api/v1/jobs", Map.of("model_id", model, "dataset_id", data));
+        // a search cancelled before its first trial could be queued: it has ended
+        Map<String, Object> template = Map.of("input_shape", java.util.Arrays.asList(null, 1), "layers",
+                List.of(Map.of("type", "SimpleRNN", "units", Map.of("hp", "units")), layer("Dense", "units", 1)),
+                "compile", Map.of("optimizer", "adam", "loss", "mse"));
+        List<Map<String, Object>> space = List.of(Map.of("class_name", "Int", "config",
+                Map.of("name", "units", "min_value", 2, "max_value", 4)));
+        String search = create(http, "/api/v1/tuning-jobs", Map.of("model", template, "hyperparameters", space,
+                "max_trials", 1, "dataset_id", data));
+        assertEquals(202, http.post("/api/v1/tuning-jobs/" + search + "/cancel", "{}").status());
+        http.await("/api/v1/tuning-jobs/" + search, t -> t.get("state").asString().equals("CANCELLED"),
+                Duration.ofSeconds(30));
 
         String none = "no-such-id";
         // Keras 2's hard_sigmoid has no Keras 3 equivalent, so the model cannot be written as a Keras 3 document
@@ -185,6 +196,16 @@ class DocumentedErrorsTest {
                 new Case("submitJob", 429, () -> http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id",
                         data))),
                 new Case("listJobs", 400, () -> http.get("/api/v1/jobs?state=done")),
+                new Case("submitTuningJob", 400, () -> http.post("/api/v1/tuning-jobs", Map.of("model", template,
+                        "hyperparameters", space, "dataset_id", data, "tuner", "bayesian_optimization"))),
+                new Case("submitTuningJob", 413, () -> http.post("/api/v1/tuning-jobs", "application/json", big)),
+                new Case("submitTuningJob", 415, () -> http.post("/api/v1/tuning-jobs", "application/xml", xml)),
+                new Case("submitTuningJob", 422, () -> http.post("/api/v1/tuning-jobs", Map.of("model", template,
+                        "hyperparameters", space, "dataset_id", twoFeatures))),
+                new Case("listTuningJobs", 400, () -> http.get("/api/v1/tuning-jobs?page=-1")),
+                new Case("getTuningJob", 404, () -> http.get("/api/v1/tuning-jobs/" + none)),
+                new Case("cancelTuningJob", 404, () -> http.post("/api/v1/tuning-jobs/" + none + "/cancel", "{}")),
+                new Case("cancelTuningJob", 409, () -> http.post("/api/v1/tuning-jobs/" + search + "/cancel", "{}")),
                 new Case("getJob", 404, () -> http.get("/api/v1/jobs/" + none)),
                 new Case("cancelJob", 400, () -> http.post("/api/v1/jobs/" + queued + "/cancel?keep=maybe", "{}")),
                 new Case("cancelJob", 404, () -> http.post("/api/v1/jobs/" + none + "/cancel", "{}")),
