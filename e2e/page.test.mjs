@@ -199,6 +199,47 @@ test("the tutorial through the page alone: upload, create, train, predict, compa
   assert.deepEqual(foreign, [], "the page asked no other host");
 });
 
+test("a search's trials in a table, the best marked, and its trials' jobs compared", async () => {
+  const data = await service.api("datasets", example2());
+  const search = await service.api("tuning-jobs", {
+    model: {
+      input_shape: [null, 1],
+      layers: [{ type: { hp: "layer" }, units: { hp: "units" } }, { type: "Dense", units: 1 }],
+      compile: { optimizer: "adam", loss: "mean_squared_error" }, seed: 42,
+    },
+    hyperparameters: [
+      { class_name: "Choice", config: { name: "layer", values: ["SimpleRNN", "LSTM", "GRU"] } },
+      { class_name: "Choice", config: { name: "units", values: [5, 10] } },
+    ],
+    tuner: "grid_search", objective: "val_loss", dataset_id: data.id, epochs: 3, batch_size: 10,
+    validation_split: 0.2, seed: 7,
+  });
+  const { page, errors } = await openPage();
+  const row = page.locator(`#searches-table tr[data-search="${search.id}"]`);
+  await row.locator(".state").filter({ hasText: "SUCCEEDED" }).waitFor({ timeout: 120_000 });
+  await row.getByRole("button", { name: "Show", exact: true }).click();
+  await page.locator('#search-summary[data-state="SUCCEEDED"]').waitFor();
+  const done = await service.api(`tuning-jobs/${search.id}`);
+  assert.equal(await page.locator("#trials-table tbody tr").count(), 6, "one row per trial");
+  const headers = await page.locator("#trials-table thead th").allTextContents();
+  assert.deepEqual(headers, ["Trial", "layer", "units", "State", "Score", "Job"]);
+  const best = page.locator("#trials-table tbody tr.best");
+  assert.equal(await best.count(), 1, "one best trial");
+  assert.equal(await best.getAttribute("data-trial"), done.best_trial_id);
+  assert.equal(await best.locator("td").nth(1).textContent(), done.best_hyperparameters.layer);
+  assert.match(await page.locator("#search-summary").textContent(), new RegExp(`best trial ${done.best_trial_id}`));
+  await shoot(page, "search.png", page.locator("#search"));
+  await page.getByRole("button", { name: "Compare these trials' jobs" }).click();
+  await page.locator("#compare-chart canvas").waitFor();
+  assert.equal(await page.locator("#compare-table thead th").count(), 7, "epoch and one column per trial's job");
+  const params = await page.locator("#compare-params tbody th").allTextContents();
+  assert.ok(params.some((p) => p.endsWith(".units")), `the differing units are shown: ${params}`);
+  assert.ok(!params.includes("params.batch_size"), "settings every trial shares are not");
+  await shoot(page, "search-compare.png", page.locator("#compare"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, [], "the page asked no other host");
+});
+
 test("when the service asks for an API key the page asks for it and keeps it for the tab only", async () => {
   const { page, errors } = await openPage();
   const context = page.context();

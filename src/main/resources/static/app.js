@@ -254,9 +254,10 @@ async function watchJob(id) {
   $("#job").scrollIntoView();
 }
 
-async function compareJobs() {
-  const ids = jobs.map((j) => j.id).filter((id) => ticked.has(id));
+async function compareJobs(given) {
+  const ids = Array.isArray(given) ? given : jobs.map((j) => j.id).filter((id) => ticked.has(id));
   if (ids.length < 1) throw new Error("tick one or more jobs to compare");
+  comparedIds = ids;
   const picked = await Promise.all(ids.map((id) => api(`jobs/${id}`)));
   const names = picked.map((j) => `${modelName(j.model_id)}, job ${short(j.id)}`);
   const columns = picked.map((j) => (j.history || {}).loss || []);
@@ -267,6 +268,8 @@ async function compareJobs() {
   fillRunTable($("#compare-params"), names, picked);
   $("#compare").scrollIntoView();
 }
+
+let comparedIds = [];
 
 /** The runs side by side as MLflow compares them: only the params that differ, then final and best metrics. */
 function fillRunTable(table, names, runs) {
@@ -294,6 +297,72 @@ function fillRunTable(table, names, runs) {
     tr.append(th, ...values.map((v) => cell(v, kind)));
     return tr;
   }));
+}
+
+// ---- searches
+
+let shownSearch = null;
+
+function hyperparameterText(values) {
+  return Object.entries(values || {}).filter(([k]) => !k.startsWith("tuner/")).map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+async function loadSearches() {
+  const searches = (await api("tuning-jobs?size=50")).items;
+  $("#searches-table").tBodies[0].replaceChildren(...searches.map((s) => {
+    const tr = document.createElement("tr");
+    tr.dataset.search = s.id;
+    const done = s.trials.filter((t) => t.state !== "RUNNING").length;
+    const actions = document.createElement("td");
+    actions.append(button("Show", () => showSearch(s.id)));
+    if (!FINAL.has(s.state)) {
+      actions.append(button("Cancel", async () => {
+        await api(`tuning-jobs/${s.id}/cancel`, { method: "POST" });
+        await loadSearches();
+      }));
+    }
+    tr.append(cell(short(s.id)), cell(s.tuner), cell(s.state, `state state-${s.state}`),
+      cell(`${done} of ${s.planned_trials} done`), cell(`${s.objective.name} (${s.objective.direction})`),
+      cell(formatNumber(s.best_score), "num"), cell(hyperparameterText(s.best_hyperparameters)), actions);
+    return tr;
+  }));
+}
+
+async function showSearch(id) {
+  const s = await api(`tuning-jobs/${id}`);
+  shownSearch = s;
+  $("#search").hidden = false;
+  $("#search-h").textContent = `Search ${short(s.id)}`;
+  $("#search-summary").textContent = `${s.state}: ${s.tuner} on ${s.objective.name} (${s.objective.direction}), `
+    + `${s.trials.length} trials, ${s.epochs_trained} epochs trained`
+    + (s.best_trial_id != null ? `; best trial ${s.best_trial_id}: ${hyperparameterText(s.best_hyperparameters)}, `
+      + `model ${modelName(s.best_model_id)} v${s.best_model_version}` : "")
+    + (s.error ? `. ${s.error}` : "");
+  $("#search-summary").dataset.state = s.state;
+  const names = [...new Set(s.trials.flatMap((t) => Object.keys(t.hyperparameters)))];
+  const head = document.createElement("tr");
+  head.append(...["Trial", ...names, "State", "Score", "Job"].map((c) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c;
+    return th;
+  }));
+  $("#trials-table").tHead.replaceChildren(head);
+  $("#trials-table").tBodies[0].replaceChildren(...s.trials.map((t) => {
+    const tr = document.createElement("tr");
+    tr.dataset.trial = t.trial_id;
+    const best = t.trial_id === s.best_trial_id;
+    if (best) tr.classList.add("best");
+    const job = document.createElement("td");
+    if (t.job_id) job.append(button(`Watch ${short(t.job_id)}`, () => watchJob(t.job_id)));
+    tr.append(cell(best ? `${t.trial_id} (best)` : t.trial_id),
+      ...names.map((n) => cell(t.hyperparameters[n] ?? "")), cell(t.state, `state state-${t.state}`),
+      cell(formatNumber(t.score), "num"), job);
+    return tr;
+  }));
+  history.replaceState(null, "", `#/tuning-jobs/${id}`);
+  $("#search").scrollIntoView();
 }
 
 // ---- models
@@ -510,12 +579,13 @@ on("#key-form", "submit", async (e) => {
   $("#key-form").hidden = true;
   await refresh();
 });
-on("#compare-button", "click", compareJobs);
+on("#compare-button", "click", () => compareJobs());
+on("#compare-trials", "click", () => compareJobs(shownSearch.trials.filter((t) => t.job_id).map((t) => t.job_id)));
 on("#predict-form", "submit", predict);
 on("#log-scale", "change", async () => {
   logScale = $("#log-scale").checked;
   if (shownJob) showJob(shownJob);
-  if (!$("#compare").hidden) await compareJobs();
+  if (!$("#compare").hidden) await compareJobs(comparedIds);
 });
 for (const button of document.querySelectorAll("#model-download button")) {
   on(`#model-download button[data-format="${button.dataset.format}"]`, "click", () => download(button.dataset.format));
@@ -528,7 +598,7 @@ $("#add-layer").addEventListener("click", () => addLayer("Dense", 1));
 
 async function refresh() {
   await loadModels();
-  await Promise.all([loadJobs(), loadDatasets()]);
+  await Promise.all([loadJobs(), loadDatasets(), loadSearches()]);
 }
 
 addLayer("SimpleRNN", 10);
@@ -538,12 +608,13 @@ attempt(refresh);
 // the jobs list stays live without a stream per job: a light poll whenever the page is visible, so jobs submitted
 // elsewhere (over the API, another tab) appear too
 setInterval(() => {
-  if (document.visibilityState === "visible") attempt(loadJobs);
+  if (document.visibilityState === "visible") attempt(() => Promise.all([loadJobs(), loadSearches()]));
 }, 2000);
 
-/** Deep links: #/jobs/{id} opens a job's curves, #/models/{id} a model's summary. */
+/** Deep links: #/jobs/{id} opens a job's curves, #/models/{id} a model's summary, #/tuning-jobs/{id} a search. */
 async function followLink() {
-  const [, kind, id] = /^#\/(jobs|models)\/([\w-]+)$/.exec(location.hash) || [];
+  const [, kind, id] = /^#\/(jobs|models|tuning-jobs)\/([\w-]+)$/.exec(location.hash) || [];
+  if (kind === "tuning-jobs" && (!shownSearch || shownSearch.id !== id)) await showSearch(id);
   if (kind === "jobs" && (!watching || watching.id !== id)) await watchJob(id);
   if (kind === "models" && shownModel !== id) await showModel(id);
 }

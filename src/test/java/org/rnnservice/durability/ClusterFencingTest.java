@@ -41,10 +41,7 @@ class ClusterFencingTest {
         List<ServiceProcess> replicas = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                replicas.add(ServiceProcess.start(tmp.resolve("data-" + i), "--rnn.store=postgres",
-                        "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
-                        "--spring.datasource.password=" + db.password(), "--rnn.instance-id=replica-" + i,
-                        "--rnn.cluster.lease=6s", "--rnn.workers=1"));
+                replicas.add(ServiceProcess.replica(tmp, db, i, "6s"));
             }
             for (ServiceProcess r : replicas) {
                 r.awaitHealthy(Duration.ofSeconds(120));

@@ -29,13 +29,6 @@ class ClusterTest {
     @TempDir
     Path tmp;
 
-    private ServiceProcess replica(TestPostgres.Database db, int i) throws Exception {
-        return ServiceProcess.start(tmp.resolve("data-" + i), "--rnn.store=postgres",
-                "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(), "--rnn.instance-id=replica-" + i,
-                "--rnn.cluster.lease=6s", "--rnn.workers=1");
-    }
-
     private static JsonNode ok(Http.Response r) {
         assertTrue(r.status() / 100 == 2, r.status() + " " + r.body());
         return r.json();
@@ -47,7 +40,7 @@ class ClusterTest {
         List<ServiceProcess> replicas = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                replicas.add(replica(db, i));
+                replicas.add(ServiceProcess.replica(tmp, db, i, "6s"));
             }
             for (ServiceProcess r : replicas) {
                 r.awaitHealthy(Duration.ofSeconds(120));
@@ -130,7 +123,7 @@ class ClusterTest {
             // the same model, data and seeds: every job ends with the same weights, the resumed one included
             String reference = ok(http.get(0).get("/api/v1/models/" + models.get(0) + "/weights")).get("weights")
                     .toString();
-            replicas.set(2, replica(db, 2));
+            replicas.set(2, ServiceProcess.replica(tmp, db, 2, "6s"));
             replicas.get(2).awaitHealthy(Duration.ofSeconds(120));
             List<Http> all = replicas.stream().map(r -> new Http(r.port)).toList();
             Map<String, Object> instances = Map.of("instances", List.of(List.of(List.of(0.1), List.of(0.4))));

@@ -45,6 +45,14 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(p, port, log);
     }
 
+    /** Starts replica {@code i} of several on one PostgreSQL database, with one worker and the given lease. */
+    static ServiceProcess replica(Path dir, org.rnnservice.storage.postgres.TestPostgres.Database db, int i,
+                                  String lease) throws IOException {
+        return start(dir.resolve("data-" + i), "--rnn.store=postgres", "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                "--rnn.instance-id=replica-" + i, "--rnn.cluster.lease=" + lease, "--rnn.workers=1");
+    }
+
     /** Starts and waits until health answers UP. */
     static ServiceProcess startHealthy(Path dataDir) throws Exception {
         ServiceProcess s = start(dataDir);

@@ -7,10 +7,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,30 +27,6 @@ class TuningCrashTest {
     @TempDir
     Path tmp;
 
-    private static Map<String, Object> search(String dataset) {
-        Map<String, Object> rnn = new LinkedHashMap<>();
-        rnn.put("type", Map.of("hp", "layer"));
-        rnn.put("units", Map.of("hp", "units"));
-        Map<String, Object> model = Map.of("input_shape", Arrays.asList(null, 1), "seed", 3,
-                "layers", List.of(rnn, Map.of("type", "Dense", "units", 1)),
-                "compile", Map.of("optimizer", "adam", "loss", "mse"));
-        return Map.of("model", model, "tuner", "grid_search", "dataset_id", dataset, "epochs", 4, "batch_size", 4,
-                "validation_split", 0.2, "seed", 5,
-                "hyperparameters", List.of(
-                        Map.of("class_name", "Choice", "config", Map.of("name", "layer",
-                                "values", List.of("SimpleRNN", "LSTM", "GRU"))),
-                        Map.of("class_name", "Choice", "config", Map.of("name", "units",
-                                "values", List.of(5, 10, 20, 50)))));
-    }
-
-    private static long completed(JsonNode search) {
-        long n = 0;
-        for (JsonNode t : search.get("trials")) {
-            n += t.get("state").asString().equals("COMPLETED") ? 1 : 0;
-        }
-        return n;
-    }
-
     @Test
     void aSearchKilledMidTrialCompletesAfterRestartWithoutRunningAFinishedTrialAgain() throws Exception {
         Path data = tmp.resolve("data");
@@ -64,10 +38,11 @@ class TuningCrashTest {
             Http http = new Http(first.port);
             String dataset = http.post("/api/v1/datasets", RequestBodies.sineDataset(300, 12)).json().get("id")
                     .asString();
-            Http.Response r = http.post("/api/v1/tuning-jobs", search(dataset));
+            Http.Response r = http.post("/api/v1/tuning-jobs",
+                    TutorialSearch.grid(dataset, 4, 4, List.of(5, 10, 20, 50)));
             assertEquals(202, r.status(), r.body());
             id = r.json().get("id").asString();
-            JsonNode before = http.await("/api/v1/tuning-jobs/" + id, s -> completed(s) >= 3
+            JsonNode before = http.await("/api/v1/tuning-jobs/" + id, s -> TutorialSearch.completed(s) >= 3
                     && runningTrialTrained(http, s), Duration.ofMinutes(4));
             for (JsonNode t : before.get("trials")) {
                 String job = t.get("job_id").asString(null);
