@@ -232,6 +232,9 @@ test("a search's trials in a table, the best marked, and its trials' jobs compar
   await page.getByRole("button", { name: "Compare these trials' jobs" }).click();
   await page.locator("#compare-chart canvas").waitFor();
   assert.equal(await page.locator("#compare-table thead th").count(), 7, "epoch and one column per trial's job");
+  const heads = await page.locator("#compare-table thead th").allTextContents();
+  const { layer, units } = done.best_hyperparameters;
+  assert.ok(heads.includes(`trial ${done.best_trial_id}: layer=${layer}, units=${units}`), heads.join());
   const params = await page.locator("#compare-params tbody th").allTextContents();
   assert.ok(params.some((p) => p.endsWith(".units")), `the differing units are shown: ${params}`);
   assert.ok(!params.includes("params.batch_size"), "settings every trial shares are not");

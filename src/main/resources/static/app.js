@@ -254,12 +254,14 @@ async function watchJob(id) {
   $("#job").scrollIntoView();
 }
 
-async function compareJobs(given) {
+/** Compares the ticked jobs, or {@code given} ids named by {@code labels} (a search's trials). */
+async function compareJobs(given, labels) {
   const ids = Array.isArray(given) ? given : jobs.map((j) => j.id).filter((id) => ticked.has(id));
   if (ids.length < 1) throw new Error("tick one or more jobs to compare");
   comparedIds = ids;
+  comparedLabels = labels;
   const picked = await Promise.all(ids.map((id) => api(`jobs/${id}`)));
-  const names = picked.map((j) => `${modelName(j.model_id)}, job ${short(j.id)}`);
+  const names = labels || picked.map((j) => `${modelName(j.model_id)}, job ${short(j.id)}`);
   const columns = picked.map((j) => (j.history || {}).loss || []);
   $("#compare").hidden = false;
   drawChart($("#compare-chart"), "loss per epoch", names, columns);
@@ -270,6 +272,7 @@ async function compareJobs(given) {
 }
 
 let comparedIds = [];
+let comparedLabels;
 
 /** The runs side by side as MLflow compares them: only the params that differ, then final and best metrics. */
 function fillRunTable(table, names, runs) {
@@ -580,12 +583,16 @@ on("#key-form", "submit", async (e) => {
   await refresh();
 });
 on("#compare-button", "click", () => compareJobs());
-on("#compare-trials", "click", () => compareJobs(shownSearch.trials.filter((t) => t.job_id).map((t) => t.job_id)));
+on("#compare-trials", "click", () => {
+  const trials = shownSearch.trials.filter((t) => t.job_id);
+  return compareJobs(trials.map((t) => t.job_id),
+    trials.map((t) => `trial ${t.trial_id}: ${hyperparameterText(t.hyperparameters)}`));
+});
 on("#predict-form", "submit", predict);
 on("#log-scale", "change", async () => {
   logScale = $("#log-scale").checked;
   if (shownJob) showJob(shownJob);
-  if (!$("#compare").hidden) await compareJobs(comparedIds);
+  if (!$("#compare").hidden) await compareJobs(comparedIds, comparedLabels);
 });
 for (const button of document.querySelectorAll("#model-download button")) {
   on(`#model-download button[data-format="${button.dataset.format}"]`, "click", () => download(button.dataset.format));

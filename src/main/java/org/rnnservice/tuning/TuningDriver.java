@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,8 @@ class TuningDriver implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(TuningDriver.class);
     /** How often searches are looked at; trials take far longer than this. */
     private static final Duration ROUND = Duration.ofMillis(200);
+    /** How often every stored search is listed, to find those this process was not told of. */
+    private static final Duration SCAN = Duration.ofSeconds(5);
     /** Consecutive failed trials after which KerasTuner gives a search up. */
     private static final int MAX_CONSECUTIVE_FAILURES = 3;
 
@@ -40,6 +44,8 @@ class TuningDriver implements SmartLifecycle {
     private final String me;
     private final Duration lease;
     private volatile ScheduledExecutorService rounds;
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    private long lastScan = System.nanoTime() - SCAN.toNanos() - 1;
     private String lastProblem;
 
     TuningDriver(Store store, JobService jobs, TrialRunner trials, RnnProperties properties) {
@@ -51,10 +57,27 @@ class TuningDriver implements SmartLifecycle {
         this.lease = properties.cluster().lease();
     }
 
+    /** Takes up a search submitted here at the next round rather than at the next scan. */
+    void follow(String id) {
+        active.add(id);
+    }
+
     private void round() {
         try {
-            for (TuningJob search : store.list(Store.Collection.TUNING_JOBS, TuningJob.class)) {
-                if (!search.state().isFinal()) {
+            if (System.nanoTime() - lastScan > SCAN.toNanos()) {
+                // searches submitted through other replicas, or left unfinished by a restart
+                for (TuningJob search : store.list(Store.Collection.TUNING_JOBS, TuningJob.class)) {
+                    if (!search.state().isFinal()) {
+                        active.add(search.id());
+                    }
+                }
+                lastScan = System.nanoTime();
+            }
+            for (String id : List.copyOf(active)) {
+                TuningJob search = store.get(Store.Collection.TUNING_JOBS, id, TuningJob.class).orElse(null);
+                if (search == null || search.state().isFinal()) {
+                    active.remove(id);
+                } else {
                     advance(search);
                 }
             }
@@ -156,9 +179,14 @@ class TuningDriver implements SmartLifecycle {
         return failed >= MAX_CONSECUTIVE_FAILURES ? failed + " trials in a row failed; the last: " + last : null;
     }
 
-    /** KerasTuner's trial ids: the trial's number, zero-padded to the width of the most trials the search runs. */
+    /**
+     * KerasTuner's trial ids: the trial's number zero-padded to the width of {@code max_trials} as written (10 by
+     * default for random_search), or of "None" (4) when the search has none, as KerasTuner pads them.
+     */
     private static String trialId(TuningJob t, int n) {
-        return String.format("%0" + Long.toString(Math.max(t.plannedTrials(), 10)).length() + "d", n);
+        Integer most = t.request().maxTrials() != null ? t.request().maxTrials()
+                : t.tuner().equals("random_search") ? Integer.valueOf(10) : null;
+        return String.format("%0" + (most == null ? 4 : most.toString().length()) + "d", n);
     }
 
     /** The search if this process leads it (taking or renewing the lease with several replicas), else null. */

@@ -32,11 +32,13 @@ class TuningService {
     private final Store store;
     private final ModelCatalog models;
     private final JobService jobs;
+    private final TuningDriver driver;
 
-    TuningService(Store store, ModelCatalog models, JobService jobs) {
+    TuningService(Store store, ModelCatalog models, JobService jobs, TuningDriver driver) {
         this.store = store;
         this.models = models;
         this.jobs = jobs;
+        this.driver = driver;
     }
 
     TuningJob submit(TuningRequest r) throws IOException {
@@ -72,6 +74,7 @@ class TuningService {
         TuningJob job = new TuningJob(id, JobState.QUEUED, r, tuner, objective, seed, most, Instant.now(), null,
                 List.of(), null, null, null, null, null, 0, null, false, null, null);
         store.put(Store.Collection.TUNING_JOBS, id, job);
+        driver.follow(id);
         LOG.info("Tuning job {} queued: {} over {} on dataset {}, objective {} ({})", id, tuner,
                 space.parameters().stream().map(HyperParameter::name).toList(), r.datasetId(), objective.name(),
                 objective.direction());
