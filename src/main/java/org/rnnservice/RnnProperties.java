@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param instanceId this process's name in the health endpoint and in the jobs it trains; by default its host
  *                   name and process id
  * @param cluster how replicas on PostgreSQL share jobs ({@code rnn.cluster.*})
+ * @param batching how concurrent predictions of one model are merged ({@code rnn.batching.*})
  */
 @Validated
 @ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
@@ -46,7 +47,30 @@ public record RnnProperties(
         @DefaultValue Security security,
         @DefaultValue("file") StoreKind store,
         String instanceId,
-        @DefaultValue Cluster cluster) {
+        @DefaultValue Cluster cluster,
+        @DefaultValue Batching batching) {
+
+    /**
+     * {@code rnn.batching.*}: concurrent predictions of one model version and sequence length merged into one forward
+     * pass, in TF Serving's words; a model may override them ({@code PUT /api/v1/models/{id}/batching}).
+     *
+     * @param enabled whether predictions are batched at all
+     * @param maxBatchSize the most instances one batch holds; a request with as many runs alone
+     * @param batchTimeout how long a batch that is not full waits for more requests; 0 runs what is there at once,
+     *                     which TF Serving advises on CPU
+     * @param threads batches of one model computed at once, each on its own copy of the model's buffers (0: the
+     *                cores)
+     * @param maxEnqueuedBatches batches' worth of instances that may wait per model before a prediction gets 503
+     */
+    public record Batching(@DefaultValue("true") boolean enabled, @DefaultValue("64") @Min(1) int maxBatchSize,
+                           @DefaultValue("0s") Duration batchTimeout, @DefaultValue("0") @Min(0) int threads,
+                           @DefaultValue("64") @Min(1) int maxEnqueuedBatches) {
+
+        /** {@code threads}, or by default the cores. */
+        public int batchThreads() {
+            return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        }
+    }
 
     /**
      * {@code rnn.cluster.*}, with {@code rnn.store=postgres}.

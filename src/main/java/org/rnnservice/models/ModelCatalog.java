@@ -22,6 +22,7 @@ import org.rnnservice.engine.simd.Kernels;
 import org.rnnservice.engine.train.Compilation;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.keras.ImportedModel;
+import org.rnnservice.models.batching.BatchingOverride;
 import org.rnnservice.keras.KerasConfigReader;
 import org.rnnservice.keras.KerasFiles;
 import org.rnnservice.onnx.OnnxExport;
@@ -195,7 +196,7 @@ public class ModelCatalog {
         ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
                 ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null,
-                Map.of());
+                Map.of(), null);
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         try {
             store.create(Store.Collection.MODELS, id, model.name(), record);
@@ -247,7 +248,7 @@ public class ModelCatalog {
 
     static ModelView view(ModelRecord r) {
         return new ModelView(r.id(), r.name(), r.createdAt(), r.version(), r.definition(), r.summary(),
-                r.versions(), r.vocab(), r.aliases(), null);
+                r.versions(), r.vocab(), r.aliases(), r.batching(), null);
     }
 
     /** A new, untrained instance of the model's architecture (weights not loaded). */
@@ -363,6 +364,15 @@ public class ModelCatalog {
             return current.withAliases(aliases);
         });
         LOG.info("Model {} alias {} -> v{}", id, alias, version);
+        return view(updated);
+    }
+
+    /** Gives the model its own batching settings (null: the service's again). */
+    ModelView setBatching(String id, BatchingOverride batching) throws IOException {
+        record(id);
+        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> current.withBatching(batching));
+        LOG.info("Model {} batching {}", id, batching == null ? "as the service's" : batching);
         return view(updated);
     }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.keras.KerasConfigWriter;
+import org.rnnservice.models.batching.BatchingOverride;
 import org.rnnservice.web.Page;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -224,6 +225,22 @@ public class ModelController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void deleteAlias(@PathVariable String id, @PathVariable String alias) throws IOException {
         catalog.removeAlias(id, alias);
+    }
+
+    @Operation(operationId = "setBatching", summary = "Give the model its own request batching settings in TF"
+            + " Serving's words (enabled, max_batch_size, batch_timeout_micros, num_batch_threads,"
+            + " max_enqueued_batches); each one left out keeps the service's rnn.batching.* value")
+    @PutMapping(value = "/{id}/batching", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ModelView setBatching(@PathVariable String id, @Valid @RequestBody BatchingOverride request)
+            throws IOException {
+        return catalog.setBatching(id, request);
+    }
+
+    @Operation(operationId = "deleteBatching", summary = "Drop the model's own batching settings: it is batched as"
+            + " rnn.batching.* says")
+    @DeleteMapping("/{id}/batching")
+    public ModelView deleteBatching(@PathVariable String id) throws IOException {
+        return catalog.setBatching(id, null);
     }
 
     /** A text continuation request. */

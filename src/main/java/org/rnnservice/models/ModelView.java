@@ -5,18 +5,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.model.Summary;
+import org.rnnservice.models.batching.BatchingOverride;
 
 /**
- * A model as the API shows it: the stored record plus its Keras summary; {@code note}, in the response that creates
+ * A model as the API shows it: the stored record plus its Keras summary ({@code batching}: its own batching settings,
+ * null when it has the service's); {@code note}, in the response that creates
  * a model only, says how a Keras model was taken when that is not plain (a Functional chain taken as Sequential).
  */
 public record ModelView(String id, String name, Instant createdAt, int version, Map<String, Object> definition,
                         SummaryView summary, List<ModelRecord.VersionInfo> versions, List<String> vocab,
-                        Map<String, Integer> aliases, @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+                        Map<String, Integer> aliases, BatchingOverride batching,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
 
     /** The same view with a note. */
     ModelView withNote(String note) {
-        return new ModelView(id, name, createdAt, version, definition, summary, versions, vocab, aliases, note);
+        return new ModelView(id, name, createdAt, version, definition, summary, versions, vocab, aliases, batching,
+                note);
     }
 
     /** {@code model.summary()} as JSON. */

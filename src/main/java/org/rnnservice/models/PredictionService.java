@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.RnnProperties;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.layers.Embedding;
@@ -17,6 +18,8 @@ import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.errors.ServiceException;
+import org.rnnservice.models.batching.BatchSettings;
+import org.rnnservice.models.batching.PredictionBatcher;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,9 +37,15 @@ public class PredictionService {
     private final Timer predictTimer;
     private final PredictionGate gate;
 
+    private final PredictionBatcher batcher;
+    private final RnnProperties.Batching batching;
+
     public PredictionService(ModelCatalog catalog, DatasetService datasets, JsonMapper mapper, HelperThreads helpers,
-                             MeterRegistry meters, PredictionGate gate) {
+                             MeterRegistry meters, PredictionGate gate, PredictionBatcher batcher,
+                             RnnProperties properties) {
         this.catalog = catalog;
+        this.batcher = batcher;
+        this.batching = properties.batching();
         this.gate = gate;
         this.datasets = datasets;
         this.mapper = mapper;
@@ -61,19 +70,50 @@ public class PredictionService {
             throws IOException {
         gate.checkInstances(count);
         int v = version == null ? record.version() : version;
+        Sequential model = catalog.load(record, v);
+        long start = System.nanoTime();
+        float[] y = forward(record, model, x, count, steps);
+        predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        int width = model.outputShape().features();
+        List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width) : List.of(count, width);
+        return new TensorOutput(y, shape, v);
+    }
+
+    /**
+     * The outputs of {@code count} samples of {@code steps} steps: batched with concurrent requests of the same model
+     * version and length when batching is on for the model and the request is smaller than a batch, else computed
+     * alone in a turn of the prediction gate.
+     */
+    private float[] forward(ModelRecord record, Sequential model, float[] x, int count, int steps)
+            throws IOException {
+        BatchSettings settings = settings(record);
+        if (settings.enabled() && count < settings.maxBatchSize()) {
+            int inSize = model.inputShape().sequence() ? Math.max(steps, 1) * model.inputShape().features()
+                    : model.inputShape().features();
+            return batcher.predict(model, record.name(), x, count, steps, inSize, model.outputSize(steps), settings,
+                    (m, xs, n) -> inTurn(() -> m.predict(xs, n, steps, n)));
+        }
         return gate.run(() -> {
-            Sequential model = catalog.load(record, v);
-            long start = System.nanoTime();
-            float[] y;
             synchronized (model) {
-                y = model.predictParallel(x, count, steps, 1024, helpers);
+                return model.predictParallel(x, count, steps, 1024, helpers);
             }
-            predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            int width = model.outputShape().features();
-            List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width)
-                    : List.of(count, width);
-            return new TensorOutput(y, shape, v);
         });
+    }
+
+    /** A batch computes in a turn of the gate, as an unbatched prediction does: the cores bound both. */
+    private float[] inTurn(PredictionGate.Work<float[]> work) {
+        try {
+            return gate.run(work);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The service's batching settings with the model's overrides. */
+    BatchSettings settings(ModelRecord record) {
+        BatchSettings service = new BatchSettings(batching.enabled(), batching.maxBatchSize(),
+                batching.batchTimeout(), batching.batchThreads(), batching.maxEnqueuedBatches());
+        return record.batching() == null ? service : record.batching().over(service);
     }
 
     /** Predictions for the instances of a request body; instances are batched by length. */
@@ -82,10 +122,11 @@ public class PredictionService {
         Sequential model = catalog.load(record, v);
         PredictionInput input = PredictionInput.read(body, mapper, model.inputShape(), codec(record, model));
         gate.checkInstances(input.values().size());
-        return gate.run(() -> predict(model, v, input));
+        return predict(record, model, v, input);
     }
 
-    private Prediction predict(Sequential model, int v, PredictionInput input) {
+    private Prediction predict(ModelRecord record, Sequential model, int v, PredictionInput input)
+            throws IOException {
         long start = System.nanoTime();
         List<Object> outputs = new ArrayList<>();
         for (int i = 0; i < input.values().size(); i++) {
@@ -104,10 +145,7 @@ public class PredictionService {
             for (int j = 0; j < members.size(); j++) {
                 System.arraycopy(input.values().get(members.get(j)), 0, x, j * inSize, inSize);
             }
-            float[] y;
-            synchronized (model) {
-                y = model.predictParallel(x, members.size(), steps, 1024, helpers);
-            }
+            float[] y = forward(record, model, x, members.size(), steps);
             int outSize = model.outputSize(steps);
             int width = model.outputShape().features();
             boolean sequence = model.outputShape().sequence();

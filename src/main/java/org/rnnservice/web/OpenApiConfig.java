@@ -106,7 +106,8 @@ class OpenApiConfig {
                                 + " feature the engine does not implement (named)");
                     }
                     if (id.equals("predict")) {
-                        problem(op, "503", "too many predictions at once (rnn.limits.predictions); see Retry-After");
+                        problem(op, "503", "too many predictions at once (rnn.limits.predictions, or the model's"
+                                + " batching queue is full: rnn.batching.max-enqueued-batches); see Retry-After");
                     }
                     if (id.equals("submitJob")) {
                         problem(op, "429", "the training queue is full; see Retry-After");

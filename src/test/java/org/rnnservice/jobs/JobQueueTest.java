@@ -27,7 +27,8 @@ class JobQueueTest {
                 new RnnProperties.Simd("auto", 0), new RnnProperties.Limits(DataSize.ofMegabytes(1), 64, 1000, 100,
                 100, 1000, 10, 10, DataSize.ofMegabytes(64), 1, Duration.ofSeconds(1)), 1, Duration.ofSeconds(1),
                 Duration.ofMillis(250), DataSize.ofMegabytes(1), new RnnProperties.Security(java.util.List.of()),
-                RnnProperties.StoreKind.FILE, null, new RnnProperties.Cluster(Duration.ofSeconds(30)));
+                RnnProperties.StoreKind.FILE, null, new RnnProperties.Cluster(Duration.ofSeconds(30)),
+                new RnnProperties.Batching(true, 64, Duration.ZERO, 0, 64));
         return new JobQueue(p, new SimpleMeterRegistry());
     }
 

@@ -1,0 +1,316 @@
+package org.rnnservice.models.batching;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.errors.ServiceException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Request batching as TF Serving does it: concurrent predictions of the same built model and sequence length wait in
+ * one queue and are computed as one forward pass, then split back. No thread is handed the work: the first caller to
+ * find the queue without enough runners computes the batch for everyone in it (leader and followers), so a lone
+ * request pays nothing for batching. Each sample's output depends only on its own input, and the kernels compute a
+ * row the same way whatever the batch holds, so a batched prediction is bit for bit the unbatched one.
+ */
+@Component
+public class PredictionBatcher {
+
+    /** One forward pass of a batch on a model (the model itself, or a copy with its own buffers). */
+    public interface Pass {
+        float[] run(Sequential model, float[] x, int count);
+    }
+
+    private final Map<Key, Queue> queues = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+
+    public PredictionBatcher(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    private record Key(Sequential model, int steps) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.model == model && k.steps == steps;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(model) * 31 + steps;
+        }
+    }
+
+    /**
+     * Predicts {@code count} samples {@code x} of {@code steps} steps with {@code model} (named {@code name} in the
+     * metrics), batched with concurrent callers of the same model and length; {@code inSize} and {@code outSize} are
+     * one sample's input and output lengths. 503 when the model's queue is full.
+     */
+    public float[] predict(Sequential model, String name, float[] x, int count, int steps, int inSize, int outSize,
+                           BatchSettings settings, Pass pass) {
+        Queue q = queues.computeIfAbsent(new Key(model, steps), k -> new Queue(k, name, settings.threads()));
+        Task task = new Task(x, count);
+        boolean lead;
+        synchronized (q) {
+            if (q.waitingInstances + count > settings.maxWaiting()) {
+                throw ServiceException.unavailable("the batching queue of model " + name + " is full ("
+                        + q.waitingInstances + " instances waiting, rnn.batching.max-enqueued-batches x"
+                        + " max-batch-size = " + settings.maxWaiting() + "); retry shortly", 1);
+            }
+            q.waiting.add(task);
+            q.waitingInstances += count;
+            lead = q.runners < q.slots.length;
+            if (lead) {
+                q.runners++;
+                task.leading = true;
+            } else {
+                q.notifyAll(); // a runner waiting out batch-timeout may now be full
+            }
+        }
+        if (!lead) {
+            task.awaitTurnOrResult();
+            synchronized (q) {
+                // handed the lead (perhaps just as another runner finished this task): it must be passed on
+                lead = task.leading;
+            }
+        }
+        if (lead) {
+            run(q, task, settings, inSize, outSize, pass);
+        }
+        return task.result();
+    }
+
+    /** Runs batches from the queue until {@code own} is done, then passes the lead to the next waiting task. */
+    private void run(Queue q, Task own, BatchSettings settings, int inSize, int outSize, Pass pass) {
+        int slot = q.takeSlot();
+        try {
+            while (!own.done()) {
+                List<Task> batch = q.take(settings);
+                if (batch.isEmpty()) {
+                    own.awaitDone(); // another runner took own's batch and completes it
+                    break;
+                }
+                compute(q, slot, batch, inSize, outSize, pass);
+            }
+        } finally {
+            q.releaseSlot(slot);
+            q.handOver(queues);
+        }
+    }
+
+    private void compute(Queue q, int slot, List<Task> batch, int inSize, int outSize, Pass pass) {
+        long start = System.nanoTime();
+        int n = 0;
+        for (Task t : batch) {
+            n += t.count;
+            q.queueTime.record(start - t.enqueued, TimeUnit.NANOSECONDS);
+        }
+        float[] x;
+        if (batch.size() == 1) {
+            x = batch.get(0).x;
+        } else {
+            x = new float[Math.multiplyExact(n, inSize)];
+            int at = 0;
+            for (Task t : batch) {
+                System.arraycopy(t.x, 0, x, at, t.count * inSize);
+                at += t.count * inSize;
+            }
+        }
+        try {
+            float[] y = q.pass(slot, x, n, pass);
+            int at = 0;
+            for (Task t : batch) {
+                t.complete(batch.size() == 1 ? y : java.util.Arrays.copyOfRange(y, at, at + t.count * outSize), null);
+                at += t.count * outSize;
+            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(t -> t.complete(null, e));
+        }
+        q.batchSize.record(n);
+        q.computeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** One model and length's waiting predictions and the copies of the model that compute them. */
+    private final class Queue {
+        final Key key;
+        final String name;
+        final ArrayDeque<Task> waiting = new ArrayDeque<>();
+        volatile int waitingInstances; // written under the queue's lock, read by the gauge
+        int runners;
+        final Sequential[] slots;
+        final boolean[] busy;
+        final DistributionSummary batchSize;
+        final Timer queueTime;
+        final Timer computeTime;
+
+        Queue(Key key, String name, int threads) {
+            this.key = key;
+            this.name = name;
+            Gauge.builder("rnn.batching.queued", queues, all -> all.values().stream()
+                            .filter(q -> q.name.equals(name)).mapToInt(q -> q.waitingInstances).sum())
+                    .tag("model", name).description("instances waiting for a batch").register(meters);
+            this.slots = new Sequential[Math.max(1, threads)];
+            this.busy = new boolean[slots.length];
+            this.batchSize = DistributionSummary.builder("rnn.batching.batch.size").tag("model", name)
+                    .description("instances per batched forward pass").publishPercentiles(0.5, 0.99)
+                    .register(meters);
+            this.queueTime = Timer.builder("rnn.batching.queue.time").tag("model", name)
+                    .description("time a prediction waited for its batch").publishPercentiles(0.5, 0.99)
+                    .register(meters);
+            this.computeTime = Timer.builder("rnn.batching.compute.time").tag("model", name)
+                    .description("time of one batched forward pass").publishPercentiles(0.5, 0.99)
+                    .register(meters);
+        }
+
+        /** The next batch: waiting tasks in order while they fit, the first always; after batch-timeout if short. */
+        synchronized List<Task> take(BatchSettings settings) {
+            long timeout = settings.batchTimeout().toNanos();
+            if (timeout > 0 && waitingInstances < settings.maxBatchSize() && !waiting.isEmpty()) {
+                long deadline = waiting.peek().enqueued + timeout;
+                for (long left = deadline - System.nanoTime(); left > 0
+                        && waitingInstances < settings.maxBatchSize(); left = deadline - System.nanoTime()) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            List<Task> batch = new ArrayList<>();
+            int n = 0;
+            while (!waiting.isEmpty() && (batch.isEmpty() || n + waiting.peek().count <= settings.maxBatchSize())) {
+                Task t = waiting.poll();
+                waitingInstances -= t.count;
+                n += t.count;
+                batch.add(t);
+            }
+            return batch;
+        }
+
+        synchronized int takeSlot() {
+            for (int i = 0; i < busy.length; i++) {
+                if (!busy[i]) {
+                    busy[i] = true;
+                    return i;
+                }
+            }
+            throw new IllegalStateException("more runners than slots");
+        }
+
+        synchronized void releaseSlot(int slot) {
+            busy[slot] = false;
+        }
+
+        /** Slot 0 is the cached model itself, shared with other uses; the others are copies owned by their slot. */
+        float[] pass(int slot, float[] x, int n, Pass pass) {
+            if (slot == 0) {
+                synchronized (key.model) {
+                    return pass.run(key.model, x, n);
+                }
+            }
+            if (slots[slot] == null) { // only the slot's runner reads or writes its copy
+                synchronized (key.model) {
+                    slots[slot] = key.model.replica();
+                }
+            }
+            return pass.run(slots[slot], x, n);
+        }
+
+        /** A runner leaves: the next waiting task, if any, runs next; an idle queue is dropped. */
+        void handOver(Map<Key, Queue> all) {
+            Task next;
+            synchronized (this) {
+                next = waiting.stream().filter(t -> !t.leading).findFirst().orElse(null);
+                if (next == null) {
+                    runners--;
+                    if (runners == 0 && waiting.isEmpty()) {
+                        all.remove(key, this);
+                    }
+                    return;
+                }
+                next.leading = true;
+            }
+            next.lead();
+        }
+    }
+
+    /** One caller's samples, and then their outputs (or the failure), or the turn to run batches. */
+    private static final class Task {
+        final float[] x;
+        final int count;
+        final long enqueued = System.nanoTime();
+        boolean leading; // guarded by the queue
+        private float[] y;
+        private Throwable error;
+        private boolean done;
+        private boolean turn;
+
+        Task(float[] x, int count) {
+            this.x = x;
+            this.count = count;
+        }
+
+        synchronized void complete(float[] out, Throwable e) {
+            y = out;
+            error = e;
+            done = true;
+            notifyAll();
+        }
+
+        synchronized void lead() {
+            turn = true;
+            notifyAll();
+        }
+
+        synchronized boolean done() {
+            return done;
+        }
+
+        /** Waits until the outputs are in or the task is handed the turn to run batches. */
+        synchronized void awaitTurnOrResult() {
+            boolean interrupted = false;
+            while (!done && !turn) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller's answer is computed by someone else; wait for it
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        synchronized void awaitDone() {
+            boolean interrupted = false;
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        synchronized float[] result() {
+            if (error instanceof RuntimeException r) {
+                throw r;
+            }
+            if (error instanceof Error e) {
+                throw e;
+            }
+            return y;
+        }
+    }
+}
