@@ -60,6 +60,11 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
+    public int stateCount() {
+        return 2;
+    }
+
+    @Override
     protected void runCell() {
         if (fused()) {
             runFusedCell();

@@ -10,7 +10,7 @@ import org.rnnservice.engine.simd.Kernels;
  * returning the last state or all of them, and the weight gradients that are one product over all time steps.
  * Subclasses implement the cell over a whole time-major sequence.
  */
-abstract class Recurrent extends Layer implements DataParallelLayer {
+abstract class Recurrent extends Layer implements DataParallelLayer, RecurrentState {
 
     /**
      * Gate columns per deferred block of weight gradients: a multiple of every kernel set's panel width (64 at most).
@@ -66,6 +66,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     private SharedLayouts shared = new SharedLayouts();
     private boolean deferGradients;
     private int deferred;         // blocks of weight gradients the last backward pass left
+    private float[][] firstState; // states replacing the first step's, for a stream that continues
+    private int lastCellOff;      // where the last step's second state (LSTM's c) is in its buffer
+    private float[] lastCell;     // that buffer
 
     Recurrent(String name, LayerConfig c, String defaultActivation, Kernels kernels) {
         super(name, kernels);
@@ -185,6 +188,37 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
     }
 
     @Override
+    public int stateCount() {
+        return 1;
+    }
+
+    @Override
+    public int units() {
+        return units;
+    }
+
+    @Override
+    public boolean reversed() {
+        return goBackwards;
+    }
+
+    @Override
+    public void replaceFirstState(float[][] states) {
+        if (states != null && states.length != stateCount()) {
+            throw new IllegalArgumentException(name() + " has " + stateCount() + " states, not " + states.length);
+        }
+        firstState = states;
+    }
+
+    @Override
+    public float[][] lastStates() {
+        int size = batch * units;
+        float[] lastH = java.util.Arrays.copyOfRange(h, (steps - 1) * size, steps * size);
+        return stateCount() == 1 ? new float[][] {lastH}
+                : new float[][] {lastH, java.util.Arrays.copyOfRange(lastCell, lastCellOff, lastCellOff + size)};
+    }
+
+    @Override
     public List<Param> params() {
         return useBias ? List.of(kernel, recurrentKernel, bias) : List.of(kernel, recurrentKernel);
     }
@@ -286,6 +320,14 @@ abstract class Recurrent extends Layer implements DataParallelLayer {
      * {@code t - 1}, zeros before the first step. Cells call it after computing each step's {@code state}.
      */
     protected final void carrySkipped(int t, float[] state, int off, int prevOff) {
+        if (state != h) {
+            lastCell = state;
+            lastCellOff = off;
+        }
+        if (t == 0 && firstState != null) {
+            System.arraycopy(firstState[state == h ? 0 : 1], 0, state, off, batch * units);
+            return;
+        }
         if (skipped == null) {
             return;
         }

@@ -27,7 +27,9 @@ final class ScalarKernels implements Kernels {
                 float av = a[ai + p * acs];
                 int bp = bOff + p * ldb;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * b[bp + j];
+                    // fused, in k order from zero, as every vector kernel computes an element: a product's rows
+                    // come out the same whichever kernel their shape picks
+                    c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
                 }
             }
         }
