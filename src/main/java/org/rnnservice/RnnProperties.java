@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *                   name and process id
  * @param cluster how replicas on PostgreSQL share jobs ({@code rnn.cluster.*})
  * @param batching how concurrent predictions of one model are merged ({@code rnn.batching.*})
+ * @param sessions streaming sessions that keep a stream's recurrent state ({@code rnn.sessions.*})
  */
 @Validated
 @ConfigurationProperties(prefix = "rnn", ignoreUnknownFields = false)
@@ -48,7 +49,17 @@ public record RnnProperties(
         @DefaultValue("file") StoreKind store,
         String instanceId,
         @DefaultValue Cluster cluster,
-        @DefaultValue Batching batching) {
+        @DefaultValue Batching batching,
+        @DefaultValue Sessions sessions) {
+
+    /**
+     * {@code rnn.sessions.*}: streams predicted a few steps at a time ({@code POST /api/v1/models/{id}/sessions}).
+     *
+     * @param idleTimeout how long a session lives after its last use
+     * @param max the most open sessions; opening one more gets 429
+     */
+    public record Sessions(@DefaultValue("10m") Duration idleTimeout, @DefaultValue("10000") @Min(1) int max) {
+    }
 
     /**
      * {@code rnn.batching.*}: concurrent predictions of one model version and sequence length merged into one forward

@@ -157,8 +157,22 @@ public class PredictionService {
         return new Prediction(outputs, v, input.columnar());
     }
 
+    /** One stream's next steps, read from a request body that holds exactly one instance. */
+    public record StreamChunk(float[] x, int steps) {
+    }
+
+    /** The next steps of a streaming session's stream: a prediction body with one instance. */
+    public StreamChunk readChunk(ModelRecord record, Sequential model, InputStream body) {
+        PredictionInput input = PredictionInput.read(body, mapper, model.inputShape(), codec(record, model));
+        if (input.values().size() != 1) {
+            throw ServiceException.badRequest("instances", "a session is one stream: send one instance, its next"
+                    + " steps, not " + input.values().size());
+        }
+        return new StreamChunk(input.values().get(0), input.steps().get(0));
+    }
+
     /** One instance's output: a row, or for a model returning sequences a row per step (even for one step). */
-    private static Object nest(float[] y, int off, int size, int width, boolean sequence) {
+    public static Object nest(float[] y, int off, int size, int width, boolean sequence) {
         if (!sequence) {
             return row(y, off, width);
         }

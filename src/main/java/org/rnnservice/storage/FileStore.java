@@ -94,7 +94,7 @@ public final class FileStore implements Store {
         return switch (c) {
             case MODELS -> collectionDir(c).resolve(id).resolve("model.json");
             case DATASETS -> collectionDir(c).resolve(id).resolve("dataset.json");
-            case JOBS, CANCELS, TUNING_JOBS -> collectionDir(c).resolve(id + ".json");
+            case JOBS, CANCELS, TUNING_JOBS, SESSIONS -> collectionDir(c).resolve(id + ".json");
         };
     }
 

@@ -15,14 +15,14 @@ public interface Store {
 
     /**
      * The kinds of entity stored; {@code CANCELS} are requests to cancel jobs that another replica trains,
-     * {@code TUNING_JOBS} searches over hyperparameters.
+     * {@code TUNING_JOBS} searches over hyperparameters, {@code SESSIONS} the state of streams shared by replicas.
      */
     enum Collection {
-        MODELS, DATASETS, JOBS, CANCELS, TUNING_JOBS;
+        MODELS, DATASETS, JOBS, CANCELS, TUNING_JOBS, SESSIONS;
 
         /** Whether each document is one flat file with its blobs beside it, rather than a directory. */
         public boolean flat() {
-            return this == JOBS || this == CANCELS || this == TUNING_JOBS;
+            return this != MODELS && this != DATASETS;
         }
     }
 

@@ -28,7 +28,8 @@ class JobQueueTest {
                 100, 1000, 10, 10, DataSize.ofMegabytes(64), 1, Duration.ofSeconds(1)), 1, Duration.ofSeconds(1),
                 Duration.ofMillis(250), DataSize.ofMegabytes(1), new RnnProperties.Security(java.util.List.of()),
                 RnnProperties.StoreKind.FILE, null, new RnnProperties.Cluster(Duration.ofSeconds(30)),
-                new RnnProperties.Batching(true, 64, Duration.ZERO, 0, 64));
+                new RnnProperties.Batching(true, 64, Duration.ZERO, 0, 64),
+                new RnnProperties.Sessions(Duration.ofMinutes(10), 100));
         return new JobQueue(p, new SimpleMeterRegistry());
     }
 
