@@ -89,7 +89,7 @@ class OpenApiConfig {
                         problem(op, "400", "malformed or invalid request");
                     }
                     if (path.contains("{")) {
-                        problem(op, "404", "no such model, dataset, job or tuning job");
+                        problem(op, "404", "no such model, dataset, job, tuning job or session");
                     }
                     if (op.getRequestBody() != null) {
                         problem(op, "413", "the body is larger than rnn.limits.request-size");
@@ -101,13 +101,17 @@ class OpenApiConfig {
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
                             || id.equals("submitTuningJob") || id.equals("generate") || id.equals("createDataset") || id.equals("createModel")
-                            || id.equals("importModel") || id.equals("exportModel") || id.equals("getKerasConfig")) {
+                            || id.equals("importModel") || id.equals("exportModel") || id.equals("getKerasConfig")
+                            || id.equals("openSession") || id.equals("predictSession")) {
                         problem(op, "422", "well-formed, but does not fit the model or the data, or asks for a Keras"
                                 + " feature the engine does not implement (named)");
                     }
                     if (id.equals("predict")) {
                         problem(op, "503", "too many predictions at once (rnn.limits.predictions, or the model's"
                                 + " batching queue is full: rnn.batching.max-enqueued-batches); see Retry-After");
+                    }
+                    if (id.equals("openSession")) {
+                        problem(op, "429", "rnn.sessions.max sessions are open; see Retry-After");
                     }
                     if (id.equals("submitJob")) {
                         problem(op, "429", "the training queue is full; see Retry-After");

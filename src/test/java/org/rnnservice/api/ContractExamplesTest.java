@@ -63,6 +63,8 @@ class ContractExamplesTest extends ApiTestSupport {
         String datasetId = http.post("/api/v1/datasets", examples.get("POST /api/v1/datasets")
                 .get("application/json").get("example_2").get("value")).json().get("id").asString();
         String textModel = trainedTextModel(examples);
+        String session = http.post("/api/v1/models/" + modelId + "/sessions", Map.of()).json().get("session_id")
+                .asString();
 
         List<String> refused = new ArrayList<>();
         int sent = 0;
@@ -72,7 +74,8 @@ class ContractExamplesTest extends ApiTestSupport {
             // the current version: the job examples train the model meanwhile, and only the newest versions are kept
             String version = http.get("/api/v1/models/" + modelId).json().get("version").asString();
             String path = key[1].replace("{id}", generate ? textModel : modelId).replace("{name}", modelName)
-                    .replace("{version}", version).replace("{alias}", "champion").replace("{label}", "champion");
+                    .replace("{version}", version).replace("{alias}", "champion").replace("{label}", "champion")
+                    .replace("{sid}", session);
             for (var media : operation.getValue().properties()) {
                 if (media.getKey().equals("responses")) {
                     continue;

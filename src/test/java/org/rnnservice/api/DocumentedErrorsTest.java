@@ -51,6 +51,7 @@ class DocumentedErrorsTest {
         registry.add("rnn.limits.request-size", () -> "2KB");
         registry.add("rnn.limits.predictions", () -> "1");
         registry.add("rnn.limits.prediction-wait", () -> "100ms");
+        registry.add("rnn.sessions.max", () -> "2");
     }
 
     private record Case(String operation, int status, Supplier<Http.Response> request) {
@@ -99,6 +100,10 @@ class DocumentedErrorsTest {
                 Duration.ofSeconds(30));
 
         String none = "no-such-id";
+        String bidirectional = create(http, "/api/v1/models", Map.of("input_shape", java.util.Arrays.asList(null, 1),
+                "layers", List.of(Map.of("type", "Bidirectional", "layer", Map.of("type", "LSTM", "units", 2)))));
+        String session = http.post("/api/v1/models/" + model + "/sessions", "{}").json().get("session_id")
+                .asString();
         // Keras 2's hard_sigmoid has no Keras 3 equivalent, so the model cannot be written as a Keras 3 document
         String keras2Only = create(http, "/api/v1/models", "{\"input_shape\": [null, 1], \"layers\": [{\"type\":"
                 + " \"SimpleRNN\", \"units\": 2, \"activation\": \"hard_sigmoid_keras2\"}]}");
@@ -196,6 +201,25 @@ class DocumentedErrorsTest {
                 new Case("submitJob", 429, () -> http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id",
                         data))),
                 new Case("listJobs", 400, () -> http.get("/api/v1/jobs?state=done")),
+                new Case("openSession", 400, () -> http.post("/api/v1/models/" + model + "/sessions?version=x", "{}")),
+                new Case("openSession", 404, () -> http.post("/api/v1/models/" + none + "/sessions", "{}")),
+                new Case("openSession", 422, () -> http.post("/api/v1/models/" + bidirectional + "/sessions", "{}")),
+                new Case("openSession", 429, () -> {
+                    Http.Response r = http.post("/api/v1/models/" + model + "/sessions", "{}");
+                    return r.status() == 201 ? http.post("/api/v1/models/" + model + "/sessions", "{}") : r;
+                }),
+                new Case("getSession", 404, () -> http.get("/api/v1/sessions/" + none)),
+                new Case("predictSession", 400, () -> http.post("/api/v1/sessions/" + session + "/predict",
+                        "application/json", "{\"instances\": [[[0.1]], [[0.2]]]}")),
+                new Case("predictSession", 404, () -> http.post("/api/v1/sessions/" + none + "/predict",
+                        "application/json", "{\"instances\": [[[0.1]]]}")),
+                new Case("predictSession", 413, () -> http.post("/api/v1/sessions/" + session + "/predict",
+                        "application/json", big)),
+                new Case("predictSession", 415, () -> http.post("/api/v1/sessions/" + session + "/predict",
+                        "application/xml", xml)),
+                new Case("predictSession", 422, () -> http.post("/api/v1/sessions/" + session + "/predict",
+                        "application/json", "{\"instances\": [[[0.1, 0.2]]]}")),
+                new Case("closeSession", 404, () -> http.delete("/api/v1/sessions/" + none)),
                 new Case("setBatching", 400, () -> http.put("/api/v1/models/" + model + "/batching",
                         "{\"max_batch_size\": 0}")),
                 new Case("setBatching", 404, () -> http.put("/api/v1/models/" + none + "/batching", "{}")),

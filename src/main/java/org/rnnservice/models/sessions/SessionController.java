@@ -33,6 +33,7 @@ public class SessionController {
 
     @Operation(operationId = "openSession", summary = "Open a streaming session on a model version (the current one,"
             + " ?version= or ?alias=): its recurrent state is kept between calls; 201 with its id and idle timeout")
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/api/v1/models/{id}/sessions")
     public ResponseEntity<SessionView> open(@PathVariable String id,
                                             @RequestParam(required = false) Integer version,
