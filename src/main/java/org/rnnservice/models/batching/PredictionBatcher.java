@@ -30,10 +30,33 @@ public class PredictionBatcher {
     }
 
     private final Map<Key, Queue> queues = new ConcurrentHashMap<>();
-    private final MeterRegistry meters;
+    private final Map<String, Meters> meters = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
-    public PredictionBatcher(MeterRegistry meters) {
-        this.meters = meters;
+    public PredictionBatcher(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One model's meters, registered once: a queue comes and goes with every idle spell. */
+    private record Meters(DistributionSummary batchSize, Timer queueTime, Timer computeTime) {
+    }
+
+    private Meters meters(String name) {
+        return meters.computeIfAbsent(name, n -> {
+            Gauge.builder("rnn.batching.queued", queues, all -> all.values().stream()
+                            .filter(q -> q.name.equals(n)).mapToInt(q -> q.waitingInstances).sum())
+                    .tag("model", n).description("instances waiting for a batch").register(registry);
+            return new Meters(
+                    DistributionSummary.builder("rnn.batching.batch.size").tag("model", n)
+                            .description("instances per batched forward pass").publishPercentiles(0.5, 0.99)
+                            .register(registry),
+                    Timer.builder("rnn.batching.queue.time").tag("model", n)
+                            .description("time a prediction waited for its batch").publishPercentiles(0.5, 0.99)
+                            .register(registry),
+                    Timer.builder("rnn.batching.compute.time").tag("model", n)
+                            .description("time of one batched forward pass").publishPercentiles(0.5, 0.99)
+                            .register(registry));
+        });
     }
 
     private record Key(Sequential model, int steps) {
@@ -55,7 +78,8 @@ public class PredictionBatcher {
      */
     public float[] predict(Sequential model, String name, float[] x, int count, int steps, int inSize, int outSize,
                            BatchSettings settings, Pass pass) {
-        Queue q = queues.computeIfAbsent(new Key(model, steps), k -> new Queue(k, name, settings.threads()));
+        Queue q = queues.computeIfAbsent(new Key(model, steps), k -> new Queue(k, name, settings.threads(),
+                meters(name)));
         Task task = new Task(x, count);
         boolean lead;
         synchronized (q) {
@@ -150,23 +174,14 @@ public class PredictionBatcher {
         final Timer queueTime;
         final Timer computeTime;
 
-        Queue(Key key, String name, int threads) {
+        Queue(Key key, String name, int threads, Meters meters) {
             this.key = key;
             this.name = name;
-            Gauge.builder("rnn.batching.queued", queues, all -> all.values().stream()
-                            .filter(q -> q.name.equals(name)).mapToInt(q -> q.waitingInstances).sum())
-                    .tag("model", name).description("instances waiting for a batch").register(meters);
             this.slots = new Sequential[Math.max(1, threads)];
             this.busy = new boolean[slots.length];
-            this.batchSize = DistributionSummary.builder("rnn.batching.batch.size").tag("model", name)
-                    .description("instances per batched forward pass").publishPercentiles(0.5, 0.99)
-                    .register(meters);
-            this.queueTime = Timer.builder("rnn.batching.queue.time").tag("model", name)
-                    .description("time a prediction waited for its batch").publishPercentiles(0.5, 0.99)
-                    .register(meters);
-            this.computeTime = Timer.builder("rnn.batching.compute.time").tag("model", name)
-                    .description("time of one batched forward pass").publishPercentiles(0.5, 0.99)
-                    .register(meters);
+            this.batchSize = meters.batchSize();
+            this.queueTime = meters.queueTime();
+            this.computeTime = meters.computeTime();
         }
 
         /** The next batch: waiting tasks in order while they fit, the first always; after batch-timeout if short. */
