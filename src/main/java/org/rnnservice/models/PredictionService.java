@@ -88,9 +88,7 @@ public class PredictionService {
             throws IOException {
         BatchSettings settings = settings(record);
         if (settings.enabled() && count < settings.maxBatchSize()) {
-            int inSize = model.inputShape().sequence() ? Math.max(steps, 1) * model.inputShape().features()
-                    : model.inputShape().features();
-            return batcher.predict(model, record.name(), x, count, steps, inSize, model.outputSize(steps), settings,
+            return batcher.predict(model, record.name(), x, count, steps, settings,
                     (m, xs, n) -> inTurn(() -> m.predict(xs, n, steps, n)));
         }
         return gate.run(() -> {
@@ -110,7 +108,7 @@ public class PredictionService {
     }
 
     /** The service's batching settings with the model's overrides. */
-    BatchSettings settings(ModelRecord record) {
+    public BatchSettings settings(ModelRecord record) {
         BatchSettings service = new BatchSettings(batching.enabled(), batching.maxBatchSize(),
                 batching.batchTimeout(), batching.batchThreads(), batching.maxEnqueuedBatches());
         return record.batching() == null ? service : record.batching().over(service);

@@ -17,6 +17,9 @@ import tools.jackson.databind.JsonNode;
  */
 class SessionsApiTest extends ApiTestSupport {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private static final int STEPS = 20;
 
     private static List<Object> series() {
@@ -103,5 +106,65 @@ class SessionsApiTest extends ApiTestSupport {
         assertEquals(0, http.get("/api/v1/sessions/" + sid).json().get("steps_seen").asInt(), "nothing changed");
         assertEquals(404, http.post("/api/v1/models/" + model + "/sessions?version=9", Map.of()).status());
         assertEquals(404, http.get("/api/v1/sessions/no-such-session").status());
+    }
+
+    @Test
+    void chunksOfManySessionsShareForwardPassesAndStayExact() throws Exception {
+        Map<String, Object> body = model(shape(null, 2), List.of(layer("LSTM", "units", 10),
+                layer("Dense", "units", 1)), "mse");
+        body.put("name", "streamed-lstm");
+        String model = createModel(body);
+        int sessions = 12;
+        int[] chunks = {2, 3, 1};
+        List<List<Object>> streams = new ArrayList<>();
+        List<List<String>> expected = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            List<Object> steps = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                steps.add(List.of((float) Math.sin(s + t / 3.0), (float) Math.cos(s * t / 5.0)));
+            }
+            streams.add(steps);
+            List<String> answers = new ArrayList<>();
+            int at = 0;
+            for (int n : chunks) {
+                at += n;
+                answers.add(http.post("/api/v1/models/" + model + "/predict", Map.of("instances",
+                        List.of(steps.subList(0, at)))).json().get("predictions").get(0).toString());
+            }
+            expected.add(answers);
+        }
+        // batches of 4 that wait until full: the 12 sessions' chunks of each round share 3 passes
+        assertEquals(200, http.put("/api/v1/models/" + model + "/batching", "{\"max_batch_size\": 4,"
+                + " \"batch_timeout_micros\": 2000000, \"num_batch_threads\": 1}").status());
+        List<String> ids = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            ids.add(open(model));
+        }
+        long passesBefore = meters.find("rnn.batching.batch.size").tag("model", "streamed-lstm").summary().count();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try {
+            int at = 0;
+            for (int round = 0; round < chunks.length; round++) {
+                int from = at;
+                int n = chunks[round];
+                List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+                for (int s = 0; s < sessions; s++) {
+                    String sid = ids.get(s);
+                    List<Object> chunk = streams.get(s).subList(from, from + n);
+                    answers.add(pool.submit(() -> http.post("/api/v1/sessions/" + sid + "/predict",
+                            Map.of("instances", List.of(chunk))).json().get("predictions").toString()));
+                }
+                for (int s = 0; s < sessions; s++) {
+                    assertEquals(expected.get(s).get(round), answers.get(s).get(60,
+                            java.util.concurrent.TimeUnit.SECONDS), "session " + s + " round " + round);
+                }
+                at += n;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4.0, meters.find("rnn.batching.batch.size").tag("model", "streamed-lstm").summary().max());
+        assertEquals(passesBefore + 9, meters.find("rnn.batching.batch.size").tag("model", "streamed-lstm")
+                .summary().count(), "3 rounds of 3 full batches");
     }
 }

@@ -29,6 +29,14 @@ public class PredictionBatcher {
         float[] run(Sequential model, float[] x, int count);
     }
 
+    /**
+     * A forward pass over rows that carry several arrays each (a stream's steps and its recurrent state): every
+     * input array holds {@code rows} rows, and so must every array it returns.
+     */
+    public interface RowsPass {
+        float[][] run(Sequential model, float[][] inputs, int rows);
+    }
+
     private final Map<Key, Queue> queues = new ConcurrentHashMap<>();
     private final Map<String, Meters> meters = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
@@ -59,28 +67,38 @@ public class PredictionBatcher {
         });
     }
 
-    private record Key(Sequential model, int steps) {
+    /** Calls that may share a pass: the same built model, length and kind of pass. */
+    private record Key(Sequential model, int steps, String kind) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.model == model && k.steps == steps;
+            return o instanceof Key k && k.model == model && k.steps == steps && k.kind.equals(kind);
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(model) * 31 + steps;
+            return (System.identityHashCode(model) * 31 + steps) * 31 + kind.hashCode();
         }
     }
 
     /**
      * Predicts {@code count} samples {@code x} of {@code steps} steps with {@code model} (named {@code name} in the
-     * metrics), batched with concurrent callers of the same model and length; {@code inSize} and {@code outSize} are
-     * one sample's input and output lengths. 503 when the model's queue is full.
+     * metrics), batched with concurrent callers of the same model and length. 503 when the model's queue is full.
      */
-    public float[] predict(Sequential model, String name, float[] x, int count, int steps, int inSize, int outSize,
-                           BatchSettings settings, Pass pass) {
-        Queue q = queues.computeIfAbsent(new Key(model, steps), k -> new Queue(k, name, settings.threads(),
+    public float[] predict(Sequential model, String name, float[] x, int count, int steps, BatchSettings settings,
+                           Pass pass) {
+        return predictRows(model, name, "predict", new float[][] {x}, count, steps, settings,
+                (m, in, rows) -> new float[][] {pass.run(m, in[0], rows)})[0];
+    }
+
+    /**
+     * As {@link #predict} for calls whose rows carry several arrays, computed by {@code pass}; only calls of the
+     * same {@code kind} share a pass. Returns the pass's arrays for this call's rows.
+     */
+    public float[][] predictRows(Sequential model, String name, String kind, float[][] inputs, int count, int steps,
+                                 BatchSettings settings, RowsPass pass) {
+        Queue q = queues.computeIfAbsent(new Key(model, steps, kind), k -> new Queue(k, name, settings.threads(),
                 meters(name)));
-        Task task = new Task(x, count);
+        Task task = new Task(inputs, count);
         boolean lead;
         synchronized (q) {
             if (q.waitingInstances + count > settings.maxWaiting()) {
@@ -106,13 +124,13 @@ public class PredictionBatcher {
             }
         }
         if (lead) {
-            run(q, task, settings, inSize, outSize, pass);
+            run(q, task, settings, pass);
         }
         return task.result();
     }
 
     /** Runs batches from the queue until {@code own} is done, then passes the lead to the next waiting task. */
-    private void run(Queue q, Task own, BatchSettings settings, int inSize, int outSize, Pass pass) {
+    private void run(Queue q, Task own, BatchSettings settings, RowsPass pass) {
         int slot = q.takeSlot();
         try {
             while (!own.done()) {
@@ -121,7 +139,7 @@ public class PredictionBatcher {
                     own.awaitDone(); // another runner took own's batch and completes it
                     break;
                 }
-                compute(q, slot, batch, inSize, outSize, pass);
+                compute(q, slot, batch, pass);
             }
         } finally {
             q.releaseSlot(slot);
@@ -129,36 +147,50 @@ public class PredictionBatcher {
         }
     }
 
-    private void compute(Queue q, int slot, List<Task> batch, int inSize, int outSize, Pass pass) {
+    private void compute(Queue q, int slot, List<Task> batch, RowsPass pass) {
         long start = System.nanoTime();
         int n = 0;
         for (Task t : batch) {
             n += t.count;
             q.queueTime.record(start - t.enqueued, TimeUnit.NANOSECONDS);
         }
-        float[] x;
-        if (batch.size() == 1) {
-            x = batch.get(0).x;
-        } else {
-            x = new float[Math.multiplyExact(n, inSize)];
-            int at = 0;
-            for (Task t : batch) {
-                System.arraycopy(t.x, 0, x, at, t.count * inSize);
-                at += t.count * inSize;
-            }
-        }
         try {
-            float[] y = q.pass(slot, x, n, pass);
-            int at = 0;
+            float[][] in = batch.size() == 1 ? batch.get(0).inputs : concatenate(batch, n);
+            float[][] out = q.pass(slot, in, n, pass);
+            int row = 0;
             for (Task t : batch) {
-                t.complete(batch.size() == 1 ? y : java.util.Arrays.copyOfRange(y, at, at + t.count * outSize), null);
-                at += t.count * outSize;
+                float[][] own = out;
+                if (batch.size() > 1) {
+                    own = new float[out.length][];
+                    for (int a = 0; a < out.length; a++) {
+                        int width = out[a].length / n;
+                        own[a] = java.util.Arrays.copyOfRange(out[a], row * width, (row + t.count) * width);
+                    }
+                }
+                t.complete(own, null);
+                row += t.count;
             }
         } catch (RuntimeException | Error e) {
             batch.forEach(t -> t.complete(null, e));
         }
         q.batchSize.record(n);
         q.computeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** Each input array of the batch's calls, one after the other. */
+    private static float[][] concatenate(List<Task> batch, int rows) {
+        int arrays = batch.get(0).inputs.length;
+        float[][] in = new float[arrays][];
+        for (int a = 0; a < arrays; a++) {
+            int width = batch.get(0).inputs[a].length / batch.get(0).count;
+            in[a] = new float[Math.multiplyExact(rows, width)];
+            int at = 0;
+            for (Task t : batch) {
+                System.arraycopy(t.inputs[a], 0, in[a], at, t.count * width);
+                at += t.count * width;
+            }
+        }
+        return in;
     }
 
     /** One model and length's waiting predictions and the copies of the model that compute them. */
@@ -225,7 +257,7 @@ public class PredictionBatcher {
         }
 
         /** Slot 0 is the cached model itself, shared with other uses; the others are copies owned by their slot. */
-        float[] pass(int slot, float[] x, int n, Pass pass) {
+        float[][] pass(int slot, float[][] x, int n, RowsPass pass) {
             if (slot == 0) {
                 synchronized (key.model) {
                     return pass.run(key.model, x, n);
@@ -259,21 +291,21 @@ public class PredictionBatcher {
 
     /** One caller's samples, and then their outputs (or the failure), or the turn to run batches. */
     private static final class Task {
-        final float[] x;
+        final float[][] inputs;
         final int count;
         final long enqueued = System.nanoTime();
         boolean leading; // guarded by the queue
-        private float[] y;
+        private float[][] y;
         private Throwable error;
         private boolean done;
         private boolean turn;
 
-        Task(float[] x, int count) {
-            this.x = x;
+        Task(float[][] inputs, int count) {
+            this.inputs = inputs;
             this.count = count;
         }
 
-        synchronized void complete(float[] out, Throwable e) {
+        synchronized void complete(float[][] out, Throwable e) {
             y = out;
             error = e;
             done = true;
@@ -318,7 +350,7 @@ public class PredictionBatcher {
             }
         }
 
-        synchronized float[] result() {
+        synchronized float[][] result() {
             if (error instanceof RuntimeException r) {
                 throw r;
             }

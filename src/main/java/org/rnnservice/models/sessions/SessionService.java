@@ -12,6 +12,8 @@ import org.rnnservice.errors.ServiceException;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
 import org.rnnservice.models.PredictionService;
+import org.rnnservice.models.batching.BatchSettings;
+import org.rnnservice.models.batching.PredictionBatcher;
 import org.rnnservice.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,8 @@ import org.springframework.stereotype.Service;
 /**
  * Streaming sessions: a stream (a sensor, a user's session) sends its next steps and gets the outputs as if its whole
  * history had been sent, the recurrent state kept by the service between calls; Triton's sequence batcher keeps
- * state per correlation id the same way. A session is pinned to a model version, expires when idle, and their number
+ * state per correlation id the same way. Chunks of the same length from different sessions of a model share a
+ * forward pass, as predictions do. A session is pinned to a model version, expires when idle, and their number
  * is bounded.
  */
 @Service
@@ -32,10 +35,13 @@ class SessionService {
     private final PredictionService predictions;
     private final SessionStore sessions;
     private final RnnProperties.Sessions settings;
+    private final PredictionBatcher batcher;
 
-    SessionService(ModelCatalog catalog, PredictionService predictions, Store store, RnnProperties properties) {
+    SessionService(ModelCatalog catalog, PredictionService predictions, PredictionBatcher batcher, Store store,
+                   RnnProperties properties) {
         this.catalog = catalog;
         this.predictions = predictions;
+        this.batcher = batcher;
         this.settings = properties.sessions();
         this.sessions = properties.store() == RnnProperties.StoreKind.POSTGRES ? new StoredSessions(store)
                 : new MemorySessions();
@@ -81,15 +87,12 @@ class SessionService {
         ModelRecord record = catalog.record(before.modelId());
         Sequential model = catalog.load(record, before.modelVersion());
         PredictionService.StreamChunk chunk = predictions.readChunk(record, model, body);
-        StreamingPredictor stream = streaming(model);
+        streaming(model);
         float[][] outputs = new float[1][];
         StreamSession after = sessions.update(id, current -> {
-            StreamingPredictor.Result r;
-            synchronized (model) {
-                r = stream.next(chunk.x(), 1, chunk.steps(), current.stepsSeen() == 0 ? null : current.states());
-            }
-            outputs[0] = r.outputs();
-            return current.advanced(chunk.steps(), r.states(), Instant.now());
+            float[][] r = next(record, model, chunk, current.stepsSeen() == 0 ? null : current.states());
+            outputs[0] = r[0];
+            return current.advanced(chunk.steps(), java.util.Arrays.copyOfRange(r, 1, r.length), Instant.now());
         });
         if (after == null) {
             get(id); // it expired or was closed meanwhile: 404
@@ -98,6 +101,36 @@ class SessionService {
         int width = model.outputShape().features();
         return new SessionPrediction(id, after.modelVersion(), after.stepsSeen(),
                 PredictionService.nest(outputs[0], 0, outputs[0].length, width, sequence));
+    }
+
+    /**
+     * The outputs of a chunk and the states after it ({@code [outputs, states...]}), in one pass with the chunks of
+     * the same length that other sessions of the model send at the same time (when the model is batched).
+     */
+    private float[][] next(ModelRecord record, Sequential model, PredictionService.StreamChunk chunk,
+                           float[][] states) {
+        int steps = chunk.steps();
+        float[][] inputs = new float[1 + (states == null ? 0 : states.length)][];
+        inputs[0] = chunk.x();
+        if (states != null) {
+            System.arraycopy(states, 0, inputs, 1, states.length);
+        }
+        BatchSettings settings = predictions.settings(record);
+        PredictionBatcher.RowsPass pass = (m, in, rows) -> {
+            StreamingPredictor.Result r = new StreamingPredictor(m).next(in[0], rows, steps,
+                    in.length == 1 ? null : java.util.Arrays.copyOfRange(in, 1, in.length));
+            float[][] out = new float[1 + r.states().length][];
+            out[0] = r.outputs();
+            System.arraycopy(r.states(), 0, out, 1, r.states().length);
+            return out;
+        };
+        if (!settings.enabled()) {
+            synchronized (model) {
+                return pass.run(model, inputs, 1);
+            }
+        }
+        return batcher.predictRows(model, record.name(), states == null ? "stream-start" : "stream", inputs, 1,
+                steps, settings, pass);
     }
 
     void close(String id) throws IOException {

@@ -68,7 +68,6 @@ class PredictionBatcherTest {
                         layer("Dense", "units", 1)))) {
             Sequential m = model(layers);
             Sequential reference = model(layers); // the same weights (same seed), never batched
-            int out = m.outputSize(STEPS);
             Random r = new Random(7);
             List<float[]> inputs = new ArrayList<>();
             List<float[]> expected = new ArrayList<>();
@@ -86,7 +85,7 @@ class PredictionBatcherTest {
                 int count = 1 + i % 3;
                 got.add(pool.submit(() -> {
                     go.await();
-                    return batcher.predict(m, name, x, count, STEPS, STEPS, out, settings(16, Duration.ZERO, 2, 64),
+                    return batcher.predict(m, name, x, count, STEPS, settings(16, Duration.ZERO, 2, 64),
                             (model, xs, n) -> {
                                 if (passes.incrementAndGet() == 1) {
                                     awaitQueued(name, 30); // the first pass lets the others queue up behind it
@@ -122,16 +121,16 @@ class PredictionBatcherTest {
             return model.predict(xs, n, STEPS, n);
         };
         Random r = new Random(1);
-        Future<float[]> first = pool.submit(() -> batcher.predict(m, "m", sample(r, 1), 1, STEPS, STEPS, 1, s, held));
+        Future<float[]> first = pool.submit(() -> batcher.predict(m, "m", sample(r, 1), 1, STEPS, s, held));
         assertTrue(computing.await(10, TimeUnit.SECONDS));
         List<Future<float[]>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             float[] x = sample(r, 1);
-            waiting.add(pool.submit(() -> batcher.predict(m, "m", x, 1, STEPS, STEPS, 1, s, held)));
+            waiting.add(pool.submit(() -> batcher.predict(m, "m", x, 1, STEPS, s, held)));
         }
         awaitQueued("m", 4);
         ServiceException refused = assertThrows(ServiceException.class,
-                () -> batcher.predict(m, "m", sample(r, 1), 1, STEPS, STEPS, 1, s, held));
+                () -> batcher.predict(m, "m", sample(r, 1), 1, STEPS, s, held));
         assertEquals(ServiceException.Kind.UNAVAILABLE, refused.kind());
         assertTrue(refused.getMessage().contains("max-enqueued-batches"), refused.getMessage());
         release.countDown();
@@ -164,7 +163,7 @@ class PredictionBatcherTest {
         List<Future<float[]>> got = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             float[] x = sample(r, 1);
-            got.add(pool.submit(() -> batcher.predict(m, "m", x, 1, STEPS, STEPS, 1, s, record)));
+            got.add(pool.submit(() -> batcher.predict(m, "m", x, 1, STEPS, s, record)));
         }
         for (Future<float[]> f : got) {
             f.get(20, TimeUnit.SECONDS);
@@ -181,7 +180,7 @@ class PredictionBatcherTest {
             int count = 1 + r.nextInt(5);
             float[] x = sample(r, count);
             int threads = 1 + i % 3;
-            got.add(pool.submit(() -> batcher.predict(m, "m", x, count, STEPS, STEPS, 1,
+            got.add(pool.submit(() -> batcher.predict(m, "m", x, count, STEPS,
                     settings(12, Duration.ZERO, threads, 1000), (model, xs, n) -> model.predict(xs, n, STEPS, n))));
         }
         for (Future<float[]> f : got) {
