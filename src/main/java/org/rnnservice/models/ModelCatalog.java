@@ -59,10 +59,12 @@ public class ModelCatalog {
     private final JsonMapper mapper;
     private final Kernels kernels;
     private final LoadedModels loaded;
+    private final ModelRecords records;
 
     public ModelCatalog(Store store, RnnProperties properties, JsonMapper mapper, Kernels kernels,
-                        LoadedModels loaded) {
+                        LoadedModels loaded, ModelRecords records) {
         this.store = store;
+        this.records = records;
         this.properties = properties;
         this.mapper = mapper;
         this.kernels = kernels;
@@ -200,6 +202,7 @@ public class ModelCatalog {
         store.putTensors(Store.Collection.MODELS, id, weightsBlob(0), tensors(model));
         try {
             store.create(Store.Collection.MODELS, id, model.name(), record);
+            records.written(record);
         } catch (IOException e) {
             store.deleteTensors(Store.Collection.MODELS, id, weightsBlob(0));
             throw e;
@@ -218,8 +221,7 @@ public class ModelCatalog {
     }
 
     public ModelRecord record(String id) throws IOException {
-        return store.get(Store.Collection.MODELS, id, ModelRecord.class)
-                .orElseThrow(() -> ServiceException.notFound("model", id));
+        return records.get(id);
     }
 
     public boolean exists(String id) {
@@ -298,7 +300,8 @@ public class ModelCatalog {
     public int publish(String id, Sequential trained, String jobId, TextVocabulary text) throws IOException {
         List<TensorFile.Entry> weights = tensors(trained);
         List<ModelRecord.VersionInfo> dropped = new ArrayList<>();
-        ModelRecord published = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+        ModelRecord published = records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> {
             // the version is the current one's successor as the store has it now, on whatever replica publishes
             int version = current.version() + 1;
             blobs.put(weightsBlob(version), weights);
@@ -318,7 +321,7 @@ public class ModelCatalog {
                 blobs.delete(weightsBlob(old.version()));
             }
             return current.withVersion(info, versions, text);
-        });
+        }));
         dropped.forEach(old -> loaded.evict(id, old.version()));
         return published.version();
     }
@@ -329,7 +332,8 @@ public class ModelCatalog {
      */
     ModelView compile(String id, Map<String, Object> compile) throws IOException {
         record(id);
-        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+        ModelRecord updated = records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> {
             Map<String, Object> definition = new LinkedHashMap<>(current.definition());
             definition.put("compile", compile);
             Sequential model = ModelLimits.build(ModelDefinitions.parse(definition, 0), properties.limits(), kernels);
@@ -337,7 +341,7 @@ public class ModelCatalog {
             Map<String, Object> normalized = Compilation.normalizedDefinition(model);
             normalized.put("seed", current.definition().get("seed"));
             return current.withDefinition(normalized);
-        });
+        }));
         loaded.evictAll(id);
         LOG.info("Model {} compiled: {}", id, updated.definition().get("compile"));
         return view(updated);
@@ -353,7 +357,8 @@ public class ModelCatalog {
                     + " a letter, got '" + alias + "'");
         }
         record(id);
-        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+        ModelRecord updated = records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> {
             current.requireKept(version);
             Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
             if (!aliases.containsKey(alias) && aliases.size() >= MAX_ALIASES) {
@@ -362,7 +367,7 @@ public class ModelCatalog {
             }
             aliases.put(alias, version);
             return current.withAliases(aliases);
-        });
+        }));
         LOG.info("Model {} alias {} -> v{}", id, alias, version);
         return view(updated);
     }
@@ -370,8 +375,8 @@ public class ModelCatalog {
     /** Gives the model its own batching settings (null: the service's again). */
     ModelView setBatching(String id, BatchingOverride batching) throws IOException {
         record(id);
-        ModelRecord updated = store.update(Store.Collection.MODELS, id, ModelRecord.class,
-                (current, blobs) -> current.withBatching(batching));
+        ModelRecord updated = records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> current.withBatching(batching)));
         LOG.info("Model {} batching {}", id, batching == null ? "as the service's" : batching);
         return view(updated);
     }
@@ -379,13 +384,14 @@ public class ModelCatalog {
     /** Removes an alias; 404 if the model has none of that name. */
     void removeAlias(String id, String alias) throws IOException {
         record(id);
-        store.update(Store.Collection.MODELS, id, ModelRecord.class, (current, blobs) -> {
+        records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
+                (current, blobs) -> {
             Map<String, Integer> aliases = new LinkedHashMap<>(current.aliases());
             if (aliases.remove(alias) == null) {
                 throw ServiceException.notFound("alias", id + " '" + alias + "'");
             }
             return current.withAliases(aliases);
-        });
+        }));
         LOG.info("Model {} alias {} removed", id, alias);
     }
 
@@ -423,6 +429,9 @@ public class ModelCatalog {
     void delete(String id) throws IOException {
         record(id);
         boolean deleted = store.deleteUnlessHeld(Store.Collection.MODELS, id);
+        if (deleted) {
+            records.deleted(id);
+        }
         loaded.evictAll(id);
         if (!deleted) {
             throw ServiceException.conflict("model " + id + " is being trained by a queued or running job; cancel it"

@@ -1,5 +1,6 @@
 package org.rnnservice.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,8 +16,14 @@ class ETags {
     @Bean
     FilterRegistrationBean<ShallowEtagHeaderFilter> modelETags() {
         FilterRegistrationBean<ShallowEtagHeaderFilter> registration =
-                new FilterRegistrationBean<>(new ShallowEtagHeaderFilter());
-        registration.addUrlPatterns("/api/v1/models/*"); // GETs only get tags: a model, its summary, its weights
+                new FilterRegistrationBean<>(new ShallowEtagHeaderFilter() {
+                    @Override
+                    protected boolean shouldNotFilter(HttpServletRequest request) {
+                        // only reads get tags; a prediction's answer would be buffered for nothing
+                        return !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
+                    }
+                });
+        registration.addUrlPatterns("/api/v1/models/*");
         registration.setName("modelETags");
         return registration;
     }

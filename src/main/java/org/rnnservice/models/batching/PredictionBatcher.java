@@ -39,6 +39,12 @@ public class PredictionBatcher {
 
     private final Map<Key, Queue> queues = new ConcurrentHashMap<>();
     private final Map<String, Meters> meters = new ConcurrentHashMap<>();
+    /**
+     * Copies of each model with their own buffers, free for a runner to take: kept while the model is (weakly), as a
+     * copy is built like the model (its initializers too) and a queue comes and goes with every idle spell.
+     */
+    private final Map<Sequential, java.util.Deque<Sequential>> spares =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private final MeterRegistry registry;
 
     public PredictionBatcher(MeterRegistry registry) {
@@ -108,7 +114,7 @@ public class PredictionBatcher {
             }
             q.waiting.add(task);
             q.waitingInstances += count;
-            lead = q.runners < q.slots.length;
+            lead = q.runners < q.busy.length;
             if (lead) {
                 q.runners++;
                 task.leading = true;
@@ -193,6 +199,19 @@ public class PredictionBatcher {
         return in;
     }
 
+    private Sequential borrow(Sequential model) {
+        Sequential copy;
+        synchronized (spares) {
+            copy = spares.computeIfAbsent(model, m -> new java.util.concurrent.ConcurrentLinkedDeque<>()).poll();
+        }
+        if (copy == null) {
+            synchronized (model) {
+                copy = model.replica();
+            }
+        }
+        return copy;
+    }
+
     /** One model and length's waiting predictions and the copies of the model that compute them. */
     private final class Queue {
         final Key key;
@@ -200,7 +219,6 @@ public class PredictionBatcher {
         final ArrayDeque<Task> waiting = new ArrayDeque<>();
         volatile int waitingInstances; // written under the queue's lock, read by the gauge
         int runners;
-        final Sequential[] slots;
         final boolean[] busy;
         final DistributionSummary batchSize;
         final Timer queueTime;
@@ -209,8 +227,7 @@ public class PredictionBatcher {
         Queue(Key key, String name, int threads, Meters meters) {
             this.key = key;
             this.name = name;
-            this.slots = new Sequential[Math.max(1, threads)];
-            this.busy = new boolean[slots.length];
+            this.busy = new boolean[Math.max(1, threads)];
             this.batchSize = meters.batchSize();
             this.queueTime = meters.queueTime();
             this.computeTime = meters.computeTime();
@@ -256,19 +273,19 @@ public class PredictionBatcher {
             busy[slot] = false;
         }
 
-        /** Slot 0 is the cached model itself, shared with other uses; the others are copies owned by their slot. */
+        /** Slot 0 is the cached model itself, shared with other uses; the others run on a spare copy. */
         float[][] pass(int slot, float[][] x, int n, RowsPass pass) {
             if (slot == 0) {
                 synchronized (key.model) {
                     return pass.run(key.model, x, n);
                 }
             }
-            if (slots[slot] == null) { // only the slot's runner reads or writes its copy
-                synchronized (key.model) {
-                    slots[slot] = key.model.replica();
-                }
+            Sequential copy = borrow(key.model);
+            try {
+                return pass.run(copy, x, n);
+            } finally {
+                spares.get(key.model).push(copy);
             }
-            return pass.run(slots[slot], x, n);
         }
 
         /** A runner leaves: the next waiting task, if any, runs next; an idle queue is dropped. */
