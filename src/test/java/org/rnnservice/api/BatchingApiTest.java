@@ -78,6 +78,13 @@ class BatchingApiTest extends ApiTestSupport {
         double largest = meters.find("rnn.batching.batch.size").tag("model", "batched-lstm50").summary().max();
         assertEquals(4.0, largest, "concurrent requests were merged into full batches");
         assertTrue(meters.find("rnn.batching.queue.time").tag("model", "batched-lstm50").timer().count() >= 192);
+        // and Prometheus scrapes them, per model
+        String scraped = http.get("/actuator/prometheus", "text/plain").body();
+        for (String metric : List.of("rnn_batching_batch_size_count", "rnn_batching_queue_time_seconds_count",
+                "rnn_batching_compute_time_seconds_count", "rnn_batching_queued")) {
+            assertTrue(scraped.contains(metric + "{model=\"batched-lstm50\"}"), metric + " in " + scraped.lines()
+                    .filter(l -> l.startsWith("rnn_batching")).toList());
+        }
     }
 
     @Test
