@@ -115,6 +115,46 @@ public final class Http {
         return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
     }
 
+    /** One Server-Sent Event: its {@code id} (null without one), {@code event} name and {@code data}. */
+    public record Event(Long id, String name, String data) {
+
+        public JsonNode json() {
+            return JSON.readTree(data);
+        }
+    }
+
+    /**
+     * Reads the events of a stream at {@code path}, resuming after {@code lastEventId} when given, until {@code max}
+     * events or the stream's end.
+     */
+    public java.util.List<Event> events(String path, Long lastEventId, int max) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId.toString());
+        }
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        HttpResponse<java.io.InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            Long id = null;
+            String name = null;
+            String line;
+            while (out.size() < max && (line = reader.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    id = Long.parseLong(line.substring(3).trim());
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    out.add(new Event(id, name, line.substring(5)));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
     public HttpClient client() {
         return client;
     }

@@ -4,12 +4,6 @@ import static org.rnnservice.RequestBodies.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,23 +58,10 @@ class JobsApiTest extends ApiTestSupport {
         String model = createModel(model(shape(null, 1), List.of(layer("GRU", "units", 16),
                 layer("Dense", "units", 1)), "mse"));
         String job = submit(model, data, 3, 8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/jobs/" + job + "/events"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET().build();
-        HttpResponse<java.io.InputStream> response = http.client().send(request,
-                HttpResponse.BodyHandlers.ofInputStream());
-        List<String> events = new ArrayList<>();
-        List<String> data2 = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) { // the server ends the stream when the job ends
-                if (line.startsWith("event:")) {
-                    events.add(line.substring(6).trim());
-                } else if (line.startsWith("data:")) {
-                    data2.add(line.substring(5));
-                }
-            }
-        }
+        // the server ends the stream when the job ends
+        List<Http.Event> stream = http.events("/api/v1/jobs/" + job + "/events", null, Integer.MAX_VALUE);
+        List<String> events = stream.stream().map(Http.Event::name).toList();
+        List<String> data2 = stream.stream().map(Http.Event::data).toList();
         assertEquals("state", events.get(0), events.toString());
         // the first event is the state at subscription time; every epoch after it arrives as an event
         int seenBefore = Http.JSON.readTree(data2.get(0)).path("history").path("loss").size();
@@ -93,28 +74,9 @@ class JobsApiTest extends ApiTestSupport {
     }
 
     /** Reads up to {@code max} events of a stream as (id, name) pairs, then lets it go. */
-    private List<String[]> readEvents(String job, Long lastEventId, int max) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + "/api/v1/jobs/" + job
-                + "/events")).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET();
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId.toString());
-        }
-        HttpResponse<java.io.InputStream> response = http.client().send(request.build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        List<String[]> events = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
-                StandardCharsets.UTF_8))) {
-            String id = null;
-            String line;
-            while (events.size() < max && (line = reader.readLine()) != null) {
-                if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("event:")) {
-                    events.add(new String[] {id, line.substring(6).trim()});
-                }
-            }
-        }
-        return events;
+    private List<String[]> readEvents(String job, Long lastEventId, int max) {
+        return http.events("/api/v1/jobs/" + job + "/events", lastEventId, max).stream()
+                .map(e -> new String[] {e.id() == null ? null : e.id().toString(), e.name()}).toList();
     }
 
     @Test

@@ -196,37 +196,9 @@ class ClusterRulesTest {
         }
     }
 
-    /** An event of a stream: its id, name and data. */
-    private record Sse(long id, String name, JsonNode data) {
-    }
-
     /** Reads a job's stream from a replica, resuming after {@code lastEventId}, until {@code max} events or its end. */
-    private static List<Sse> events(Http http, String job, Long lastEventId, int max) throws Exception {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                http.base() + "/api/v1/jobs/" + job + "/events")).header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(120));
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", Long.toString(lastEventId));
-        }
-        java.net.http.HttpResponse<java.io.InputStream> response = http.client().send(request.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
-        List<Sse> out = new ArrayList<>();
-        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
-            long id = -1;
-            String name = null;
-            String line;
-            while (out.size() < max && (line = reader.readLine()) != null) {
-                if (line.startsWith("id:")) {
-                    id = Long.parseLong(line.substring(3).trim());
-                } else if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    out.add(new Sse(id, name, Http.JSON.readTree(line.substring(5))));
-                }
-            }
-        }
-        return out;
+    private static List<Http.Event> events(Http http, String job, Long lastEventId, int max) {
+        return http.events("/api/v1/jobs/" + job + "/events", lastEventId, max);
     }
 
     @Test
@@ -241,33 +213,33 @@ class ClusterRulesTest {
                 Duration.ofSeconds(60));
         int trainer = "replica-0".equals(running.get("worker").asString()) ? 0 : 1;
         // from the replica that trains it until two epochs went by, then the line drops
-        List<Sse> first = new ArrayList<>();
-        for (Sse e : events(HTTP.get(trainer), job, null, 100_000)) {
+        List<Http.Event> first = new ArrayList<>();
+        for (Http.Event e : events(HTTP.get(trainer), job, null, 100_000)) {
             first.add(e);
             if (first.stream().filter(x -> "epoch".equals(x.name())).count() == 2) {
                 break;
             }
         }
         // the reconnect lands on the other replica, which relays the job from the store
-        List<Sse> second = events(HTTP.get(1 - trainer), job, first.get(first.size() - 1).id(), 100_000);
+        List<Http.Event> second = events(HTTP.get(1 - trainer), job, first.get(first.size() - 1).id(), 100_000);
         assertEquals(2, first.stream().filter(x -> "epoch".equals(x.name())).count(), "left while it trained");
         assertTrue(second.stream().anyMatch(x -> "epoch".equals(x.name())), "epochs came through the other replica");
-        List<Sse> all = new ArrayList<>(first);
+        List<Http.Event> all = new ArrayList<>(first);
         all.addAll(second);
         for (int i = 1; i < all.size(); i++) {
             assertTrue(all.get(i).id() > all.get(i - 1).id(), "ids grow, no event twice: " + all.get(i - 1).id()
                     + " then " + all.get(i).id());
         }
-        int seenBefore = first.get(0).data().path("history").path("loss").size();
+        int seenBefore = first.get(0).json().path("history").path("loss").size();
         List<Integer> epochEvents = all.stream().filter(e -> "epoch".equals(e.name()))
-                .map(e -> e.data().get("epoch").asInt()).toList();
+                .map(e -> e.json().get("epoch").asInt()).toList();
         List<Integer> expected = new ArrayList<>();
         for (int e = seenBefore + 1; e <= epochs; e++) {
             expected.add(e);
         }
         assertEquals(expected, epochEvents, "every epoch once, in order, across the two replicas");
-        Sse last = all.get(all.size() - 1);
+        Http.Event last = all.get(all.size() - 1);
         assertEquals("state", last.name());
-        assertEquals("SUCCEEDED", last.data().get("state").asString());
+        assertEquals("SUCCEEDED", last.json().get("state").asString());
     }
 }

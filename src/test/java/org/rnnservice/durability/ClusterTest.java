@@ -151,27 +151,8 @@ class ClusterTest {
 
     /** The names of a job's events as one replica streams them until the stream ends ("state:S" for states). */
     private static List<String> events(Http http, String job) {
-        List<String> names = new ArrayList<>();
-        try {
-            java.net.http.HttpResponse<java.util.stream.Stream<String>> r = http.client().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/api/v1/jobs/" + job
-                            + "/events")).header("Accept", "text/event-stream").build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofLines());
-            String event = null;
-            for (String line : (Iterable<String>) r.body()::iterator) {
-                if (line.startsWith("event:")) {
-                    event = line.substring(6).trim();
-                } else if (line.startsWith("data:") && "state".equals(event)) {
-                    names.add("state:" + Http.JSON.readTree(line.substring(5)).get("state").asString());
-                } else if (line.startsWith("data:")) {
-                    names.add(event);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return names;
+        return http.events("/api/v1/jobs/" + job + "/events", null, Integer.MAX_VALUE).stream()
+                .map(e -> "state".equals(e.name()) ? "state:" + e.json().get("state").asString() : e.name())
+                .toList();
     }
 }
