@@ -68,15 +68,21 @@ public final class ArgumentReader {
     }
 
     public Integer optionalWhole(String key) {
+        Long v = optionalLong(key, Integer.MAX_VALUE);
+        return v == null ? null : v.intValue();
+    }
+
+    /** A whole number of at most {@code limit} in size, or null when absent. */
+    public Long optionalLong(String key, long limit) {
         Object v = raw(key);
         if (v == null) {
             return null;
         }
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+                || Math.abs(n.doubleValue()) > limit) {
             throw ServiceException.badRequest(field(key), key + " must be a whole number");
         }
-        return n.intValue();
+        return n.longValue();
     }
 
     public boolean bool(String key, boolean fallback) {

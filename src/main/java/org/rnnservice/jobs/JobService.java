@@ -92,8 +92,7 @@ public class JobService {
         DatasetRecord ds = datasets.get(request.datasetId());
         CompileSpec compile = ModelCatalog.requireCompiled(model);
         Sequential architecture = models.build(model);
-        check(architecture, compile, request);
-        FitOptions options = FitSettings.of(request);
+        FitOptions options = check(architecture, compile, request, ds).options();
         String id = UUID.randomUUID().toString();
         if (!queue.reserve(id)) {
             throw ServiceException.busy("the training queue is full (" + queue.capacity()
@@ -135,7 +134,15 @@ public class JobService {
      * read) and answers the keys its logs will have ({@code loss}, metrics, their {@code val_} forms).
      */
     public List<String> check(Sequential architecture, CompileSpec compile, JobRequest request) throws IOException {
-        DatasetRecord ds = datasets.get(request.datasetId());
+        return check(architecture, compile, request, datasets.get(request.datasetId())).logKeys();
+    }
+
+    /** What a check found: the fit options the request gives and the keys the job's logs will have. */
+    private record Checked(FitOptions options, List<String> logKeys) {
+    }
+
+    private Checked check(Sequential architecture, CompileSpec compile, JobRequest request, DatasetRecord ds)
+            throws IOException {
         DatasetFit.check(architecture, ds);
         DatasetRecord validation = null;
         if (request.validationData() != null) {
@@ -163,7 +170,7 @@ public class JobService {
         if (validation != null) {
             JobLimits.checkValues(architecture, validation, datasets, "validation_data");
         }
-        return keys;
+        return new Checked(options, keys);
     }
 
     public JobRecord get(String id) {

@@ -48,11 +48,8 @@ sealed interface HyperParameter {
         @Override
         public Object sample(Random random) {
             double p = random.nextDouble();
-            if (step != null || sampling == Sampling.LINEAR) {
-                List<Object> values = gridValues();
-                return values.get(Math.min(values.size() - 1, (int) (p * values.size())));
-            }
-            return Math.round(sampling.value(p, min, max));
+            return step != null || sampling == Sampling.LINEAR ? at(gridValues(), p)
+                    : Math.round(sampling.value(p, min, max));
         }
     }
 
@@ -76,11 +73,7 @@ sealed interface HyperParameter {
         @Override
         public Object sample(Random random) {
             double p = random.nextDouble();
-            if (step != null) {
-                List<Object> values = gridValues();
-                return values.get(Math.min(values.size() - 1, (int) (p * values.size())));
-            }
-            return sampling.value(p, min, max);
+            return step != null ? at(gridValues(), p) : sampling.value(p, min, max);
         }
     }
 
@@ -136,6 +129,11 @@ sealed interface HyperParameter {
         public Object sample(Random random) {
             return value;
         }
+    }
+
+    /** The value a probability in [0, 1) falls on when the values split it evenly. */
+    private static Object at(List<Object> values, double p) {
+        return values.get(Math.min(values.size() - 1, (int) (p * values.size())));
     }
 
     /** KerasTuner's {@code sampling}: how a probability in [0, 1) maps into a range. */
@@ -280,15 +278,11 @@ sealed interface HyperParameter {
     }
 
     private static Long whole(ArgumentReader a, String key, boolean required) {
-        Object v = a.raw(key);
-        if (v == null && !required) {
-            return null;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || Math.abs(n.doubleValue()) > 1e15) {
+        Long v = a.optionalLong(key, (long) 1e15);
+        if (v == null && required) {
             throw ServiceException.badRequest(a.field(key), key + " must be a whole number");
         }
-        return n.longValue();
+        return v;
     }
 
     private static Choice choice(String name, ArgumentReader a) {

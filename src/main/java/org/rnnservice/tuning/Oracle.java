@@ -32,7 +32,11 @@ interface Oracle {
 
     /** The oracle of a search's {@code tuner}, from its request; the request is checked as it is read. */
     static Oracle of(TuningRequest r, String tuner, Objective objective, long seed) {
-        SearchSpace space = SearchSpace.of(r.hyperparameters(), r.model());
+        return of(SearchSpace.of(r.hyperparameters(), r.model()), r, tuner, objective, seed);
+    }
+
+    /** As {@link #of(TuningRequest, String, Objective, long)} with the request's space already read. */
+    static Oracle of(SearchSpace space, TuningRequest r, String tuner, Objective objective, long seed) {
         return switch (tuner) {
             case "grid_search" -> new GridSearch(space, r.maxTrials() != null ? r.maxTrials() : Long.MAX_VALUE);
             case "random_search" -> new RandomSearch(space, r.maxTrials() != null ? r.maxTrials() : 10, seed);

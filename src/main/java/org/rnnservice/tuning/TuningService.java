@@ -62,7 +62,7 @@ class TuningService {
                     + " validation_split or validation_data)" : ""));
         }
         long seed = r.seed() != null ? r.seed() : SEEDS.nextLong() & ((1L << 53) - 1);
-        Oracle oracle = Oracle.of(r, tuner, objective, seed);
+        Oracle oracle = Oracle.of(space, r, tuner, objective, seed);
         long planned = oracle instanceof HyperbandOracle h ? h.plannedTrials()
                 : oracle instanceof Oracle.GridSearch ? planGrid(space) : r.maxTrials() != null ? r.maxTrials() : 10;
         long most = r.maxTrials() != null ? Math.min(r.maxTrials(), planned) : planned;

@@ -317,7 +317,9 @@ abstract class Recurrent extends Layer implements DataParallelLayer, RecurrentSt
 
     /**
      * Keras' masked step: the samples whose step {@code t} is skipped keep the state (and output) of step
-     * {@code t - 1}, zeros before the first step. Cells call it after computing each step's {@code state}.
+     * {@code t - 1}, zeros before the first step. Cells call it after computing each step's {@code state}, so it is
+     * also where a continued stream's state replaces the first step's ({@link #replaceFirstState}) and where the last
+     * cell state is found for {@link #lastStates}.
      */
     protected final void carrySkipped(int t, float[] state, int off, int prevOff) {
         if (state != h) {

@@ -158,7 +158,7 @@ public class PredictionBatcher {
         int n = 0;
         for (Task t : batch) {
             n += t.count;
-            q.queueTime.record(start - t.enqueued, TimeUnit.NANOSECONDS);
+            q.meters.queueTime().record(start - t.enqueued, TimeUnit.NANOSECONDS);
         }
         try {
             float[][] in = batch.size() == 1 ? batch.get(0).inputs : concatenate(batch, n);
@@ -179,8 +179,8 @@ public class PredictionBatcher {
         } catch (RuntimeException | Error e) {
             batch.forEach(t -> t.complete(null, e));
         }
-        q.batchSize.record(n);
-        q.computeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        q.meters.batchSize().record(n);
+        q.meters.computeTime().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     /** Each input array of the batch's calls, one after the other. */
@@ -220,17 +220,13 @@ public class PredictionBatcher {
         volatile int waitingInstances; // written under the queue's lock, read by the gauge
         int runners;
         final boolean[] busy;
-        final DistributionSummary batchSize;
-        final Timer queueTime;
-        final Timer computeTime;
+        final Meters meters;
 
         Queue(Key key, String name, int threads, Meters meters) {
             this.key = key;
             this.name = name;
             this.busy = new boolean[Math.max(1, threads)];
-            this.batchSize = meters.batchSize();
-            this.queueTime = meters.queueTime();
-            this.computeTime = meters.computeTime();
+            this.meters = meters;
         }
 
         /** The next batch: waiting tasks in order while they fit, the first always; after batch-timeout if short. */

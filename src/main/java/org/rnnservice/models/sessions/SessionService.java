@@ -87,7 +87,6 @@ class SessionService {
         ModelRecord record = catalog.record(before.modelId());
         Sequential model = catalog.load(record, before.modelVersion());
         PredictionService.StreamChunk chunk = predictions.readChunk(record, model, body);
-        streaming(model);
         float[][] outputs = new float[1][];
         StreamSession after = sessions.update(id, current -> {
             float[][] r = next(record, model, chunk, current.stepsSeen() == 0 ? null : current.states());
