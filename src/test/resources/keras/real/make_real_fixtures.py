@@ -37,7 +37,11 @@ class AttentionLayer(layers.Layer):
 
 
 def seeded(model):
-    model.set_weights([RNG.normal(0, 0.3, w.shape).astype("float32") for w in model.get_weights()])
+    """Seeded noise for every weight but a Normalization's statistics, which adapt() sets."""
+    for layer in model.layers:
+        if not isinstance(layer, layers.Normalization):
+            layer.set_weights([RNG.normal(0, 0.3, w.shape).astype("float32") for w in layer.get_weights()])
+    model.seeded = True
     return model
 
 
@@ -166,8 +170,46 @@ def functional_branches():
             series([2], 3), "layer 'inputs' feeds 2 layers ('left', 'right')")
 
 
+def normalized():
+    """Inputs scaled by an adapted Normalization, outputs mapped back by an inverting one: a forecaster's model."""
+    scaler = layers.Normalization(name="scaler")
+    unscaler = layers.Normalization(invert=True, name="unscaler")
+    model = seeded(sequential("forecaster", keras.Input((None, 3)), scaler, layers.LSTM(5), layers.Dense(2),
+                              unscaler))
+    scaler.adapt(RNG.normal(50, 20, size=(64, 7, 3)).astype("float32"))
+    unscaler.adapt(RNG.normal(-300, 90, size=(64, 2)).astype("float32"))
+    model.compile(optimizer="adam", loss="mse")
+    return model, [b * 20 + 50 for b in series([1, 6], 3)], None
+
+
+def normalized_given():
+    """Statistics given as arguments (no weights), one per feature and one for every value."""
+    return (seeded(sequential("given_stats", keras.Input((None, 2)),
+                              layers.Normalization(mean=[10.0, -4.0], variance=[4.0, 0.25]), layers.GRU(3),
+                              layers.Dense(1), layers.Normalization(axis=None, mean=100.0, variance=9.0,
+                                                                     invert=True))),
+            series([1, 4], 2), None)
+
+
 MODELS = [simple_rnn, lstm_stack, gru, gru_v1, masked_sequences, masked_last_zeroed, text, bidirectional_merges,
-          regularized, functional_chain, fixed_length, fixed_length_text, custom_layer, functional_branches]
+          regularized, functional_chain, fixed_length, fixed_length_text, custom_layer, functional_branches, normalized,
+          normalized_given]
+
+
+def normalization_reference():
+    """Keras' own Normalization on fixed data: adapt (per feature and over all values), forward and invert."""
+    data = RNG.normal(120, 35, size=(40, 9, 3)).astype("float32")
+    x = RNG.normal(110, 30, size=(2, 4, 3)).astype("float32")
+    out = {"adapt_data": data.tolist(), "x": x.tolist()}
+    for axis_name, axis in (("last", -1), ("none", None)):
+        forward = layers.Normalization(axis=axis)
+        forward.adapt(data)
+        inverse = layers.Normalization(axis=axis, invert=True)
+        inverse.adapt(data)
+        out[axis_name] = {"mean": np.asarray(forward.adapt_mean).tolist(),
+                          "variance": np.asarray(forward.adapt_variance).tolist(),
+                          "forward": np.asarray(forward(x)).tolist(), "invert": np.asarray(inverse(x)).tolist()}
+    return out
 
 
 def main():
@@ -176,7 +218,8 @@ def main():
         keras.backend.clear_session()  # default layer names numbered from zero in each model, as in a fresh session
         name = build.__name__
         model, batches, refusal = build()
-        seeded(model)
+        if not getattr(model, "seeded", False):
+            seeded(model)
         model.save(os.path.join(HERE, name + ".keras"))  # .keras first: see the tool's README
         model.save(os.path.join(HERE, name + ".h5"))
         entry = {"params": int(model.count_params()), "compiled": bool(model.compiled)}
@@ -198,6 +241,8 @@ def main():
         expected[name] = entry
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump({"keras_version": keras.__version__, "models": expected}, f, indent=1)
+    with open(os.path.join(HERE, "normalization.json"), "w") as f:
+        json.dump({"keras_version": keras.__version__, **normalization_reference()}, f)
         f.write("\n")
 
 

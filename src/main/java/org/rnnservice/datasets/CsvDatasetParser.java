@@ -3,6 +3,7 @@ package org.rnnservice.datasets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
 import tools.jackson.databind.MappingIterator;
@@ -10,31 +11,33 @@ import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
 
 /**
- * A CSV time series cut into sliding windows: sample {@code i} holds rows {@code i .. i+seq_len-1} of the feature
- * columns, and its target is the target column {@code horizon} rows after the window's last row.
+ * A CSV time series read row by row into numeric columns (a column whose first value is not a number, such as a date,
+ * is not kept), then cut into windows by {@link SeriesWindowing}: the values are stored once, whatever the windows.
  */
 final class CsvDatasetParser {
 
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY)
             .enable(CsvReadFeature.TRIM_SPACES).build();
 
-    /** The query parameters: {@code header} is true, false or null (detect from the first row). */
-    record Options(int seqLen, String target, String features, int horizon, Boolean header) {
+    /**
+     * The query parameters, in {@code timeseries_dataset_from_array}'s words; {@code targets} and {@code features}
+     * are comma-separated column names or indexes (null: the last column, and the targets); {@code header} is true,
+     * false or null (detect from the first rows); {@code targetsParam} is the query parameter that named the targets
+     * ({@code target} is the former name), for errors.
+     */
+    record Options(int sequenceLength, int sequenceStride, int samplingRate, int startIndex, Integer endIndex,
+                   String targets, String targetsParam, String features, int horizon, Boolean header) {
     }
 
-    /** Parses a CSV, refusing (413) windows that would hold more than {@code maxValues} values before making them. */
-    ParsedData parse(InputStream body, Options o, long maxValues) throws IOException {
-        if (o.seqLen() < 1) {
-            throw ServiceException.badRequest("seq_len", "seq_len must be a positive integer: the window length");
-        }
-        if (o.horizon() < 1) {
-            throw ServiceException.badRequest("horizon", "horizon must be at least 1 (1 = the next row)");
-        }
-        List<String[]> rows = new ArrayList<>();
+    /** Reads the series, refusing (413) one of more than {@code maxValues} values as soon as it grows past them. */
+    Series read(InputStream body, Boolean header, long maxValues) throws IOException {
+        Columns columns = null;
+        String[] first = null;
+        int line = 0;
         try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(body)) {
             int blankLine = 0; // the first blank line, refused once a row follows it
             while (it.hasNextValue()) {
-                int line = it.currentLocation().getLineNr();
+                line = it.currentLocation().getLineNr();
                 String[] row = it.nextValue();
                 if (row.length == 0 || row.length == 1 && row[0].isBlank()) {
                     blankLine = blankLine == 0 ? line : blankLine;
@@ -46,113 +49,181 @@ final class CsvDatasetParser {
                             + " one row per time step, so remove the gap or fill it in (blank lines at the end are"
                             + " fine)");
                 }
-                rows.add(row);
+                if (columns == null && first == null) {
+                    first = row;
+                    if (Boolean.FALSE.equals(header)) {
+                        columns = new Columns(null, maxValues);
+                        columns.add(row, line);
+                    } else if (Boolean.TRUE.equals(header)) {
+                        columns = new Columns(row, maxValues);
+                    }
+                    continue;
+                }
+                if (columns == null) {
+                    // detected: the first row is a header when it has fewer numbers than the row after it
+                    boolean isHeader = numbers(first) < numbers(row) || numbers(first) == 0;
+                    columns = new Columns(isHeader ? first : null, maxValues);
+                    if (!isHeader) {
+                        columns.add(first, line - 1);
+                    }
+                }
+                columns.add(row, line);
             }
         } catch (tools.jackson.core.JacksonException e) {
             throw ServiceException.badRequest("body", "unreadable CSV: " + e.getOriginalMessage());
         }
-        if (rows.isEmpty()) {
-            throw ServiceException.badRequest("body", "the CSV is empty");
+        if (columns == null && first != null && numbers(first) > 0) {
+            columns = new Columns(null, maxValues);
+            columns.add(first, line);
         }
-        boolean header = o.header() != null ? o.header() : !numeric(rows.get(0));
-        String[] names = header ? rows.remove(0) : null;
-        int columns = names != null ? names.length : rows.get(0).length;
-        int targetCol = o.target() == null ? columns - 1 : column(o.target(), names, columns, "target");
-        List<Integer> featureCols = new ArrayList<>();
-        if (o.features() == null || o.features().isBlank()) {
-            featureCols.add(targetCol);
-        } else {
-            for (String f : o.features().split(",")) {
-                featureCols.add(column(f.trim(), names, columns, "features"));
-            }
+        if (columns == null || columns.rows == 0) {
+            throw ServiceException.badRequest("body", first == null ? "the CSV is empty" : "the CSV has no data rows");
         }
-        int n = rows.size();
-        float[][] values = new float[n][];
-        for (int r = 0; r < n; r++) {
-            String[] row = rows.get(r);
-            if (row.length != columns) {
-                throw ServiceException.badRequest("body", "CSV row " + (r + 1 + (header ? 1 : 0)) + " has " + row.length
-                        + " columns, expected " + columns);
-            }
-            values[r] = new float[columns];
-            for (int c = 0; c < columns; c++) {
-                boolean used = c == targetCol || featureCols.contains(c);
-                values[r][c] = used ? number(row[c], r + 1 + (header ? 1 : 0), c) : 0f;
-            }
-        }
-        int samples = n - o.seqLen() - o.horizon() + 1;
-        if (samples < 1) {
-            throw ServiceException.unprocessable("seq_len", "the CSV has " + n + " data rows: too few for windows of "
-                    + o.seqLen() + " rows and a horizon of " + o.horizon());
-        }
-        int f = featureCols.size();
-        long windowValues = (long) samples * o.seqLen() * f;
-        DatasetValues.check(windowValues, maxValues, samples + " windows of " + o.seqLen() + " rows", "seq_len",
-                "; use a shorter seq_len or fewer rows");
-        float[] x = new float[Math.multiplyExact(Math.multiplyExact(samples, o.seqLen()), f)];
-        float[] y = new float[samples];
-        boolean integers = true;
-        for (int i = 0; i < samples; i++) {
-            for (int t = 0; t < o.seqLen(); t++) {
-                for (int k = 0; k < f; k++) {
-                    x[(i * o.seqLen() + t) * f + k] = values[i + t][featureCols.get(k)];
-                }
-            }
-            y[i] = values[i + o.seqLen() + o.horizon() - 1][targetCol];
-            integers &= y[i] == Math.rint(y[i]);
-        }
-        String windowing = "x[i] = rows i .. i+" + (o.seqLen() - 1) + " of columns " + label(featureCols, names)
-                + "; y[i] = column " + label(List.of(targetCol), names) + " at row i+" + (o.seqLen() + o.horizon() - 1)
-                + " (" + n + " data rows" + (header ? " after the header" : "") + ", " + samples + " windows)";
-        return new ParsedData("csv", x, List.of(samples, o.seqLen(), f), y, List.of(samples, 1), integers,
-                null, null, o.seqLen(), 1, windowing);
+        return columns.series();
     }
 
-    private static String label(List<Integer> cols, String[] names) {
-        return cols.stream().map(c -> names != null ? "'" + names[c] + "'" : String.valueOf(c)).toList().toString();
+    /** Refuses options that no series could satisfy, before a body is read. */
+    void check(Options o) {
+        positive(o.sequenceLength(), "sequence_length", "the window length in rows");
+        positive(o.sequenceStride(), "sequence_stride", "rows between window starts");
+        positive(o.samplingRate(), "sampling_rate", "rows between a window's steps");
+        positive(o.horizon(), "horizon", "forecast steps after the window (1 = the next step)");
+        if (o.startIndex() < 0) {
+            throw ServiceException.badRequest("start_index", "start_index must be 0 or more");
+        }
+        if (o.endIndex() != null && o.endIndex() <= o.startIndex()) {
+            throw ServiceException.badRequest("end_index", "end_index must be after start_index (" + o.startIndex()
+                    + "); it is exclusive");
+        }
     }
 
-    private static boolean numeric(String[] row) {
+    /** The windows the options ask for over {@code series}, checked against it. */
+    SeriesWindowing windowing(Series series, Options o) {
+        check(o);
+        List<String> targets = names(series, o.targets() == null || o.targets().isBlank()
+                ? series.names().get(series.names().size() - 1) : o.targets(), o.targetsParam());
+        List<String> features = o.features() == null || o.features().isBlank() ? targets
+                : names(series, o.features(), "features");
+        SeriesWindowing w = new SeriesWindowing(o.sequenceLength(), o.sequenceStride(), o.samplingRate(),
+                o.startIndex(), o.endIndex(), features, targets, o.horizon());
+        if (w.count(series.rows()) < 1) {
+            throw ServiceException.unprocessable("sequence_length", "the CSV has " + series.rows() + " data rows: too"
+                    + " few for one window of " + o.sequenceLength() + " steps " + o.samplingRate() + " row(s) apart"
+                    + " and a horizon of " + o.horizon() + " between rows " + o.startIndex() + " and "
+                    + (o.endIndex() == null ? series.rows() : o.endIndex()));
+        }
+        return w;
+    }
+
+    private static List<String> names(Series series, String refs, String param) {
+        List<String> out = new ArrayList<>();
+        for (String ref : refs.split(",")) {
+            out.add(series.names().get(series.column(ref.trim(), param)));
+        }
+        return out;
+    }
+
+    private static void positive(int value, String param, String meaning) {
+        if (value < 1) {
+            throw ServiceException.badRequest(param, param + " must be a positive integer: " + meaning);
+        }
+    }
+
+    private static int numbers(String[] row) {
+        int n = 0;
         for (String cell : row) {
-            try {
-                Float.parseFloat(cell);
-            } catch (NumberFormatException e) {
-                return false;
-            }
+            n += parses(cell) ? 1 : 0;
         }
-        return true;
+        return n;
     }
 
-    private static int column(String ref, String[] names, int columns, String param) {
-        if (names != null) {
-            for (int c = 0; c < names.length; c++) {
-                if (names[c].equals(ref)) {
-                    return c;
+    private static boolean parses(String cell) {
+        try {
+            Float.parseFloat(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The numeric columns as they grow, each a float array doubled as needed; chosen at the first data row. */
+    private static final class Columns {
+        private final String[] header; // null: columns named by index
+        private final long maxValues;
+        private String[] names;
+        private int[] kept; // the CSV column of each stored column
+        private float[][] values;
+        private int capacity = 1024;
+        private int rows;
+
+        Columns(String[] header, long maxValues) {
+            this.header = header;
+            this.maxValues = maxValues;
+        }
+
+        void add(String[] row, int line) {
+            if (kept == null) {
+                choose(row);
+            }
+            if (row.length != names.length) {
+                throw ServiceException.badRequest("body", "CSV line " + line + " has " + row.length
+                        + " columns, expected " + names.length);
+            }
+            if ((long) (rows + 1) * kept.length > maxValues) {
+                DatasetValues.check((long) (rows + 1) * kept.length, maxValues, "the series", "body",
+                        "; upload fewer rows or columns");
+            }
+            if (rows == capacity) {
+                capacity *= 2;
+                for (int k = 0; k < kept.length; k++) {
+                    values[k] = Arrays.copyOf(values[k], capacity);
                 }
             }
-        }
-        try {
-            int c = Integer.parseInt(ref);
-            if (c >= 0 && c < columns) {
-                return c;
+            for (int k = 0; k < kept.length; k++) {
+                values[k][rows] = number(row[kept[k]], line, kept[k]);
             }
-        } catch (NumberFormatException ignored) {
-            // not an index either
+            rows++;
         }
-        throw ServiceException.badRequest(param, param + " '" + ref + "' is neither a column name"
-                + (names != null ? " of " + java.util.Arrays.toString(names) : "") + " nor an index below " + columns);
-    }
 
-    private static float number(String cell, int line, int col) {
-        try {
-            float v = Float.parseFloat(cell);
-            if (Float.isFinite(v)) {
-                return v;
+        /** Keeps the columns whose first value is a number. */
+        private void choose(String[] first) {
+            names = new String[header != null ? header.length : first.length];
+            List<Integer> numeric = new ArrayList<>();
+            for (int c = 0; c < names.length; c++) {
+                names[c] = header != null ? header[c] : Integer.toString(c);
+                if (c < first.length && parses(first[c])) {
+                    numeric.add(c);
+                }
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            if (numeric.isEmpty()) {
+                throw ServiceException.badRequest("body", "the CSV has no numeric column: a series needs numbers");
+            }
+            kept = numeric.stream().mapToInt(Integer::intValue).toArray();
+            values = new float[kept.length][capacity];
         }
-        throw ServiceException.badRequest("body", "CSV line " + line + ", column " + col + ": '" + cell
-                + "' is not a finite number");
+
+        Series series() {
+            List<String> kept = new ArrayList<>();
+            float[][] trimmed = new float[this.kept.length][];
+            for (int k = 0; k < this.kept.length; k++) {
+                kept.add(names[this.kept[k]]);
+                trimmed[k] = values[k].length == rows ? values[k] : Arrays.copyOf(values[k], rows);
+                values[k] = null; // the copy replaces it, not beside it for longer than it takes
+            }
+            return new Series(List.copyOf(kept), trimmed, rows);
+        }
+
+        private static float number(String cell, int line, int col) {
+            try {
+                float v = Float.parseFloat(cell);
+                if (Float.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw ServiceException.badRequest("body", "CSV line " + line + ", column " + col + ": '" + cell
+                    + "' is not a finite number");
+        }
     }
 }

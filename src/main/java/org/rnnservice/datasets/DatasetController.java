@@ -61,23 +61,36 @@ public class DatasetController {
                             + " pad_sequences pads them: \"padding\" and \"truncating\" (pre or post, default pre),"
                             + " \"maxlen\", \"value\" (default 0)")),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string",
-                    description = "an optional header row, then one row per time step; needs seq_len")),
+                    description = "an optional header row, then one row per time step (numeric columns are kept,"
+                            + " others such as dates are not); needs sequence_length")),
             @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string",
                     description = "UTF-8 text"))})
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, "text/csv", MediaType.TEXT_PLAIN_VALUE})
     public ResponseEntity<DatasetRecord> upload(
             InputStream body, @Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
-            @Parameter(description = "CSV and text: the window length in time steps (text default 40)")
-            @RequestParam(name = "seq_len", required = false) Integer seqLen,
+            @Parameter(description = "CSV: the window length in time steps (Keras' sequence_length)")
+            @RequestParam(name = "sequence_length", required = false) Integer sequenceLength,
+            @Parameter(description = "text: the window length (default 40, or 10 words); CSV: sequence_length's"
+                    + " former name") @RequestParam(name = "seq_len", required = false) Integer seqLen,
+            @Parameter(description = "CSV: rows between window starts") @RequestParam(name = "sequence_stride",
+                    defaultValue = "1") int sequenceStride,
+            @Parameter(description = "CSV: rows between a window's steps") @RequestParam(name = "sampling_rate",
+                    defaultValue = "1") int samplingRate,
+            @Parameter(description = "CSV: the first row windows may read") @RequestParam(name = "start_index",
+                    defaultValue = "0") int startIndex,
+            @Parameter(description = "CSV: the row windows stop before (exclusive; default the row count)")
+            @RequestParam(name = "end_index", required = false) Integer endIndex,
             @Parameter(description = "text: characters between window starts") @RequestParam(defaultValue = "3")
             int step,
-            @Parameter(description = "CSV: the target column, by name or index (default: the last)")
-            @RequestParam(required = false) String target,
-            @Parameter(description = "CSV: comma-separated feature columns (default: the target)")
+            @Parameter(description = "CSV: comma-separated target columns, by name or index (default: the last)")
+            @RequestParam(required = false) String targets,
+            @Parameter(description = "CSV: targets' former name, one column") @RequestParam(required = false)
+            String target,
+            @Parameter(description = "CSV: comma-separated feature columns (default: the targets)")
             @RequestParam(required = false) String features,
-            @Parameter(description = "CSV: how many rows after the window the target is") @RequestParam(
-                    defaultValue = "1") int horizon,
+            @Parameter(description = "CSV: how many steps after the window to forecast; more than 1 gives each"
+                    + " window a sequence of targets") @RequestParam(defaultValue = "1") int horizon,
             @Parameter(description = "CSV: whether the first row is a header (default: detected)")
             @RequestParam(required = false) Boolean header,
             @Parameter(description = "CSV and text: the dataset's name (JSON: in the body)")
@@ -96,12 +109,24 @@ public class DatasetController {
             return created(service.create(parsed.name(), parsed.data(), in.count()));
         }
         if (contentType.isCompatibleWith(TEXT_CSV)) {
-            if (seqLen == null) {
-                throw ServiceException.badRequest("seq_len", "seq_len is required for a CSV: the window length in rows");
+            if (sequenceLength != null && seqLen != null) {
+                throw ServiceException.badRequest("seq_len", "give sequence_length or its former name seq_len, not"
+                        + " both");
             }
-            ParsedData data = csv.parse(in, new CsvDatasetParser.Options(seqLen, target, features, horizon, header),
-                    maxValues);
-            return created(service.create(name, data, in.count()));
+            if (targets != null && target != null) {
+                throw ServiceException.badRequest("target", "give targets or its former name target, not both");
+            }
+            Integer length = sequenceLength != null ? sequenceLength : seqLen;
+            if (length == null) {
+                throw ServiceException.badRequest("sequence_length", "sequence_length is required for a CSV: the"
+                        + " window length in rows");
+            }
+            CsvDatasetParser.Options options = new CsvDatasetParser.Options(length, sequenceStride, samplingRate,
+                    startIndex, endIndex, targets != null ? targets : target, target != null ? "target" : "targets",
+                    features, horizon, header);
+            csv.check(options);
+            Series series = csv.read(in, header, maxValues);
+            return created(service.createSeries(name, series, csv.windowing(series, options), in.count()));
         }
         byte[] bytes = in.readAllBytes();
         String content = new String(bytes, StandardCharsets.UTF_8);

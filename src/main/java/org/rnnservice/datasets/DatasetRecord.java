@@ -14,11 +14,30 @@ import java.util.List;
  * @param padding how sequences of different lengths were padded ({@code pad_sequences}' arguments), or null
  * @param sampleWeights whether each sample carries a {@code sample_weight}
  * @param tokenizer for a text cut into words, how; null for characters
+ * @param columns for a series, its numeric columns by name, stored once each
+ * @param rows for a series, its rows (time steps)
+ * @param window for a series, how its windows are cut; null for datasets stored as samples
  */
 public record DatasetRecord(String id, String name, String kind, int samples, List<Integer> xShape,
                             List<Integer> yShape, boolean integerTargets, List<String> vocab, Integer seqLen,
                             Integer step, String windowing, SequencePadding padding, boolean sampleWeights,
-                            WordTokenizer tokenizer, long bytes, Instant createdAt) {
+                            WordTokenizer tokenizer, long bytes, Instant createdAt, List<String> columns,
+                            Integer rows, SeriesWindowing window) {
+
+    /** A dataset stored as samples or as a text. */
+    public DatasetRecord(String id, String name, String kind, int samples, List<Integer> xShape,
+                         List<Integer> yShape, boolean integerTargets, List<String> vocab, Integer seqLen,
+                         Integer step, String windowing, SequencePadding padding, boolean sampleWeights,
+                         WordTokenizer tokenizer, long bytes, Instant createdAt) {
+        this(id, name, kind, samples, xShape, yShape, integerTargets, vocab, seqLen, step, windowing, padding,
+                sampleWeights, tokenizer, bytes, createdAt, null, null, null);
+    }
+
+    /** Whether this is a series cut into windows as they are drawn. */
+    @JsonIgnore
+    public boolean isSeries() {
+        return window != null;
+    }
 
     public int steps() {
         return xShape.get(1);

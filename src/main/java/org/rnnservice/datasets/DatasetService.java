@@ -59,6 +59,47 @@ public class DatasetService {
         return record;
     }
 
+    /** Stores a series once, column by column, with the windows it is cut into. */
+    DatasetRecord createSeries(String name, Series series, SeriesWindowing window, long bytes) throws IOException {
+        String id = UUID.randomUUID().toString();
+        List<TensorFile.Entry> tensors = new ArrayList<>();
+        for (int c = 0; c < series.columns().length; c++) {
+            tensors.add(TensorFile.Entry.of(COLUMN + c, series.columns()[c], series.rows()));
+        }
+        SeriesWindows windows = new SeriesWindows(series, window);
+        List<Integer> yShape = new ArrayList<>(List.of(windows.count()));
+        yShape.addAll(window.targetShape());
+        String windowing = "x[i] = rows " + window.startIndex() + " + i*" + window.sequenceStride() + " + t*"
+                + window.samplingRate() + " (t < " + window.sequenceLength() + ") of columns " + quoted(window.features())
+                + "; y[i] = columns " + quoted(window.targets()) + " at the " + window.horizon() + " step(s) after x[i]'s"
+                + " last row (" + series.rows() + " rows, " + windows.count() + " windows)";
+        DatasetRecord record = new DatasetRecord(id, name == null || name.isBlank() ? id : name, "csv",
+                windows.count(), List.of(windows.count(), window.sequenceLength(), window.features().size()),
+                List.copyOf(yShape), false, null, window.sequenceLength(), window.sequenceStride(), windowing, null,
+                false, null, bytes, Instant.now(), series.names(), series.rows(), window);
+        store.putTensors(Store.Collection.DATASETS, id, "data", tensors);
+        store.put(Store.Collection.DATASETS, id, record);
+        LOG.info("Dataset {} stored: a series of {} rows x {} columns, {} windows of {}", id, series.rows(),
+                series.names().size(), windows.count(), window.sequenceLength());
+        return record;
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + n + "'").toList().toString();
+    }
+
+    /** The stored series of a series dataset. */
+    Series series(DatasetRecord record) throws IOException {
+        Map<String, TensorFile.Entry> t = store.getTensors(Store.Collection.DATASETS, record.id(), "data");
+        float[][] columns = new float[record.columns().size()][];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = t.get(COLUMN + c).floats();
+        }
+        return new Series(record.columns(), columns, record.rows());
+    }
+
+    private static final String COLUMN = "column_";
+
     private static int[] toArray(List<Integer> shape) {
         return shape.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -106,6 +147,9 @@ public class DatasetService {
      * {@code tokenIds} (a model that starts with an Embedding).
      */
     public Samples samples(DatasetRecord record, boolean tokenIds) throws IOException {
+        if (record.isSeries()) {
+            return new SeriesWindows(series(record), record.window());
+        }
         Map<String, TensorFile.Entry> t = store.getTensors(Store.Collection.DATASETS, record.id(), "data");
         if (record.isText()) {
             return new TokenWindows(t.get("tokens").ints(), record.vocab().size(), record.seqLen(), record.step(),
@@ -114,6 +158,23 @@ public class DatasetService {
         return Samples.of(t.get("x").floats(), t.get("y").floats(), record.samples(), record.steps(),
                 record.features(), record.targetSize(),
                 record.sampleWeights() ? t.get("sample_weight").floats() : null);
+    }
+
+    private static float[] seriesValues(Series series, List<String> columns) {
+        float[] out = new float[Math.multiplyExact(series.rows(), columns.size())];
+        for (int k = 0; k < columns.size(); k++) {
+            System.arraycopy(series.columns()[series.names().indexOf(columns.get(k))], 0, out, k * series.rows(),
+                    series.rows());
+        }
+        return out;
+    }
+
+    /**
+     * For samples of a series dataset: the naive forecasts' errors on samples {@code [from, to)} (the validation
+     * range), {@code seasonal} too when a season of {@code seasonality} rows is given; null for other datasets.
+     */
+    public Map<String, Map<String, Double>> baseline(Samples samples, int from, int to, Integer seasonality) {
+        return samples instanceof SeriesWindows windows ? NaiveForecasts.score(windows, from, to, seasonality) : null;
     }
 
     /** A value outside the range an array's values must keep to, at its flat {@code index}. */
@@ -127,8 +188,11 @@ public class DatasetService {
     public Map<String, Outlier> outliers(DatasetRecord record, Map<String, int[]> bounds) throws IOException {
         Map<String, Outlier> out = new java.util.HashMap<>();
         Map<String, TensorFile.Entry> tensors = store.getTensors(Store.Collection.DATASETS, record.id(), "data");
+        Series series = record.isSeries() ? series(record) : null;
         bounds.forEach((name, range) -> {
-            float[] values = tensors.get(name).floats();
+            // a series' inputs and targets are its feature and target columns
+            float[] values = series == null ? tensors.get(name).floats() : seriesValues(series, name.equals("x")
+                    ? record.window().features() : record.window().targets());
             for (int i = 0; i < values.length; i++) {
                 float v = values[i];
                 if (!(v >= range[0] && v < range[1]) || v != Math.rint(v)) {

@@ -3,7 +3,10 @@ package org.rnnservice.jobs;
 import java.util.List;
 import java.util.Map;
 import org.rnnservice.engine.train.EarlyStopping;
+import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.engine.train.FitOptions;
+import org.rnnservice.engine.train.Metric;
+import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.errors.ServiceException;
 
 /** A job's {@code fit()} arguments as the engine takes them, Keras' defaults filled in. */
@@ -52,6 +55,17 @@ final class FitSettings {
                     parsed.reduceLr(), parsed.bestCheckpoint());
         } catch (IllegalArgumentException e) {
             throw ServiceException.badRequest("class_weight", e.getMessage());
+        }
+    }
+
+    /**
+     * A job on a series reports the errors a forecaster reads, {@code mae} and {@code rmse} (and their {@code val_}
+     * forms), whatever its model was compiled with.
+     */
+    static void reportForecastErrors(Trainer trainer, DatasetRecord ds) {
+        if (ds.isSeries()) {
+            trainer.alsoReport(Metric.mae());
+            trainer.alsoReport(Metric.rmse());
         }
     }
 

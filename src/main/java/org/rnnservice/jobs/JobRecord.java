@@ -7,21 +7,24 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.rnnservice.engine.train.Holdout;
 
 /**
  * A training job as stored and shown: its parameters (defaults filled in), state, times, progress, per-epoch history,
  * the error of a failed job in words, and the model version a successful one produced ({@code best_epoch}, from 1, is
  * the epoch whose weights it holds when a ModelCheckpoint with save_best_only chose them); {@code worker} names the
- * replica running it, or that last ran it. Like an MLflow run it has {@code params} (model and fit settings, by
+ * replica running it, or that last ran it. A job on a series reports {@code baseline}: the naive forecasts' errors on
+ * its validation range, beside the model's {@code val_mae} and {@code val_rmse} in {@code history}. Like an MLflow run it has {@code params} (model and fit settings, by
  * {@link RunParams}' names), {@code metrics} and the user's {@code tags}.
  */
 @JsonIgnoreProperties(value = {"metrics", "best_metrics"}, allowGetters = true)
 public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
-                        boolean shuffle, double validationSplit, String validationData,
-                        JobRequest.EarlyStoppingRequest earlyStopping,
+                        boolean shuffle, double validationSplit, String validationData, Holdout validation,
+                        Integer seasonality, JobRequest.EarlyStoppingRequest earlyStopping,
                         Map<String, Double> classWeight, List<Map<String, Object>> callbacks, long seed,
                         Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
-                        Map<String, List<Double>> history, String error, Integer modelVersion,
+                        Map<String, List<Double>> history, Map<String, Map<String, Double>> baseline, String error,
+                        Integer modelVersion,
                         Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch, Integer bestEpoch, String worker,
                         Map<String, String> params, Map<String, String> tags) {
 
@@ -57,34 +60,42 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
     /** The same job with its params (computed from the job itself and its model's definition). */
     JobRecord withParams(Map<String, String> newParams) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt,
-                progress, history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker,
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt,
+                progress, history, baseline, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker,
                 newParams, tags);
+    }
+
+    /** The same job with the naive forecasts' errors on its validation range. */
+    JobRecord withBaseline(Map<String, Map<String, Double>> newBaseline) {
+        return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt,
+                startedAt, finishedAt, progress, history, newBaseline, error, modelVersion, resumedFromEpoch,
+                stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     JobRecord with(JobState newState) {
         return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
-                history, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
+                history, baseline, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     /** Running from now on {@code by} (a replica's id), resumed after {@code resumedFrom} epochs or from the start. */
     JobRecord started(Instant at, Integer resumedFrom, String by) {
         return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt == null ? at : startedAt,
-                null, progress, history, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by, params,
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt == null ? at : startedAt,
+                null, progress, history, baseline, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by, params,
                 tags);
     }
 
     JobRecord progressed(Progress p, Map<String, List<Double>> h) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, p, h, error,
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, p, h, baseline, error,
                 modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt, Integer best) {
         return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
-                validationData, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, at, progress, history, why,
+                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, at, progress, history, baseline, why,
                 version, resumedFromEpoch, stoppedAt, best, worker, params, tags);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.train.Holdout;
 
 /**
  * {@code POST /api/v1/jobs}: Keras' {@code fit()} arguments; omitted ones take Keras' defaults (epochs 1, batch 32,
@@ -21,6 +22,12 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                          @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
                          @Schema(description = "Keras' validation_data: the id of a second dataset to validate on"
                                  + " (instead of validation_split)") String validationData,
+                         @Schema(description = "a chronological hold-out: {\"last\": 0.2} validates on the last 20%"
+                                 + " of the samples (or {\"last\": 100}, the last 100) in order; shuffle applies to"
+                                 + " the rest only") Holdout validation,
+                         @Schema(description = "for a series: the season in rows (e.g. 12 for monthly data), which"
+                                 + " adds the seasonal naive forecast to the job's baseline") @Min(1)
+                         @Max(1_000_000_000) Integer seasonality,
                          @Valid EarlyStoppingRequest earlyStopping,
                          @Schema(description = "Keras' class_weight: a weight per class index, e.g. {\"0\": 1.0,"
                                  + " \"1\": 3.0}; a class it does not name weighs 1")

@@ -23,6 +23,8 @@ import org.rnnservice.engine.train.TrainingDivergedException;
 import org.rnnservice.engine.train.TrainingListener;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.models.DatasetFit;
+import org.rnnservice.engine.train.Adaptation;
+import org.rnnservice.engine.train.FitOptions;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
 import org.rnnservice.models.TextVocabulary;
@@ -109,11 +111,35 @@ class JobRunner {
             events.state(job.record());
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
             Trainer trainer = new Trainer(copy, copy.spec().compile(), properties.jobThreads(), helpers);
+            FitSettings.reportForecastErrors(trainer, ds);
+            Samples all = datasets.samples(ds, ids);
             Samples validation = r.validationData() == null ? null
                     : datasets.samples(datasets.get(r.validationData()), ids);
-            History history = trainer.fit(datasets.samples(ds, ids), validation, FitSettings.of(job.record()),
-                    new Progress(job, ds.samples()), resume);
-            int version = models.publish(r.modelId(), copy, r.id(), TextVocabulary.of(ds));
+            FitOptions options = FitSettings.of(job.record());
+            int n = all.count();
+            Samples training = all;
+            Map<String, Map<String, Double>> baseline;
+            if (r.validation() != null) {
+                // chronological: the last samples validate, in order, and only the ones before them train
+                int held = r.validation().count(n);
+                validation = all.slice(n - held, n);
+                training = all.slice(0, n - held);
+                baseline = datasets.baseline(all, n - held, n, r.seasonality());
+            } else if (validation != null) {
+                baseline = datasets.baseline(validation, 0, validation.count(), r.seasonality());
+            } else {
+                int trained = options.trainCount(n); // validation_split: Keras holds out the last samples too
+                baseline = trained < n ? datasets.baseline(all, trained, n, r.seasonality()) : null;
+            }
+            if (baseline != null) {
+                records.persist(job, job.record().withBaseline(baseline));
+            }
+            if (resume == null) {
+                Adaptation.adapt(copy, training.slice(0, options.trainCount(training.count())));
+            }
+            History history = trainer.fit(training, validation, options,
+                    new Progress(job, training.count()), resume);
+            int version = models.publish(r.modelId(), copy, r.id(), ds);
             records.finish(job, JobState.SUCCEEDED, null, version,
                     history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null,
                     history.bestEpoch() >= 0 ? history.bestEpoch() + 1 : null);
@@ -166,7 +192,7 @@ class JobRunner {
             Sequential kept = models.copyForTraining(model);
             kept.setWeights(last.weights());
             DatasetRecord ds = datasets.get(r.datasetId());
-            int version = models.publish(r.modelId(), kept, r.id(), TextVocabulary.of(ds));
+            int version = models.publish(r.modelId(), kept, r.id(), ds);
             records.finish(job, JobState.CANCELLED, "cancelled: " + cancelled.getMessage()
                     + "; the weights after epoch " + last.epochs() + " were kept", version, null, null);
             checkpoints.delete(r.id());

@@ -17,6 +17,7 @@ import org.rnnservice.engine.train.InvalidFitException;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.models.DatasetFit;
+import org.rnnservice.engine.train.Adaptation;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
 import org.rnnservice.storage.Store;
@@ -101,9 +102,10 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(id, model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.validationData(), request.earlyStopping(), request.classWeight(), request.callbacks(),
+                request.validationData(), request.validation(), request.seasonality(), request.earlyStopping(),
+                request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
-                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null,
+                JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null, null,
                 null, request.tags());
         record = record.withParams(RunParams.of(model.definition(), record));
         try {
@@ -153,15 +155,31 @@ public class JobService {
             validation = datasets.get(request.validationData());
             DatasetFit.check(architecture, validation, "validation_data");
         }
+        if (request.validation() != null && (request.validationData() != null
+                || request.validationSplit() != null && request.validationSplit() > 0)) {
+            throw ServiceException.badRequest("validation", "give one of validation, validation_split and"
+                    + " validation_data");
+        }
+        if (request.seasonality() != null && !ds.isSeries()) {
+            throw ServiceException.badRequest("seasonality", "seasonality applies to a series dataset (a CSV upload);"
+                    + " dataset " + ds.id() + " is " + ds.kind());
+        }
+        String unadaptable = Adaptation.unadaptable(architecture);
+        if (unadaptable != null) {
+            throw ServiceException.unprocessable("layers", unadaptable);
+        }
         FitOptions options = FitSettings.of(request);
         Trainer trainer = new Trainer(architecture, compile);
+        FitSettings.reportForecastErrors(trainer, ds);
         if (options.reduceLr() != null && !trainer.optimizer().learningRateSettable()) {
             throw ServiceException.badRequest("callbacks", "ReduceLROnPlateau cannot change a learning-rate schedule"
                     + " (Keras refuses it too); give the optimizer a number as learning_rate");
         }
-        List<String> keys = trainer.logKeys(options.validationSplit() > 0 || validation != null);
+        List<String> keys = trainer.logKeys(options.validationSplit() > 0 || validation != null
+                || request.validation() != null);
         try {
-            options.check(ds.samples(), keys, architecture.outputShape().sequence());
+            int held = request.validation() == null ? 0 : request.validation().count(ds.samples());
+            options.check(ds.samples() - held, keys, architecture.outputShape().sequence());
         } catch (InvalidFitException e) {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
                     : ServiceException.badRequest(e.field(), e.getMessage());

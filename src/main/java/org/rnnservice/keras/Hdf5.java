@@ -122,6 +122,16 @@ final class Hdf5 {
         float[] values;
         if (flat instanceof float[] f) {
             values = f;
+        } else if (flat instanceof int[] ints) {
+            values = new float[ints.length]; // Normalization's count
+            for (int i = 0; i < ints.length; i++) {
+                values[i] = ints[i];
+            }
+        } else if (flat instanceof long[] longs) {
+            values = new float[longs.length];
+            for (int i = 0; i < longs.length; i++) {
+                values[i] = longs[i];
+            }
         } else if (flat instanceof double[] doubles) {
             values = new float[doubles.length];
             for (int i = 0; i < doubles.length; i++) {

@@ -35,9 +35,14 @@ final class Hdf5Writer {
         }
     }
 
-    /** A weight as a {@code float[]}, {@code float[][]} or {@code float[][][]} array of its shape, as jHDF writes it. */
+    /**
+     * A weight as a {@code float[]} or {@code float[][]} array of its shape, as jHDF writes it; a scalar as an
+     * {@code Integer}, since the one scalar weight a layer here has is Normalization's {@code count}, an int32 in
+     * Keras.
+     */
     static Object shaped(float[] values, int[] shape) {
         return switch (shape.length) {
+            case 0 -> Integer.valueOf(Math.round(values[0]));
             case 1 -> values.clone();
             case 2 -> {
                 float[][] out = new float[shape[0]][shape[1]];

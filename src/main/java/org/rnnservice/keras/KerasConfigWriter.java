@@ -146,6 +146,15 @@ public final class KerasConfigWriter {
                 activityIfSet(c, d);
                 c.put("mask_value", d.getOrDefault("mask_value", 0.0));
             }
+            case "Normalization" -> {
+                // Keras 3 writes its axis tuple as a list: [-1], or [] for None
+                Object axis = d.get("axis");
+                boolean everyValue = d.containsKey("axis") && (axis == null || axis instanceof List<?> l && l.isEmpty());
+                c.put("axis", everyValue ? List.of() : List.of(-1));
+                c.put("invert", d.getOrDefault("invert", false));
+                c.put("mean", d.get("mean"));
+                c.put("variance", d.get("variance"));
+            }
             case "Bidirectional" -> {
                 activityIfSet(c, d);
                 c.put("merge_mode", d.getOrDefault("merge_mode", "concat"));

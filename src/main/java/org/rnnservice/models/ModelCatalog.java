@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.rnnservice.RnnProperties;
+import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelDefinitions;
@@ -195,7 +196,7 @@ public class ModelCatalog {
     private ModelView store(Sequential model) throws IOException {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null);
+        ModelRecord.VersionInfo v0 = new ModelRecord.VersionInfo(0, now, null, null);
         ModelRecord record = new ModelRecord(id, model.name(), now, 0, Compilation.normalizedDefinition(model),
                 ModelView.SummaryView.of(model.summary()), model.summary().toText(), List.of(v0), null, null, null,
                 Map.of(), null);
@@ -297,7 +298,8 @@ public class ModelCatalog {
      * Stores trained weights as the model's next version and makes it current, keeping the newest
      * {@code rnn.kept-weight-versions}. Returns the new version.
      */
-    public int publish(String id, Sequential trained, String jobId, TextVocabulary text) throws IOException {
+    public int publish(String id, Sequential trained, String jobId, DatasetRecord trainedOn) throws IOException {
+        TextVocabulary text = trainedOn == null ? null : TextVocabulary.of(trainedOn);
         List<TensorFile.Entry> weights = tensors(trained);
         List<ModelRecord.VersionInfo> dropped = new ArrayList<>();
         ModelRecord published = records.written(store.update(Store.Collection.MODELS, id, ModelRecord.class,
@@ -306,7 +308,8 @@ public class ModelCatalog {
             int version = current.version() + 1;
             blobs.put(weightsBlob(version), weights);
             List<ModelRecord.VersionInfo> versions = new ArrayList<>(current.versions());
-            ModelRecord.VersionInfo info = new ModelRecord.VersionInfo(version, Instant.now(), jobId);
+            ModelRecord.VersionInfo info = new ModelRecord.VersionInfo(version, Instant.now(), jobId,
+                    trainedOn == null ? null : trainedOn.window());
             versions.add(info);
             dropped.clear();
             // the oldest versions go, but never one an alias names (moving the alias lets it go)

@@ -25,8 +25,12 @@ public record ModelRecord(String id, String name, Instant createdAt, int version
         aliases = aliases == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(aliases));
     }
 
-    /** One weight version: when it was made and by which job (null for the initial weights or an upload). */
-    public record VersionInfo(int version, Instant createdAt, String jobId) {
+    /**
+     * One weight version: when it was made and by which job (null for the initial weights or an upload), and for a
+     * version trained on a series, the windows it learnt from (which a forecast cuts the same way).
+     */
+    public record VersionInfo(int version, Instant createdAt, String jobId,
+                              org.rnnservice.datasets.SeriesWindowing series) {
     }
 
     /** 404 unless {@code version} is one of the kept weight versions. */

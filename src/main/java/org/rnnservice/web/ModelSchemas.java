@@ -129,6 +129,18 @@ final class ModelSchemas implements OpenApiCustomizer {
             case "integer" -> s.addType("integer");
             case "boolean" -> s.addType("boolean");
             case "number" -> s.addType("number");
+            case "axis" -> {
+                s.addType("integer");
+                s.addType("array");
+                s.addType("null");
+                s.description("one axis as a number or a one-element list; null (or []) for every value at once");
+            }
+            case "number or list of numbers" -> {
+                s.addType("number");
+                s.addType("array");
+                s.addType("null");
+                s.description("a number, or one per feature");
+            }
             case "rate" -> {
                 s.addType("number");
                 s.setMinimum(BigDecimal.ZERO);

@@ -244,7 +244,7 @@ class KerasExportLayoutTest {
         for (Node child : group.getChildren().values()) {
             if (child instanceof Group g) {
                 collect(g, out);
-            } else if (child instanceof Dataset d && d.getJavaType() == float.class) {
+            } else if (child instanceof Dataset d && (d.getJavaType() == float.class || d.getJavaType() == int.class)) {
                 out.put(d.getPath(), java.util.Arrays.toString(d.getDimensions()) + " " + values(d));
             }
         }
@@ -252,6 +252,9 @@ class KerasExportLayoutTest {
 
     private static String values(Dataset d) {
         Object data = d.getData();
+        if (d.isScalar()) {
+            return d.getJavaType().getSimpleName() + " " + data; // Normalization's count is an int32 in Keras
+        }
         return data instanceof float[] f ? java.util.Arrays.toString(f) : java.util.Arrays.deepToString((Object[]) data);
     }
 }

@@ -57,6 +57,14 @@ public abstract class Layer {
     /** The weights in Keras' {@code get_weights()} order. */
     public abstract List<Param> params();
 
+    /**
+     * The weights training may change: all of a {@link #trainable} layer's, except those a layer keeps fixed (the
+     * statistics of a Normalization).
+     */
+    public List<Param> trainableParams() {
+        return trainable ? params() : List.of();
+    }
+
     /** Computes the output; {@code rng} draws dropout masks when {@code training}. */
     public abstract Tensor forward(Tensor x, boolean training, Random rng);
 

@@ -127,6 +127,45 @@ public final class LayerConfig {
         return n.floatValue();
     }
 
+    /** A finite number or a list of them (Keras broadcasts one number), or null when absent or None. */
+    public float[] numbers(String key) {
+        describe(key, "number or list of numbers", null, null);
+        Object v = get(key);
+        if (v == null) {
+            return null;
+        }
+        List<?> list = v instanceof List<?> l ? l : List.of(v);
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                throw invalid(key, "must be a number or a list of numbers, got " + asSent(v));
+            }
+            out[i] = n.floatValue();
+        }
+        return out;
+    }
+
+    /**
+     * One axis, given as a number or a one-element list (Keras 3 writes {@code [-1]}); null when given as None, which
+     * means every axis at once; {@code fallback} when absent.
+     */
+    public Integer axis(String key, int fallback) {
+        describe(key, "axis", fallback, null);
+        if (!values.containsKey(key)) {
+            read.add(key);
+            return fallback;
+        }
+        Object v = get(key);
+        if (v == null || v instanceof List<?> l && l.isEmpty()) {
+            return null;
+        }
+        Object one = v instanceof List<?> l && l.size() == 1 ? l.get(0) : v;
+        if (one instanceof List<?>) {
+            throw invalid(key, "must be one axis; several axes are not supported, got " + asSent(v));
+        }
+        return toInt(key, one);
+    }
+
     /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */
     public float rate(String key) {
         describe(key, "rate", 0, null);

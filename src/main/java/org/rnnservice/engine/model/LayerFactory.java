@@ -17,6 +17,7 @@ import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerConfig;
 import org.rnnservice.engine.layers.Lstm;
 import org.rnnservice.engine.layers.Masking;
+import org.rnnservice.engine.layers.Normalization;
 import org.rnnservice.engine.layers.SimpleRnn;
 import org.rnnservice.engine.layers.TimeDistributed;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
@@ -41,6 +42,7 @@ public final class LayerFactory {
             new Kind("Embedding", "embedding", Embedding::new),
             new Kind("Dropout", "dropout", Dropout::new),
             new Kind("Masking", "masking", Masking::new),
+            new Kind("Normalization", "normalization", Normalization::new),
             new Kind("Bidirectional", "bidirectional", null),
             new Kind("TimeDistributed", "time_distributed", null));
 
@@ -156,7 +158,7 @@ public final class LayerFactory {
     private static final Map<String, Map<String, Object>> REQUIRED = Map.of(
             "SimpleRNN", Map.of("units", 1), "LSTM", Map.of("units", 1), "GRU", Map.of("units", 1),
             "Dense", Map.of("units", 1), "Embedding", Map.of("input_dim", 2, "output_dim", 1),
-            "Dropout", Map.of("rate", 0.5), "Masking", Map.of(),
+            "Dropout", Map.of("rate", 0.5), "Masking", Map.of(), "Normalization", Map.of(),
             "Bidirectional", Map.of("layer", Map.of("type", "LSTM", "units", 1)),
             "TimeDistributed", Map.of("layer", Map.of("type", "Dense", "units", 1)));
 

@@ -188,13 +188,11 @@ public final class Sequential {
         return all;
     }
 
-    /** The weights training changes: those of layers not frozen with {@code trainable: false}. */
+    /** The weights training changes: those of layers not frozen with {@code trainable: false}, less fixed ones. */
     public List<Param> trainableParams() {
         List<Param> all = new ArrayList<>();
         for (Layer l : layers) {
-            if (l.trainable()) {
-                all.addAll(l.params());
-            }
+            all.addAll(l.trainableParams());
         }
         return all;
     }
@@ -247,7 +245,7 @@ public final class Sequential {
             Layer l = layers.get(i);
             long n = l.paramCount();
             total += n;
-            frozen += l.trainable() ? 0 : n;
+            frozen += n - l.trainableParams().stream().mapToLong(Param::size).sum();
             rows.add(new Summary.Row(l.name(), l.type(), shapes.get(i).toList(), shapes.get(i).toKeras(), n));
         }
         return new Summary(name(), List.copyOf(rows), total, total - frozen, frozen);

@@ -9,7 +9,7 @@ import java.util.Locale;
 public record Metric(String key, Kind kind) {
 
     /** The computations behind the metric names. */
-    public enum Kind { MAE, MSE, BINARY_ACCURACY, CATEGORICAL_ACCURACY, SPARSE_CATEGORICAL_ACCURACY }
+    public enum Kind { MAE, MSE, RMSE, BINARY_ACCURACY, CATEGORICAL_ACCURACY, SPARSE_CATEGORICAL_ACCURACY }
 
     /** Resolves a metric name for a model trained with {@code loss} whose output rows are {@code width} wide. */
     public static Metric of(String name, Loss loss, int width) {
@@ -34,6 +34,24 @@ public record Metric(String key, Kind kind) {
         return new Metric(key, kind);
     }
 
+    /** The mean absolute error under the key {@code mae}. */
+    public static Metric mae() {
+        return new Metric("mae", Kind.MAE);
+    }
+
+    /** The root mean squared error under the key {@code rmse}, as {@code RootMeanSquaredError(name="rmse")} reports. */
+    public static Metric rmse() {
+        return new Metric("rmse", Kind.RMSE);
+    }
+
+    /**
+     * The metric over an epoch from the mean of its per-row values: that mean, or its square root for RMSE (Keras'
+     * {@code RootMeanSquaredError} takes the root of the mean over all values, not a mean of roots).
+     */
+    public double finish(double meanPerRow) {
+        return kind == Kind.RMSE ? Math.sqrt(meanPerRow) : meanPerRow;
+    }
+
     /** The sum over {@code rows} output rows of the per-row metric (targets laid out as for the loss). */
     public double sum(float[] pred, float[] target, int rows, int width) {
         return sum(pred, target, rows, width, null);
@@ -48,13 +66,13 @@ public record Metric(String key, Kind kind) {
             }
             int p = r * width;
             switch (kind) {
-                case MAE, MSE, BINARY_ACCURACY -> {
+                case MAE, MSE, RMSE, BINARY_ACCURACY -> {
                     double s = 0;
                     for (int j = 0; j < width; j++) {
                         double e = (double) pred[p + j] - target[p + j];
                         s += switch (kind) {
                             case MAE -> Math.abs(e);
-                            case MSE -> e * e;
+                            case MSE, RMSE -> e * e;
                             default -> (pred[p + j] > 0.5f ? 1f : 0f) == target[p + j] ? 1 : 0;
                         };
                     }

@@ -49,7 +49,7 @@ public final class Trainer {
         this.model = model;
         this.loss = Loss.of(compile.loss(), compile.lossArgs());
         this.rowWidth = model.outputShape().features();
-        this.metrics = compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList();
+        this.metrics = new ArrayList<>(compile.metrics().stream().map(m -> Metric.of(m, loss, rowWidth)).toList());
         this.optimizer = Optimizer.of(compile.optimizer(), compile.optimizerArgs());
         this.threads = Math.max(1, threads);
         this.helpers = helpers;
@@ -61,6 +61,16 @@ public final class Trainer {
 
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /**
+     * Reports {@code metric} too, beside the compiled ones, unless one is reported under its key already: a service
+     * adds the errors a forecaster reads to a series job's logs this way, without changing the model's compile.
+     */
+    public void alsoReport(Metric metric) {
+        if (metrics.stream().noneMatch(m -> m.key().equals(metric.key()))) {
+            metrics.add(metric);
+        }
     }
 
     /** The log keys of one epoch, in Keras' order: loss, metrics, then their {@code val_} forms when validating. */
@@ -186,7 +196,7 @@ public final class Trainer {
             Map<String, Double> logs = new LinkedHashMap<>();
             logs.put("loss", lossSum / trainCount);
             for (int m = 0; m < metrics.size(); m++) {
-                logs.put(metrics.get(m).key(), metricSums[m] / rowsSeen);
+                logs.put(metrics.get(m).key(), metrics.get(m).finish(metricSums[m] / rowsSeen));
             }
             if (validation != null) {
                 evaluate(validation, options.batchSize()).forEach((k, v) -> logs.put("val_" + k, v));
@@ -264,7 +274,7 @@ public final class Trainer {
         Map<String, Double> result = new LinkedHashMap<>();
         result.put("loss", lossSum / n);
         for (int m = 0; m < metrics.size(); m++) {
-            result.put(metrics.get(m).key(), metricSums[m] / rowsSeen);
+            result.put(metrics.get(m).key(), metrics.get(m).finish(metricSums[m] / rowsSeen));
         }
         return result;
     }
