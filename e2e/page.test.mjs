@@ -2,7 +2,7 @@
 // and the tutorial is walked through the page alone. Screenshots go to ../target/e2e (and to SCREENSHOTS when set).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { example2, startService } from "./service.mjs";
@@ -239,6 +239,32 @@ test("a search's trials in a table, the best marked, and its trials' jobs compar
   assert.ok(params.some((p) => p.endsWith(".units")), `the differing units are shown: ${params}`);
   assert.ok(!params.includes("params.batch_size"), "settings every trial shares are not");
   await shoot(page, "search-compare.png", page.locator("#compare"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, [], "the page asked no other host");
+});
+
+test("a finished series job shows its forecast against the truth and the naive forecasts", async () => {
+  const csv = readFileSync(resolve(import.meta.dirname, "../src/test/resources/series/sunspots.csv"), "utf8");
+  const data = await service.api("datasets?sequence_length=12&targets=SUNACTIVITY&name=sunspots", csv, "text/csv");
+  const model = await service.api("models", {
+    name: "sunspot-forecaster", input_shape: [null, 1],
+    layers: [{ type: "Normalization" }, { type: "LSTM", units: 32 }, { type: "Dense", units: 1 },
+      { type: "Normalization", invert: true }],
+    compile: { optimizer: { type: "adam", learning_rate: 0.01 }, loss: "mse" }, seed: 42,
+  });
+  const job = await service.api("jobs", { model_id: model.id, dataset_id: data.id, epochs: 40, batch_size: 16,
+    validation: { last: 0.2 }, seasonality: 11, seed: 3 });
+  const { page, errors } = await openPage();
+  const row = page.locator(`#jobs-table tr[data-job="${job.id}"]`);
+  await row.getByRole("button", { name: "Watch", exact: true }).click();
+  await page.locator('#job-summary[data-state="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+  await page.locator("#forecast-chart canvas").waitFor({ timeout: 10_000 });
+  const errorsShown = await page.locator("#forecast-errors tbody tr").evaluateAll((rows) =>
+    rows.map((r) => r.dataset.forecast));
+  assert.deepEqual(errorsShown, ["model", "last_value", "seasonal"]);
+  const legend = await page.locator("#forecast-chart .u-legend .u-label").allTextContents();
+  assert.deepEqual(legend.slice(1), ["SUNACTIVITY (truth)", "model", "last_value", "seasonal"]);
+  await shoot(page, "forecast.png", page.locator("#job-forecast"));
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], "the page asked no other host");
 });

@@ -227,6 +227,44 @@ function showJob(job) {
   drawChart($("#job-chart"), "loss per epoch", names, columns);
   const epochs = Math.max(0, ...columns.map((c) => c.length));
   fillTable($("#job-history"), names, Array.from({ length: epochs }, (_, i) => columns.map((c) => c[i])));
+  showForecast(job);
+}
+
+/**
+ * For a finished job on a series: the validation range's truth against the model's forecast and the naive ones
+ * (a chart over the series' rows), and their errors side by side.
+ */
+async function showForecast(job) {
+  const section = $("#job-forecast");
+  if (job.state !== "SUCCEEDED" || !job.baseline) {
+    section.hidden = true;
+    return;
+  }
+  const plot = await api(`jobs/${job.id}/validation-forecast`);
+  if (shownJob !== job) return; // another job was shown meanwhile
+  section.hidden = false;
+  const naive = Object.keys(job.baseline);
+  const names = [`${plot.target} (truth)`, "model", ...naive];
+  const data = [plot.rows, plot.truth, plot.forecast, ...naive.map((n) => plot[n])];
+  const container = $("#forecast-chart");
+  container.replaceChildren();
+  const series = [{ label: "row" }, ...names.map((name, i) => ({
+    label: name, stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: i < 2 ? 2 : 1,
+    value: (u, v) => formatNumber(v),
+  }))];
+  new uPlot({ title: "validation range: forecast against truth", width: Math.min(container.clientWidth || 800, 900),
+    height: 300, series, scales: { x: { time: false } },
+    axes: [{ label: "row of the series" }, { label: plot.target, values: (u, ticks) => ticks.map(formatNumber) }] },
+  data, container);
+  const last = (key) => (job.history[key] || []).slice(-1)[0];
+  const rows = [["model", last("val_mae"), last("val_rmse")],
+    ...naive.map((n) => [n, job.baseline[n].val_mae, job.baseline[n].val_rmse])];
+  $("#forecast-errors").tBodies[0].replaceChildren(...rows.map(([name, mae, rmse]) => {
+    const tr = document.createElement("tr");
+    tr.dataset.forecast = name;
+    tr.append(cell(name), cell(formatNumber(mae), "num"), cell(formatNumber(rmse), "num"));
+    return tr;
+  }));
 }
 
 async function watchJob(id) {

@@ -191,9 +191,15 @@ def normalized_given():
             series([1, 4], 2), None)
 
 
+def multi_step():
+    """A forecaster of 3 steps of 2 targets at once: a Dense of 6 values given the shape (3, 2) by Reshape."""
+    return (sequential("multi_step", keras.Input((12, 2)), layers.LSTM(6), layers.Dense(6), layers.Reshape((3, 2))),
+            series([12], 2), None)
+
+
 MODELS = [simple_rnn, lstm_stack, gru, gru_v1, masked_sequences, masked_last_zeroed, text, bidirectional_merges,
           regularized, functional_chain, fixed_length, fixed_length_text, custom_layer, functional_branches, normalized,
-          normalized_given]
+          normalized_given, multi_step]
 
 
 def normalization_reference():

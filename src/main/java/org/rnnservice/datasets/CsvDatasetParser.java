@@ -3,7 +3,6 @@ package org.rnnservice.datasets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
 import tools.jackson.databind.MappingIterator;
@@ -146,14 +145,18 @@ final class CsvDatasetParser {
         }
     }
 
-    /** The numeric columns as they grow, each a float array doubled as needed; chosen at the first data row. */
+    /**
+     * The numeric columns as they grow, chosen at the first data row; each kept in chunks, so that growing copies
+     * nothing and the whole column exists once, when it is put together at the end.
+     */
     private static final class Columns {
+        private static final int CHUNK = 1 << 16;
+
         private final String[] header; // null: columns named by index
         private final long maxValues;
         private String[] names;
         private int[] kept; // the CSV column of each stored column
-        private float[][] values;
-        private int capacity = 1024;
+        private List<List<float[]>> chunks;
         private int rows;
 
         Columns(String[] header, long maxValues) {
@@ -173,14 +176,13 @@ final class CsvDatasetParser {
                 DatasetValues.check((long) (rows + 1) * kept.length, maxValues, "the series", "body",
                         "; upload fewer rows or columns");
             }
-            if (rows == capacity) {
-                capacity *= 2;
-                for (int k = 0; k < kept.length; k++) {
-                    values[k] = Arrays.copyOf(values[k], capacity);
-                }
-            }
+            int at = rows % CHUNK;
             for (int k = 0; k < kept.length; k++) {
-                values[k][rows] = number(row[kept[k]], line, kept[k]);
+                List<float[]> column = chunks.get(k);
+                if (at == 0) {
+                    column.add(new float[CHUNK]);
+                }
+                column.get(column.size() - 1)[at] = number(row[kept[k]], line, kept[k]);
             }
             rows++;
         }
@@ -199,18 +201,25 @@ final class CsvDatasetParser {
                 throw ServiceException.badRequest("body", "the CSV has no numeric column: a series needs numbers");
             }
             kept = numeric.stream().mapToInt(Integer::intValue).toArray();
-            values = new float[kept.length][capacity];
+            chunks = new ArrayList<>();
+            for (int k = 0; k < kept.length; k++) {
+                chunks.add(new ArrayList<>());
+            }
         }
 
         Series series() {
             List<String> kept = new ArrayList<>();
-            float[][] trimmed = new float[this.kept.length][];
+            float[][] columns = new float[this.kept.length][];
             for (int k = 0; k < this.kept.length; k++) {
                 kept.add(names[this.kept[k]]);
-                trimmed[k] = values[k].length == rows ? values[k] : Arrays.copyOf(values[k], rows);
-                values[k] = null; // the copy replaces it, not beside it for longer than it takes
+                columns[k] = new float[rows];
+                List<float[]> column = chunks.get(k);
+                for (int c = 0; c < column.size(); c++) {
+                    System.arraycopy(column.get(c), 0, columns[k], c * CHUNK, Math.min(CHUNK, rows - c * CHUNK));
+                }
+                column.clear(); // the column is whole: its chunks go before the next one is put together
             }
-            return new Series(List.copyOf(kept), trimmed, rows);
+            return new Series(List.copyOf(kept), columns, rows);
         }
 
         private static float number(String cell, int line, int col) {

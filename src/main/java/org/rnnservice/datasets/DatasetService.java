@@ -177,6 +177,12 @@ public class DatasetService {
         return samples instanceof SeriesWindows windows ? NaiveForecasts.score(windows, from, to, seasonality) : null;
     }
 
+    /** For samples of a series dataset: truth and naive forecasts of windows {@code [from, to)}; else null. */
+    public NaiveForecasts.Comparison comparison(Samples samples, int from, int to, Integer seasonality) {
+        return samples instanceof SeriesWindows windows ? NaiveForecasts.compare(windows, from, to, seasonality)
+                : null;
+    }
+
     /** A value outside the range an array's values must keep to, at its flat {@code index}. */
     public record Outlier(int index, float value) {
     }

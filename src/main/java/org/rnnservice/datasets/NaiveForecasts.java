@@ -8,7 +8,7 @@ import java.util.Map;
  * {@code last_value} (every step after a window is its last row's value) and, given a season of {@code m} rows,
  * {@code seasonal} (a step is the value one season earlier, repeated back until it falls inside the window).
  */
-final class NaiveForecasts {
+public final class NaiveForecasts {
 
     private NaiveForecasts() {
     }
@@ -22,6 +22,40 @@ final class NaiveForecasts {
             out.put("seasonal", score(windows, from, to, (last, row) -> row - (long) m * ((row - last + m - 1) / m)));
         }
         return out;
+    }
+
+    /**
+     * Per window of {@code [from, to)}: the series row of its first forecast step, the truth there (first target),
+     * and each naive forecast of it: what a page plots against the model's forecast.
+     */
+    static Comparison compare(SeriesWindows windows, int from, int to, Integer seasonality) {
+        SeriesWindowing w = windows.windowing();
+        int n = to - from;
+        long[] rows = new long[n];
+        float[] truth = new float[n];
+        float[] last = new float[n];
+        float[] seasonal = seasonality == null ? null : new float[n];
+        for (int i = 0; i < n; i++) {
+            long lastRow = w.last(from + i);
+            long row = w.targetRow(from + i, 1);
+            rows[i] = row;
+            truth[i] = windows.target(0, row);
+            last[i] = windows.target(0, lastRow);
+            if (seasonal != null) {
+                seasonal[i] = windows.target(0, row - (long) seasonality * ((row - lastRow + seasonality - 1)
+                        / seasonality));
+            }
+        }
+        Map<String, float[]> naive = new LinkedHashMap<>();
+        naive.put("last_value", last);
+        if (seasonal != null) {
+            naive.put("seasonal", seasonal);
+        }
+        return new Comparison(w.targets().get(0), rows, truth, naive);
+    }
+
+    /** The first forecast step of a range of windows: its rows, the truth and the naive forecasts there. */
+    public record Comparison(String target, long[] rows, float[] truth, Map<String, float[]> naive) {
     }
 
     /** Where a naive forecast reads the value for {@code row}, given the window's last row. */

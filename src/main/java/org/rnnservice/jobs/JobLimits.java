@@ -42,7 +42,8 @@ final class JobLimits {
 
     /**
      * An estimate, in bytes, of a job's memory: weights, gradients and up to three optimizer slots, the gradients of
-     * each thread's replica, the batch's activations kept for backpropagation through time, and the data itself.
+     * each thread's replica, the batch's activations kept for backpropagation through time, and the data itself (a
+     * series' values, not its windows).
      */
     static long memory(Sequential model, DatasetRecord ds, int batchSize, int threads) {
         long params = model.summary().totalParams();
@@ -54,8 +55,10 @@ final class JobLimits {
             List<Integer> shape = row.outputShape();
             widths += 6L * shape.get(shape.size() - 1);
         }
-        long floats = params * (5 + threads) + batch * steps * widths * 2 + (long) ds.samples() * steps
-                * (ds.features() + ds.targetSize());
+        // a series is held once, its windows cut from it batch by batch; other datasets hold every sample
+        long data = ds.isSeries() ? (long) ds.rows() * ds.columns().size()
+                : (long) ds.samples() * steps * (ds.features() + ds.targetSize());
+        long floats = params * (5 + threads) + batch * steps * widths * 2 + data;
         return floats * Float.BYTES;
     }
 

@@ -92,7 +92,7 @@ public final class KerasConfigWriter {
             String type = type(layer);
             Map<String, Object> config = layerConfig(layer, layerInput);
             // Keras records the input shape of the layers that build something (weights, or inner layers)
-            Map<String, Object> build = type.equals("Dropout") || type.equals("Masking") ? null
+            Map<String, Object> build = type.equals("Dropout") || type.equals("Masking") || type.equals("Reshape") ? null
                     : Map.of("input_shape", layerInput);
             written.add(archive ? serialized("keras.layers", type, config, build) : legacy(type, config));
             layerInput = outputShapes.get(i);
@@ -155,6 +155,7 @@ public final class KerasConfigWriter {
                 c.put("mean", d.get("mean"));
                 c.put("variance", d.get("variance"));
             }
+            case "Reshape" -> c.put("target_shape", d.get("target_shape"));
             case "Bidirectional" -> {
                 activityIfSet(c, d);
                 c.put("merge_mode", d.getOrDefault("merge_mode", "concat"));

@@ -14,7 +14,7 @@ final class KerasNames {
 
     /** Layer classes the engine implements, by the class name Keras writes. */
     static final List<String> LAYERS = List.of("SimpleRNN", "LSTM", "GRU", "Dense", "Embedding", "Dropout",
-            "Masking", "Normalization", "Bidirectional", "TimeDistributed");
+            "Masking", "Normalization", "Reshape", "Bidirectional", "TimeDistributed");
     /** The layers whose weights Keras keeps on a {@code cell}. */
     static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 

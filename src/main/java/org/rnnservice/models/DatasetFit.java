@@ -45,7 +45,7 @@ public final class DatasetFit {
         checkPadding(model, ds, field);
         Loss loss = Loss.of(model.spec().compile().loss(), model.spec().compile().lossArgs());
         LayerShape out = model.outputShape();
-        int rowsPerSample = out.sequence() ? ds.steps() : 1;
+        int rowsPerSample = out.sequence() ? model.outputSteps(ds.steps()) : 1;
         int expected = rowsPerSample * loss.targetWidth(out.features());
         if (ds.targetSize() != expected) {
             throw ServiceException.unprocessable(field, "the dataset has " + ds.targetSize() + " target values per sample "

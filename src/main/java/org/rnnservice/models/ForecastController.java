@@ -62,8 +62,12 @@ public class ForecastController {
         Forecaster.Plan plan = Forecaster.Plan.of(model, info.series());
         int features = model.inputShape().features();
         int outputs = model.outputShape().features();
-        if (!model.outputShape().sequence() && outputs != plan.stepsPerPrediction() * plan.targets()) {
-            throw ServiceException.unprocessable("horizon", "the model gives " + outputs + " values per window, not the"
+        // a Reshape gives the horizon as its output's time axis; other models returning sequences forecast with
+        // their last step
+        boolean lastStep = model.outputShape().sequence() && !model.reshapesTime();
+        int perPass = lastStep ? outputs : model.outputSize(plan.length() == null ? 1 : plan.length());
+        if (perPass != plan.stepsPerPrediction() * plan.targets()) {
+            throw ServiceException.unprocessable("horizon", "the model gives " + perPass + " values per window, not the"
                     + " " + plan.stepsPerPrediction() + " step(s) x " + plan.targets() + " target(s) it was trained"
                     + " on");
         }
@@ -83,11 +87,9 @@ public class ForecastController {
             }
             history.add(values);
         }
-        boolean sequenceOutput = model.outputShape().sequence();
         List<float[]> forecast = Forecaster.forecast(plan, history, request.horizon(), (x, steps) -> {
             float[] y = predictions.predict(record, v, x, 1, steps).data();
-            // a model returning sequences forecasts with its last step
-            return sequenceOutput ? java.util.Arrays.copyOfRange(y, y.length - outputs, y.length) : y;
+            return lastStep ? java.util.Arrays.copyOfRange(y, y.length - outputs, y.length) : y;
         });
         Map<String, Object> out = new LinkedHashMap<>();
         List<List<Double>> rows = new ArrayList<>();

@@ -75,7 +75,8 @@ public class PredictionService {
         float[] y = forward(record, model, x, count, steps);
         predictTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         int width = model.outputShape().features();
-        List<Integer> shape = model.outputShape().sequence() ? List.of(count, steps, width) : List.of(count, width);
+        List<Integer> shape = model.outputShape().sequence() ? List.of(count, model.outputSteps(steps), width)
+                : List.of(count, width);
         return new TensorOutput(y, shape, v);
     }
 

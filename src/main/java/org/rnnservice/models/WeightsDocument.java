@@ -22,7 +22,7 @@ record WeightsDocument(int modelVersion, List<Weight> weights) {
 
     /** Nested lists of a row-major array, as Keras' {@code get_weights()} prints them. */
     static Object nest(float[] v, int[] shape) {
-        return nest(v, shape, 0, 0);
+        return shape.length == 0 ? (Object) v[0] : nest(v, shape, 0, 0); // a scalar, such as Normalization's count
     }
 
     private static Object nest(float[] v, int[] shape, int dim, int off) {

@@ -137,76 +137,181 @@ public final class TensorFile {
         out.write((v >>> 24) & 0xFF);
     }
 
-    /** Reads every tensor, by name in file order; fails with {@link CorruptFileException} on any damage. */
+    /**
+     * Reads every tensor, by name in file order, streaming from the file (a large tensor is held once, not beside the
+     * file's bytes); fails with {@link CorruptFileException} on any damage.
+     */
     public static Map<String, Entry> read(Path path) throws IOException {
-        return read(Files.readAllBytes(path), path.toString());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path)) {
+            return read(channel, channel.size(), path.toString());
+        }
     }
 
     /** As {@link #read(Path)}, from the bytes {@link #write(OutputStream, List)} wrote; {@code where} names them. */
     public static Map<String, Entry> read(byte[] bytes, String where) throws IOException {
-        String path = where;
-        int n = bytes.length;
-        if (n < MAGIC.length + 16 || !java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)
-                || !java.util.Arrays.equals(bytes, n - 4, n, END, 0, 4)) {
+        return read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length,
+                where);
+    }
+
+    private static Map<String, Entry> read(java.nio.channels.ReadableByteChannel in, long n, String path)
+            throws IOException {
+        if (n < MAGIC.length + 16) {
             throw new CorruptFileException(path, "not a complete tensor file");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, n - 8);
-        if ((int) crc.getValue() != b.getInt(n - 8)) {
-            throw new CorruptFileException(path, "checksum mismatch");
+        Input b = new Input(in, n - 8, path);
+        byte[] magic = new byte[4];
+        b.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new CorruptFileException(path, "not a complete tensor file");
         }
-        b.limit(n - 8);
-        b.position(4);
-        try {
-            int version = b.getInt();
-            if (version != VERSION) {
-                throw new CorruptFileException(path, "tensor format version " + version + " is not supported");
+        int version = b.getInt();
+        if (version != VERSION) {
+            throw new CorruptFileException(path, "tensor format version " + version + " is not supported");
+        }
+        int count = b.getInt();
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (int e = 0; e < count; e++) {
+            int nameLen = Short.toUnsignedInt(b.getShort());
+            byte[] name = new byte[nameLen];
+            b.get(name);
+            int type = b.getByte();
+            int rank = b.getByte();
+            int[] shape = new int[rank];
+            long size = 1;
+            for (int d = 0; d < rank; d++) {
+                shape[d] = b.getInt();
+                size *= shape[d];
             }
-            int count = b.getInt();
-            Map<String, Entry> entries = new LinkedHashMap<>();
-            for (int e = 0; e < count; e++) {
-                int nameLen = Short.toUnsignedInt(b.getShort());
-                byte[] name = new byte[nameLen];
-                b.get(name);
-                int type = b.get();
-                int rank = b.get();
-                int[] shape = new int[rank];
-                long size = 1;
-                for (int d = 0; d < rank; d++) {
-                    shape[d] = b.getInt();
-                    size *= shape[d];
-                }
-                if (size < 0 || size * (type == 3 ? 8 : 4) > b.remaining()) {
-                    throw new CorruptFileException(path, "tensor larger than the file");
-                }
-                Object data = switch (type) {
-                    case 1 -> {
-                        float[] f = new float[(int) size];
-                        b.asFloatBuffer().get(f);
-                        b.position(b.position() + f.length * 4);
-                        yield f;
-                    }
-                    case 2 -> {
-                        int[] v = new int[(int) size];
-                        b.asIntBuffer().get(v);
-                        b.position(b.position() + v.length * 4);
-                        yield v;
-                    }
-                    case 3 -> {
-                        double[] v = new double[(int) size];
-                        b.asDoubleBuffer().get(v);
-                        b.position(b.position() + v.length * 8);
-                        yield v;
-                    }
-                    default -> throw new CorruptFileException(path, "unknown dtype " + type);
-                };
-                String key = new String(name, StandardCharsets.UTF_8);
-                entries.put(key, new Entry(key, shape, data));
+            if (size < 0 || size * (type == 3 ? 8 : 4) > b.remaining()) {
+                throw new CorruptFileException(path, "tensor larger than the file");
             }
-            return entries;
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new CorruptFileException(path, "truncated");
+            Object data = switch (type) {
+                case 1 -> b.floats(new float[(int) size]);
+                case 2 -> b.ints(new int[(int) size]);
+                case 3 -> b.doubles(new double[(int) size]);
+                default -> throw new CorruptFileException(path, "unknown dtype " + type);
+            };
+            String key = new String(name, StandardCharsets.UTF_8);
+            entries.put(key, new Entry(key, shape, data));
+        }
+        b.finish();
+        return entries;
+    }
+
+    /**
+     * The bytes of a tensor file read through a small buffer, its checksum kept on the way: {@code body} bytes, then
+     * the checksum and the end marker that {@link #finish} checks.
+     */
+    private static final class Input {
+        private final java.nio.channels.ReadableByteChannel in;
+        private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32 crc = new CRC32();
+        private final String path;
+        private long left; // body bytes not yet handed out
+
+        Input(java.nio.channels.ReadableByteChannel in, long body, String path) {
+            this.in = in;
+            this.left = body;
+            this.path = path;
+            buf.limit(0);
+        }
+
+        long remaining() {
+            return left;
+        }
+
+        /** Makes at least {@code k} body bytes available in the buffer. */
+        private void need(int k) throws IOException {
+            if (k > left) {
+                throw new CorruptFileException(path, "truncated");
+            }
+            fill(k);
+            crc.update(buf.array(), buf.position(), k);
+            left -= k;
+        }
+
+        private void fill(int k) throws IOException {
+            if (buf.remaining() >= k) {
+                return;
+            }
+            buf.compact();
+            while (buf.position() < k) {
+                if (in.read(buf) < 0) {
+                    throw new CorruptFileException(path, "truncated");
+                }
+            }
+            buf.flip();
+        }
+
+        int getByte() throws IOException {
+            need(1);
+            return buf.get();
+        }
+
+        short getShort() throws IOException {
+            need(2);
+            return buf.getShort();
+        }
+
+        int getInt() throws IOException {
+            need(4);
+            return buf.getInt();
+        }
+
+        void get(byte[] dst) throws IOException {
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = (byte) getByte();
+            }
+        }
+
+        float[] floats(float[] dst) throws IOException {
+            for (int i = 0; i < dst.length; ) {
+                int k = (int) Math.min(dst.length - i, buf.capacity() / 4);
+                need(k * 4);
+                buf.asFloatBuffer().get(dst, i, k);
+                buf.position(buf.position() + k * 4);
+                i += k;
+            }
+            return dst;
+        }
+
+        int[] ints(int[] dst) throws IOException {
+            for (int i = 0; i < dst.length; ) {
+                int k = (int) Math.min(dst.length - i, buf.capacity() / 4);
+                need(k * 4);
+                buf.asIntBuffer().get(dst, i, k);
+                buf.position(buf.position() + k * 4);
+                i += k;
+            }
+            return dst;
+        }
+
+        double[] doubles(double[] dst) throws IOException {
+            for (int i = 0; i < dst.length; ) {
+                int k = (int) Math.min(dst.length - i, buf.capacity() / 8);
+                need(k * 8);
+                buf.asDoubleBuffer().get(dst, i, k);
+                buf.position(buf.position() + k * 8);
+                i += k;
+            }
+            return dst;
+        }
+
+        /** Checks that the body is read to its end and that the checksum and end marker follow it. */
+        void finish() throws IOException {
+            if (left != 0) {
+                throw new CorruptFileException(path, "trailing bytes after the tensors");
+            }
+            fill(8);
+            int sum = buf.getInt();
+            byte[] end = new byte[4];
+            buf.get(end);
+            if (!java.util.Arrays.equals(end, END)) {
+                throw new CorruptFileException(path, "not a complete tensor file");
+            }
+            if ((int) crc.getValue() != sum) {
+                throw new CorruptFileException(path, "checksum mismatch");
+            }
         }
     }
 }

@@ -135,6 +135,11 @@ final class ModelSchemas implements OpenApiCustomizer {
                 s.addType("null");
                 s.description("one axis as a number or a one-element list; null (or []) for every value at once");
             }
+            case "shape" -> {
+                s.addType("array");
+                s.setItems(new Schema<>().type("integer"));
+                s.description("a per-sample shape, such as [10, 2]; one dimension may be -1 (worked out)");
+            }
             case "number or list of numbers" -> {
                 s.addType("number");
                 s.addType("array");

@@ -96,13 +96,15 @@ class OpenApiConfig {
                         problem(op, "415", "the Content-Type is not one this operation takes");
                     }
                     if (id.equals("deleteModel") || id.equals("deleteDataset") || id.equals("cancelJob")
-                            || id.equals("cancelTuningJob") || id.equals("generate")) {
+                            || id.equals("cancelTuningJob") || id.equals("generate")
+                            || id.equals("getValidationForecast")) {
                         problem(op, "409", "conflicts with the current state");
                     }
                     if (id.equals("predict") || id.equals("evaluate") || id.equals("submitJob")
                             || id.equals("submitTuningJob") || id.equals("generate") || id.equals("createDataset") || id.equals("createModel")
                             || id.equals("importModel") || id.equals("exportModel") || id.equals("getKerasConfig")
-                            || id.equals("openSession") || id.equals("predictSession")) {
+                            || id.equals("openSession") || id.equals("predictSession") || id.equals("forecast")
+                            || id.equals("getValidationForecast")) {
                         problem(op, "422", "well-formed, but does not fit the model or the data, or asks for a Keras"
                                 + " feature the engine does not implement (named)");
                     }

@@ -69,7 +69,7 @@ class ContractClientTest extends ApiTestSupport {
             y.add(i / 100.0 + 0.1);
         }
         DatasetRecord data = datasets.createDataset(Map.of("name", "example-2", "x", x, "y", y), null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertEquals(List.of(100, 1, 1), data.getxShape());
 
         // fit(X, y, epochs=10, batch_size=1): 202 and a job to poll

@@ -26,7 +26,7 @@ class ContractExamplesTest extends ApiTestSupport {
     private static final String MODEL_ID = "6f1c0d5e-0000-4000-8000-000000000001";
     private static final String DATASET_ID = "6f1c0d5e-0000-4000-8000-000000000002";
     /** The query parameters an upload example names in its summary. */
-    private static final Map<String, String> QUERIES = Map.of("text/csv", "?seq_len=3&target=temp",
+    private static final Map<String, String> QUERIES = Map.of("text/csv", "?sequence_length=3&targets=temp",
             "text/plain", "?seq_len=10&step=3", "multipart/form-data", "?name=contract-example-import");
 
     /**

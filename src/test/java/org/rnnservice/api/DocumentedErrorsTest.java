@@ -171,6 +171,22 @@ class DocumentedErrorsTest {
                         xml)),
                 new Case("evaluate", 422, () -> http.post("/api/v1/models/" + model + "/evaluate", "application/json",
                         "{\"dataset_id\": \"" + twoFeatures + "\"}")),
+                new Case("forecast", 400, () -> http.post("/api/v1/models/" + model + "/forecast", "application/json",
+                        "{\"history\": [[1.0]], \"horizon\": 0}")),
+                new Case("forecast", 404, () -> http.post("/api/v1/models/" + none + "/forecast", "application/json",
+                        "{\"history\": [[1.0]], \"horizon\": 1}")),
+                new Case("forecast", 413, () -> http.post("/api/v1/models/" + model + "/forecast", "application/json",
+                        big)),
+                new Case("forecast", 415, () -> http.post("/api/v1/models/" + model + "/forecast", "application/xml",
+                        xml)),
+                new Case("forecast", 422, () -> http.post("/api/v1/models/" + bidirectional + "/forecast",
+                        "application/json", "{\"history\": [[1.0]], \"horizon\": 1}")),
+                new Case("getValidationForecast", 404, () -> http.get("/api/v1/jobs/" + none
+                        + "/validation-forecast")),
+                new Case("getValidationForecast", 409, () -> http.get("/api/v1/jobs/" + running
+                        + "/validation-forecast")),
+                new Case("getValidationForecast", 422, () -> http.get("/api/v1/jobs/" + ended
+                        + "/validation-forecast")),
                 new Case("generate", 400, () -> http.post("/api/v1/models/" + model + "/generate", "application/json",
                         "{\"length\": 5}")),
                 new Case("generate", 404, () -> http.post("/api/v1/models/" + none + "/generate", "application/json",

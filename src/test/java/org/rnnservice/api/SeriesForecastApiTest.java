@@ -90,6 +90,17 @@ class SeriesForecastApiTest extends ApiTestSupport {
         assertTrue(learnt <= 0.8 * naive, "the model's val_mae " + learnt + " must beat the last value's " + naive
                 + " by 20%: " + valMae);
 
+        // adapted on the training windows only (0..237: rows 0..248), not on the validation range
+        double sum = 0;
+        for (int w = 0; w < 238; w++) {
+            for (int t = 0; t < 12; t++) {
+                sum += values.get(w + t);
+            }
+        }
+        JsonNode weights = http.get("/api/v1/models/" + id + "/weights").json().get("weights");
+        assertEquals("normalization/mean", weights.get(0).get("name").asString());
+        assertEquals(sum / (238 * 12), weights.get(0).get("values").get(0).asDouble(), 1e-3);
+
         List<List<Double>> recent = new ArrayList<>();
         for (double v : values.subList(values.size() - 30, values.size())) {
             recent.add(List.of(v));
@@ -104,5 +115,79 @@ class SeriesForecastApiTest extends ApiTestSupport {
             assertTrue(step.get(0).asDouble() > 5 && step.get(0).asDouble() < 250, f.toString());
         }
         assertEquals("[\"SUNACTIVITY\"]", forecast.json().get("targets").toString());
+    }
+
+    @Test
+    void aMultiStepModelForecastsItsHorizonInOnePassAndRollsOutPastIt() throws Exception {
+        StringBuilder csv = new StringBuilder("a,b\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(Math.sin(i * 0.3)).append(',').append(Math.cos(i * 0.3)).append('\n');
+        }
+        Http.Response upload = http.post("/api/v1/datasets?sequence_length=8&targets=a,b&horizon=3", "text/csv",
+                csv.toString());
+        assertEquals(201, upload.status(), upload.body());
+        assertEquals("[190,3,2]", upload.json().get("y_shape").toString()); // windows 0..189: the last ends at 199
+        Map<String, Object> model = model(shape(8, 2), List.of(layer("LSTM", "units", 16), layer("Dense", "units", 6),
+                layer("Reshape", "target_shape", List.of(3, 2))), "mse");
+        String id = createModel(model);
+        assertEquals("[null,3,2]", http.get("/api/v1/models/" + id).json().get("summary").get("layers").get(2)
+                .get("output_shape").toString());
+        Map<String, Object> job = new LinkedHashMap<>(Map.of("model_id", id, "dataset_id",
+                upload.json().get("id").asString(), "epochs", 30, "batch_size", 16, "seed", 1,
+                "validation", Map.of("last", 20)));
+        JsonNode done = http.awaitJob(http.post("/api/v1/jobs", job).json().get("id").asString(),
+                Duration.ofSeconds(120));
+        assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
+        List<Double> loss = new ArrayList<>();
+        done.get("history").get("loss").forEach(v -> loss.add(v.asDouble()));
+        assertTrue(loss.get(loss.size() - 1) < loss.get(0) / 4, loss.toString());
+
+        List<List<Double>> history = new ArrayList<>();
+        for (int i = 192; i < 200; i++) {
+            history.add(List.of(Math.sin(i * 0.3), Math.cos(i * 0.3)));
+        }
+        JsonNode three = http.post("/api/v1/models/" + id + "/forecast", Map.of("history", history, "horizon", 3))
+                .json();
+        JsonNode five = http.post("/api/v1/models/" + id + "/forecast", Map.of("history", history, "horizon", 5))
+                .json();
+        assertEquals(3, three.get("forecast").size());
+        assertEquals(5, five.get("forecast").size());
+        // the first 3 steps come from one pass either way; the next 2 from a second pass on the window moved on
+        for (int h = 0; h < 3; h++) {
+            assertEquals(three.get("forecast").get(h), five.get("forecast").get(h));
+        }
+        for (int h = 0; h < 5; h++) {
+            double truth = Math.sin((200 + h) * 0.3);
+            assertEquals(truth, five.get("forecast").get(h).get(0).asDouble(), 0.35, five.toString());
+        }
+    }
+
+    @Test
+    void seriesSettingsAreRefusedByNameWhereTheyCannotApply() {
+        String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 2),
+                layer("Dense", "units", 1)), "mse"));
+        String arrays = createExampleTwoData();
+        Http.Response seasonal = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", arrays,
+                "seasonality", 12));
+        assertEquals(400, seasonal.status(), seasonal.body());
+        assertEquals("seasonality", seasonal.json().get("errors").get(0).get("field").asString());
+        Http.Response both = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", arrays,
+                "validation", Map.of("last", 0.2), "validation_split", 0.1));
+        assertEquals(400, both.status(), both.body());
+        assertEquals("validation", both.json().get("errors").get(0).get("field").asString());
+        Http.Response everything = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", arrays,
+                "validation", Map.of("last", 100)));
+        assertEquals(422, everything.status(), everything.body());
+        assertEquals("validation.last", everything.json().get("errors").get(0).get("field").asString());
+        String middle = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 2),
+                layer("Normalization"), layer("Dense", "units", 1)), "mse"));
+        Http.Response unadapted = http.post("/api/v1/jobs", Map.of("model_id", middle, "dataset_id", arrays));
+        assertEquals(422, unadapted.status(), unadapted.body());
+        assertTrue(unadapted.json().get("detail").asString().contains("neither the first layer"),
+                unadapted.body());
+        Http.Response stride = http.post("/api/v1/datasets?sequence_length=3&sequence_stride=0", "text/csv",
+                "v\n1\n2\n3\n4\n");
+        assertEquals(400, stride.status(), stride.body());
+        assertEquals("sequence_stride", stride.json().get("errors").get(0).get("field").asString());
     }
 }

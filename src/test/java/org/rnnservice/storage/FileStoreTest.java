@@ -46,6 +46,37 @@ class FileStoreTest {
         assertThrows(CorruptFileException.class, () -> store.getTensors(Store.Collection.MODELS, "m1", "weights/v0"));
     }
 
+    @Test
+    void tensorsLargerThanTheReadBufferRoundTripAndAFlippedBitInTheirMiddleIsFound() throws IOException {
+        FileStore store = new FileStore(dir, JSON);
+        java.util.Random rng = new java.util.Random(5);
+        float[] column = new float[100_003];
+        int[] tokens = new int[70_001];
+        double[] sums = new double[30_000];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = rng.nextInt();
+        }
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] = rng.nextGaussian();
+        }
+        store.putTensors(Store.Collection.DATASETS, "big", "data", List.of(TensorFile.Entry.of("column_0", column,
+                column.length), TensorFile.Entry.of("tokens", tokens, tokens.length),
+                TensorFile.Entry.of("sums", sums, sums.length)));
+        Map<String, TensorFile.Entry> back = store.getTensors(Store.Collection.DATASETS, "big", "data");
+        assertArrayEquals(column, back.get("column_0").floats());
+        assertArrayEquals(tokens, back.get("tokens").ints());
+        assertArrayEquals(sums, back.get("sums").doubles());
+
+        Path file = dir.resolve("datasets/big/data.bin");
+        byte[] flipped = Files.readAllBytes(file);
+        flipped[flipped.length / 3] ^= 0x01;
+        Files.write(file, flipped);
+        assertThrows(CorruptFileException.class, () -> store.getTensors(Store.Collection.DATASETS, "big", "data"));
+    }
+
     record Doc(String id, int value) {
     }
 

@@ -166,6 +166,27 @@ public final class LayerConfig {
         return toInt(key, one);
     }
 
+    /** A required shape: a list of positive whole numbers, one of which may be -1 (worked out). */
+    public List<Integer> shape(String key) {
+        describe(key, "shape", null, null);
+        Object v = get(key);
+        if (v == null) {
+            throw missing(key);
+        }
+        if (!(v instanceof List<?> list)) {
+            throw invalid(key, "must be a list of dimensions, such as [10, 2], got " + asSent(v));
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (Object d : list) {
+            int n = toInt(key, d);
+            if (n < 1 && n != -1) {
+                throw invalid(key, "dimensions must be positive (or -1 for one to work out), got " + n);
+            }
+            out.add(n);
+        }
+        return List.copyOf(out);
+    }
+
     /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */
     public float rate(String key) {
         describe(key, "rate", 0, null);

@@ -18,6 +18,7 @@ import org.rnnservice.engine.layers.LayerConfig;
 import org.rnnservice.engine.layers.Lstm;
 import org.rnnservice.engine.layers.Masking;
 import org.rnnservice.engine.layers.Normalization;
+import org.rnnservice.engine.layers.Reshape;
 import org.rnnservice.engine.layers.SimpleRnn;
 import org.rnnservice.engine.layers.TimeDistributed;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
@@ -43,6 +44,7 @@ public final class LayerFactory {
             new Kind("Dropout", "dropout", Dropout::new),
             new Kind("Masking", "masking", Masking::new),
             new Kind("Normalization", "normalization", Normalization::new),
+            new Kind("Reshape", "reshape", Reshape::new),
             new Kind("Bidirectional", "bidirectional", null),
             new Kind("TimeDistributed", "time_distributed", null));
 
@@ -155,12 +157,14 @@ public final class LayerFactory {
     }
 
     /** The arguments a layer type must be given, with a value that builds it: what {@link #arguments} probes with. */
-    private static final Map<String, Map<String, Object>> REQUIRED = Map.of(
-            "SimpleRNN", Map.of("units", 1), "LSTM", Map.of("units", 1), "GRU", Map.of("units", 1),
-            "Dense", Map.of("units", 1), "Embedding", Map.of("input_dim", 2, "output_dim", 1),
-            "Dropout", Map.of("rate", 0.5), "Masking", Map.of(), "Normalization", Map.of(),
-            "Bidirectional", Map.of("layer", Map.of("type", "LSTM", "units", 1)),
-            "TimeDistributed", Map.of("layer", Map.of("type", "Dense", "units", 1)));
+    private static final Map<String, Map<String, Object>> REQUIRED = Map.ofEntries(
+            Map.entry("SimpleRNN", Map.of("units", 1)), Map.entry("LSTM", Map.of("units", 1)),
+            Map.entry("GRU", Map.of("units", 1)), Map.entry("Dense", Map.of("units", 1)),
+            Map.entry("Embedding", Map.of("input_dim", 2, "output_dim", 1)), Map.entry("Dropout", Map.of("rate", 0.5)),
+            Map.entry("Masking", Map.of()), Map.entry("Normalization", Map.of()),
+            Map.entry("Reshape", Map.of("target_shape", List.of(1))),
+            Map.entry("Bidirectional", Map.of("layer", Map.of("type", "LSTM", "units", 1))),
+            Map.entry("TimeDistributed", Map.of("layer", Map.of("type", "Dense", "units", 1))));
 
     /** A layer type's arguments as its code reads them, and which of them it requires. */
     public record TypeArguments(String type, Map<String, LayerConfig.Argument> arguments, Set<String> required,

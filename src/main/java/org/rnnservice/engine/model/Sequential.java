@@ -254,7 +254,28 @@ public final class Sequential {
     /** Values per sample of the output for inputs of {@code steps} time steps. */
     public int outputSize(int steps) {
         LayerShape out = outputShape();
-        return out.sequence() ? steps * out.features() : out.features();
+        return out.sequence() ? outputSteps(steps) * out.features() : out.features();
+    }
+
+    /**
+     * Time steps of a sequence output for inputs of {@code steps} steps: as many, unless a {@code Reshape} made the
+     * time axis, whose length is then fixed.
+     */
+    public int outputSteps(int steps) {
+        Integer fixed = null;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof org.rnnservice.engine.layers.Reshape) {
+                fixed = shapes.get(i).sequence() ? shapes.get(i).steps() : null;
+            } else if (!shapes.get(i).sequence()) {
+                fixed = null;
+            }
+        }
+        return fixed != null ? fixed : steps;
+    }
+
+    /** Whether a {@code Reshape} sets the output's time axis, so that outputs do not follow input steps. */
+    public boolean reshapesTime() {
+        return outputShape().sequence() && layers.stream().anyMatch(l -> l instanceof org.rnnservice.engine.layers.Reshape);
     }
 
     /**

@@ -24,6 +24,11 @@ public final class StreamingPredictor {
         this.model = model;
         for (int i = 0; i < model.layers().size(); i++) {
             Layer layer = model.layers().get(i);
+            if (layer instanceof org.rnnservice.engine.layers.Reshape) {
+                throw new UnsupportedFeatureException("layers[" + i + "]", "a Reshape gives each sample's output"
+                        + " at once, not step by step, so a stream cannot be continued a chunk at a time; predict"
+                        + " whole sequences instead");
+            }
             if (layer instanceof Bidirectional) {
                 throw new UnsupportedFeatureException("layers[" + i + "]", "a Bidirectional layer reads each"
                         + " sequence from its end too, so a stream cannot be continued a chunk at a time; predict"

@@ -76,7 +76,7 @@ final class DataParallelStep implements AutoCloseable {
             start += count / parts + (p < count % parts ? 1 : 0);
         }
         offsets[parts] = start;
-        batchRows = (long) count * Math.max(1, model.outputShape().sequence() ? data.steps() : 1);
+        batchRows = (long) count * Math.max(1, model.outputShape().sequence() ? model.outputSteps(data.steps()) : 1);
         batchKept = batchMask == null ? batchRows : StepMask.keptRows(model, data, order, from, count,
                 batchMask.scratch(count * Math.max(data.steps(), 1) * data.features()));
         for (int p = 0; p < parts; p++) {
