@@ -3,7 +3,6 @@ package org.rnnservice.datasets;
 import java.io.InputStream;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
-import org.rnnservice.errors.Words;
 import org.rnnservice.web.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -106,10 +105,8 @@ final class JsonDatasetParser {
             throw ServiceException.badRequest("y", "y's samples differ in length; only a 3-D y of per-step targets"
                     + " may, with x");
         }
-        if (ys.size() == 3 && !ys.get(1).equals(xs.get(1))) {
-            throw ServiceException.badRequest("y", "a 3-D y must have x's " + Words.count(xs.get(1), "time step")
-                    + ", got " + ys.get(1));
-        }
+        // a 3-D y of other length than x is the output of a Reshape (a forecast horizon): the model is checked
+        // against it when it trains
         float[] sampleWeight = weights == null ? null : sampleWeights(weights, xs.get(0));
         return new Result(name, new ParsedData("sequences", xv, xs, yv, ys, y.integers(), null, null, null, null,
                 null, pad, sampleWeight, null));

@@ -130,10 +130,10 @@ final class ModelSchemas implements OpenApiCustomizer {
             case "boolean" -> s.addType("boolean");
             case "number" -> s.addType("number");
             case "axis" -> {
+                // one type only: generated clients cannot take a number-or-list; the service takes both
                 s.addType("integer");
-                s.addType("array");
-                s.addType("null");
-                s.description("one axis as a number or a one-element list; null (or []) for every value at once");
+                s.description("one axis: -1 (Keras writes [-1], also taken); null (Keras writes []) for every value"
+                        + " at once");
             }
             case "shape" -> {
                 s.addType("array");
@@ -141,10 +141,9 @@ final class ModelSchemas implements OpenApiCustomizer {
                 s.description("a per-sample shape, such as [10, 2]; one dimension may be -1 (worked out)");
             }
             case "number or list of numbers" -> {
-                s.addType("number");
                 s.addType("array");
-                s.addType("null");
-                s.description("a number, or one per feature");
+                s.setItems(new Schema<>().type("number"));
+                s.description("one number per feature (one number alone, for every feature, is taken too)");
             }
             case "rate" -> {
                 s.addType("number");
