@@ -20,10 +20,11 @@ import org.rnnservice.engine.train.Holdout;
 @JsonIgnoreProperties(value = {"metrics", "best_metrics"}, allowGetters = true)
 public record JobRecord(String id, String modelId, String datasetId, JobState state, int epochs, int batchSize,
                         boolean shuffle, double validationSplit, String validationData, Holdout validation,
-                        Integer seasonality, JobRequest.EarlyStoppingRequest earlyStopping,
+                        Holdout test, Integer seasonality, JobRequest.EarlyStoppingRequest earlyStopping,
                         Map<String, Double> classWeight, List<Map<String, Object>> callbacks, long seed,
                         Instant submittedAt, Instant startedAt, Instant finishedAt, Progress progress,
-                        Map<String, List<Double>> history, Map<String, Map<String, Double>> baseline, String error,
+                        Map<String, List<Double>> history, Map<String, Map<String, Double>> baseline,
+                        Map<String, Double> testMetrics, String error,
                         Integer modelVersion,
                         Integer resumedFromEpoch, Integer stoppedEarlyAtEpoch, Integer bestEpoch, String worker,
                         Map<String, String> params, Map<String, String> tags) {
@@ -60,42 +61,53 @@ public record JobRecord(String id, String modelId, String datasetId, JobState st
     /** The same job with its params (computed from the job itself and its model's definition). */
     JobRecord withParams(Map<String, String> newParams) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt,
-                progress, history, baseline, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker,
-                newParams, tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, finishedAt, progress, history, baseline, testMetrics, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, newParams, tags);
     }
 
-    /** The same job with the naive forecasts' errors on its validation range. */
+    /** The same job with the trained model's loss and metrics on its test range ({@code test_loss}, ...). */
+    JobRecord withTestMetrics(Map<String, Double> metrics) {
+        return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, finishedAt, progress, history, baseline, metrics, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
+    }
+
+    /** The same job with the naive forecasts' errors on its validation (and test) range. */
     JobRecord withBaseline(Map<String, Map<String, Double>> newBaseline) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt,
-                startedAt, finishedAt, progress, history, newBaseline, error, modelVersion, resumedFromEpoch,
-                stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, finishedAt, progress, history, newBaseline, testMetrics, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     JobRecord with(JobState newState) {
         return new JobRecord(id, modelId, datasetId, newState, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, progress,
-                history, baseline, error, modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, finishedAt, progress, history, baseline, testMetrics, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     /** Running from now on {@code by} (a replica's id), resumed after {@code resumedFrom} epochs or from the start. */
     JobRecord started(Instant at, Integer resumedFrom, String by) {
         return new JobRecord(id, modelId, datasetId, JobState.RUNNING, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt == null ? at : startedAt,
-                null, progress, history, baseline, error, modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by, params,
-                tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt == null ? at : startedAt, null, progress, history, baseline, testMetrics, error,
+                modelVersion, resumedFrom, stoppedEarlyAtEpoch, bestEpoch, by, params, tags);
     }
 
     JobRecord progressed(Progress p, Map<String, List<Double>> h) {
         return new JobRecord(id, modelId, datasetId, state, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, finishedAt, p, h, baseline, error,
-                modelVersion, resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, finishedAt, p, h, baseline, testMetrics, error, modelVersion,
+                resumedFromEpoch, stoppedEarlyAtEpoch, bestEpoch, worker, params, tags);
     }
 
     JobRecord finished(JobState end, Instant at, String why, Integer version, Integer stoppedAt, Integer best) {
         return new JobRecord(id, modelId, datasetId, end, epochs, batchSize, shuffle, validationSplit,
-                validationData, validation, seasonality, earlyStopping, classWeight, callbacks, seed, submittedAt, startedAt, at, progress, history, baseline, why,
-                version, resumedFromEpoch, stoppedAt, best, worker, params, tags);
+                validationData, validation, test, seasonality, earlyStopping, classWeight, callbacks, seed,
+                submittedAt, startedAt, at, progress, history, baseline, testMetrics, why, version, resumedFromEpoch,
+                stoppedAt, best, worker, params, tags);
     }
 }

@@ -25,6 +25,9 @@ public record JobRequest(@NotBlank String modelId, @NotBlank String datasetId,
                          @Schema(description = "a chronological hold-out: {\"last\": 0.2} validates on the last 20%"
                                  + " of the samples (or {\"last\": 100}, the last 100) in order; shuffle applies to"
                                  + " the rest only") Holdout validation,
+                         @Schema(description = "a chronological test range, held out before validation: {\"last\":"
+                                 + " 0.1} keeps the last 10% of the samples out of training and validation and"
+                                 + " evaluates the trained model on them once (test_metrics)") Holdout test,
                          @Schema(description = "for a series: the season in rows (e.g. 12 for monthly data), which"
                                  + " adds the seasonal naive forecast to the job's baseline") @Min(1)
                          @Max(1_000_000_000) Integer seasonality,

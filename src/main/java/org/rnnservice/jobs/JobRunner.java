@@ -116,20 +116,30 @@ class JobRunner {
             Samples validation = r.validationData() == null ? null
                     : datasets.samples(datasets.get(r.validationData()), ids);
             FitOptions options = FitSettings.of(job.record());
+            // chronological ranges from the end: test first, then validation; only the samples before them train
             int n = all.count();
-            Samples training = all;
-            Map<String, Map<String, Double>> baseline;
+            Samples test = null;
+            if (r.test() != null) {
+                int tested = r.test().count(n, "test");
+                test = all.slice(n - tested, n);
+                n -= tested;
+            }
+            Samples training = all.slice(0, n);
+            int validateFrom = n;
             if (r.validation() != null) {
-                // chronological: the last samples validate, in order, and only the ones before them train
-                int held = r.validation().count(n);
-                validation = all.slice(n - held, n);
-                training = all.slice(0, n - held);
-                baseline = datasets.baseline(all, n - held, n, r.seasonality());
-            } else if (validation != null) {
-                baseline = datasets.baseline(validation, 0, validation.count(), r.seasonality());
-            } else {
-                int trained = options.trainCount(n); // validation_split: Keras holds out the last samples too
-                baseline = trained < n ? datasets.baseline(all, trained, n, r.seasonality()) : null;
+                validateFrom = n - r.validation().count(n, "validation");
+                validation = all.slice(validateFrom, n);
+                training = all.slice(0, validateFrom);
+            } else if (validation == null) {
+                validateFrom = options.trainCount(n); // validation_split: Keras holds out the last samples too
+            }
+            Map<String, Map<String, Double>> baseline = validation != null && r.validation() == null
+                    ? datasets.baseline(validation, 0, validation.count(), r.seasonality())
+                    : validateFrom < n ? datasets.baseline(all, validateFrom, n, r.seasonality()) : null;
+            Map<String, Map<String, Double>> onTest = test == null ? null
+                    : datasets.baseline(all, n, all.count(), r.seasonality());
+            if (onTest != null) {
+                baseline = withTestErrors(baseline, onTest);
             }
             if (baseline != null) {
                 records.persist(job, job.record().withBaseline(baseline));
@@ -139,6 +149,11 @@ class JobRunner {
             }
             History history = trainer.fit(training, validation, options,
                     new Progress(job, training.count()), resume);
+            if (test != null) {
+                Map<String, Double> tested = new java.util.LinkedHashMap<>();
+                trainer.evaluate(test, options.batchSize()).forEach((k, v) -> tested.put("test_" + k, v));
+                records.persist(job, job.record().withTestMetrics(tested));
+            }
             int version = models.publish(r.modelId(), copy, r.id(), ds);
             records.finish(job, JobState.SUCCEEDED, null, version,
                     history.stoppedEpoch() >= 0 ? history.stoppedEpoch() + 1 : null,
@@ -201,6 +216,19 @@ class JobRunner {
             records.finishQuietly(job, JobState.CANCELLED, "cancelled; its last epoch could not be kept: "
                     + e.getMessage());
         }
+    }
+
+    /** The naive forecasts' errors on the validation range with those on the test range as {@code test_mae}, ... */
+    private static Map<String, Map<String, Double>> withTestErrors(Map<String, Map<String, Double>> validation,
+                                                                   Map<String, Map<String, Double>> test) {
+        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        test.forEach((name, errors) -> {
+            Map<String, Double> both = new java.util.LinkedHashMap<>(validation == null ? Map.of()
+                    : validation.getOrDefault(name, Map.of()));
+            errors.forEach((key, value) -> both.put(key.replaceFirst("^val_", "test_"), value));
+            out.put(name, both);
+        });
+        return out;
     }
 
     /** A reason a job cannot run, in words for the user. */

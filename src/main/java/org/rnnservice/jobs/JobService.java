@@ -102,11 +102,11 @@ public class JobService {
         Instant now = Instant.now();
         JobRecord record = new JobRecord(id, model.id(), ds.id(), JobState.QUEUED,
                 options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
-                request.validationData(), request.validation(), request.seasonality(), request.earlyStopping(),
-                request.classWeight(), request.callbacks(),
+                request.validationData(), request.validation(), request.test(), request.seasonality(),
+                request.earlyStopping(), request.classWeight(), request.callbacks(),
                 request.seed() == null ? architecture.spec().seed() : request.seed(), now, null, null,
                 JobRecord.Progress.notStarted(options.epochs()), Map.of(), null, null, null, null, null, null, null,
-                null, request.tags());
+                null, null, request.tags());
         record = record.withParams(RunParams.of(model.definition(), record));
         try {
             if (!holds.hold(record)) {
@@ -155,6 +155,10 @@ public class JobService {
             validation = datasets.get(request.validationData());
             DatasetFit.check(architecture, validation, "validation_data");
         }
+        if (request.test() != null && request.validationData() != null) {
+            throw ServiceException.badRequest("test", "test is cut from the end of the training dataset; with"
+                    + " validation_data, hold the test range out of that dataset instead");
+        }
         if (request.validation() != null && (request.validationData() != null
                 || request.validationSplit() != null && request.validationSplit() > 0)) {
             throw ServiceException.badRequest("validation", "give one of validation, validation_split and"
@@ -178,8 +182,10 @@ public class JobService {
         List<String> keys = trainer.logKeys(options.validationSplit() > 0 || validation != null
                 || request.validation() != null);
         try {
-            int held = request.validation() == null ? 0 : request.validation().count(ds.samples());
-            options.check(ds.samples() - held, keys, architecture.outputShape().sequence());
+            int tested = request.test() == null ? 0 : request.test().count(ds.samples(), "test");
+            int rest = ds.samples() - tested;
+            int held = request.validation() == null ? 0 : request.validation().count(rest, "validation");
+            options.check(rest - held, keys, architecture.outputShape().sequence());
         } catch (InvalidFitException e) {
             throw e.forTheData() ? ServiceException.unprocessable(e.field(), e.getMessage())
                     : ServiceException.badRequest(e.field(), e.getMessage());

@@ -58,7 +58,10 @@ public class ValidationForecastController {
         DatasetRecord ds = datasets.get(separate ? job.validationData() : job.datasetId());
         Samples samples = datasets.samples(ds, false);
         int n = samples.count();
-        int from = job.validation() != null ? n - job.validation().count(n)
+        if (!separate && job.test() != null) {
+            n -= job.test().count(n, "test"); // the validation range ends where the test range starts
+        }
+        int from = job.validation() != null ? n - job.validation().count(n, "validation")
                 : separate ? 0 : FitSettings.of(job).trainCount(n);
         from = Math.max(from, n - MAX_POINTS);
         NaiveForecasts.Comparison compared = datasets.comparison(samples, from, n, job.seasonality());

@@ -42,7 +42,7 @@ class TrialRunner {
         Map<String, String> allTags = new LinkedHashMap<>(r.tags() == null ? Map.of() : r.tags());
         allTags.putAll(tags);
         return new JobRequest(modelId, r.datasetId(), epochs, r.batchSize(), r.shuffle(), r.validationSplit(),
-                r.validationData(), null, null, r.earlyStopping(), r.classWeight(), callbacks.isEmpty() ? null : callbacks,
+                r.validationData(), r.validation(), null, r.seasonality(), r.earlyStopping(), r.classWeight(), callbacks.isEmpty() ? null : callbacks,
                 r.seed(), allTags);
     }
 

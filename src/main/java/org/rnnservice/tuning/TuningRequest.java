@@ -46,6 +46,9 @@ public record TuningRequest(
         Boolean shuffle,
         @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) Double validationSplit,
         String validationData,
+        @Schema(description = "a chronological hold-out, as a job's: {\"last\": 0.2} validates every trial on the"
+                + " last 20% of the samples in order") org.rnnservice.engine.train.Holdout validation,
+        @Schema(description = "a series' season in rows, as a job's") @Min(1) @Max(1_000_000_000) Integer seasonality,
         @Valid JobRequest.EarlyStoppingRequest earlyStopping,
         Map<String, Double> classWeight,
         List<Map<String, Object>> callbacks,

@@ -59,7 +59,7 @@ class TuningService {
         if (!logs.contains(objective.name())) {
             throw ServiceException.badRequest("objective", "'" + objective.name() + "' is not among what the"
                     + " trials log: " + logs + (objective.name().startsWith("val_") ? " (val_ metrics need"
-                    + " validation_split or validation_data)" : ""));
+                    + " validation, validation_split or validation_data)" : ""));
         }
         long seed = r.seed() != null ? r.seed() : SEEDS.nextLong() & ((1L << 53) - 1);
         Oracle oracle = Oracle.of(space, r, tuner, objective, seed);

@@ -134,10 +134,20 @@ class SeriesForecastApiTest extends ApiTestSupport {
                 .get("output_shape").toString());
         Map<String, Object> job = new LinkedHashMap<>(Map.of("model_id", id, "dataset_id",
                 upload.json().get("id").asString(), "epochs", 30, "batch_size", 16, "seed", 1,
-                "validation", Map.of("last", 20)));
+                "validation", Map.of("last", 20), "test", Map.of("last", 10)));
         JsonNode done = http.awaitJob(http.post("/api/v1/jobs", job).json().get("id").asString(),
                 Duration.ofSeconds(120));
         assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
+        // test: the last 10 windows, evaluated once; validation: the 20 before them
+        JsonNode tested = done.get("test_metrics");
+        assertTrue(tested.has("test_loss") && tested.has("test_mae") && tested.has("test_rmse"), done.toString());
+        JsonNode naive = done.get("baseline").get("last_value");
+        assertTrue(naive.has("val_mae") && naive.has("test_mae"), done.get("baseline").toString());
+        JsonNode plotted = http.get("/api/v1/jobs/" + done.get("id").asString() + "/validation-forecast").json();
+        assertEquals(20, plotted.get("rows").size());
+        // validation windows 160..179 forecast rows 168..187 first: window i reads rows i..i+7
+        assertEquals(168, plotted.get("rows").get(0).asInt());
+        assertEquals(187, plotted.get("rows").get(19).asInt());
         List<Double> loss = new ArrayList<>();
         done.get("history").get("loss").forEach(v -> loss.add(v.asDouble()));
         assertTrue(loss.get(loss.size() - 1) < loss.get(0) / 4, loss.toString());
