@@ -134,11 +134,11 @@ class SeriesForecastApiTest extends ApiTestSupport {
                 .get("output_shape").toString());
         Map<String, Object> job = new LinkedHashMap<>(Map.of("model_id", id, "dataset_id",
                 upload.json().get("id").asString(), "epochs", 30, "batch_size", 16, "seed", 1,
-                "validation", Map.of("last", 20), "test", Map.of("last", 10)));
+                "validation", Map.of("last", 20), "test", Map.of("from", 180)));
         JsonNode done = http.awaitJob(http.post("/api/v1/jobs", job).json().get("id").asString(),
                 Duration.ofSeconds(120));
         assertEquals("SUCCEEDED", done.get("state").asString(), done.toString());
-        // test: the last 10 windows, evaluated once; validation: the 20 before them
+        // test: windows 180..189 (from 180), evaluated once; validation: the 20 before them
         JsonNode tested = done.get("test_metrics");
         assertTrue(tested.has("test_loss") && tested.has("test_mae") && tested.has("test_rmse"), done.toString());
         JsonNode naive = done.get("baseline").get("last_value");
@@ -185,6 +185,10 @@ class SeriesForecastApiTest extends ApiTestSupport {
                 "validation", Map.of("last", 0.2), "validation_split", 0.1));
         assertEquals(400, both.status(), both.body());
         assertEquals("validation", both.json().get("errors").get(0).get("field").asString());
+        Http.Response twoWays = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", arrays,
+                "validation", Map.of("last", 0.2, "from", 80)));
+        assertEquals(400, twoWays.status(), twoWays.body());
+        assertEquals("validation", twoWays.json().get("errors").get(0).get("field").asString());
         Http.Response everything = http.post("/api/v1/jobs", Map.of("model_id", model, "dataset_id", arrays,
                 "validation", Map.of("last", 100)));
         assertEquals(422, everything.status(), everything.body());
