@@ -112,46 +112,22 @@ class JobRunner {
             LOG.info("Job {} started{}", r.id(), resume == null ? "" : " (resumed after epoch " + resume.epochs() + ")");
             Trainer trainer = new Trainer(copy, copy.spec().compile(), properties.jobThreads(), helpers);
             FitSettings.reportForecastErrors(trainer, ds);
-            Samples all = datasets.samples(ds, ids);
-            Samples validation = r.validationData() == null ? null
+            Samples validationData = r.validationData() == null ? null
                     : datasets.samples(datasets.get(r.validationData()), ids);
             FitOptions options = FitSettings.of(job.record());
-            // chronological ranges from the end: test first, then validation; only the samples before them train
-            int n = all.count();
-            Samples test = null;
-            if (r.test() != null) {
-                int tested = r.test().count(n, "test");
-                test = all.slice(n - tested, n);
-                n -= tested;
-            }
-            Samples training = all.slice(0, n);
-            int validateFrom = n;
-            if (r.validation() != null) {
-                validateFrom = n - r.validation().count(n, "validation");
-                validation = all.slice(validateFrom, n);
-                training = all.slice(0, validateFrom);
-            } else if (validation == null) {
-                validateFrom = options.trainCount(n); // validation_split: Keras holds out the last samples too
-            }
-            Map<String, Map<String, Double>> baseline = validation != null && r.validation() == null
-                    ? datasets.baseline(validation, 0, validation.count(), r.seasonality())
-                    : validateFrom < n ? datasets.baseline(all, validateFrom, n, r.seasonality()) : null;
-            Map<String, Map<String, Double>> onTest = test == null ? null
-                    : datasets.baseline(all, n, all.count(), r.seasonality());
-            if (onTest != null) {
-                baseline = withTestErrors(baseline, onTest);
-            }
+            DataSplit split = DataSplit.of(r, datasets.samples(ds, ids), validationData, options);
+            Map<String, Map<String, Double>> baseline = split.baseline(datasets, r.seasonality());
             if (baseline != null) {
                 records.persist(job, job.record().withBaseline(baseline));
             }
             if (resume == null) {
-                Adaptation.adapt(copy, training.slice(0, options.trainCount(training.count())));
+                Adaptation.adapt(copy, split.trainingOnly(options));
             }
-            History history = trainer.fit(training, validation, options,
-                    new Progress(job, training.count()), resume);
-            if (test != null) {
+            History history = trainer.fit(split.training(), split.validation(), options,
+                    new Progress(job, split.training().count()), resume);
+            if (split.test() != null) {
                 Map<String, Double> tested = new java.util.LinkedHashMap<>();
-                trainer.evaluate(test, options.batchSize()).forEach((k, v) -> tested.put("test_" + k, v));
+                trainer.evaluate(split.test(), options.batchSize()).forEach((k, v) -> tested.put("test_" + k, v));
                 records.persist(job, job.record().withTestMetrics(tested));
             }
             int version = models.publish(r.modelId(), copy, r.id(), ds);
@@ -216,19 +192,6 @@ class JobRunner {
             records.finishQuietly(job, JobState.CANCELLED, "cancelled; its last epoch could not be kept: "
                     + e.getMessage());
         }
-    }
-
-    /** The naive forecasts' errors on the validation range with those on the test range as {@code test_mae}, ... */
-    private static Map<String, Map<String, Double>> withTestErrors(Map<String, Map<String, Double>> validation,
-                                                                   Map<String, Map<String, Double>> test) {
-        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
-        test.forEach((name, errors) -> {
-            Map<String, Double> both = new java.util.LinkedHashMap<>(validation == null ? Map.of()
-                    : validation.getOrDefault(name, Map.of()));
-            errors.forEach((key, value) -> both.put(key.replaceFirst("^val_", "test_"), value));
-            out.put(name, both);
-        });
-        return out;
     }
 
     /** A reason a job cannot run, in words for the user. */

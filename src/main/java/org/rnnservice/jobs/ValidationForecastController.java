@@ -5,7 +5,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.datasets.NaiveForecasts;
 import org.rnnservice.engine.model.Sequential;
@@ -54,16 +53,13 @@ public class ValidationForecastController {
             throw ServiceException.unprocessable("id", "job " + id + " did not validate on a series: give a CSV"
                     + " series and validation (or validation_split) to compare forecasts");
         }
-        boolean separate = job.validationData() != null;
-        DatasetRecord ds = datasets.get(separate ? job.validationData() : job.datasetId());
-        Samples samples = datasets.samples(ds, false);
-        int n = samples.count();
-        if (!separate && job.test() != null) {
-            n -= job.test().count(n, "test"); // the validation range ends where the test range starts
-        }
-        int from = job.validation() != null ? n - job.validation().count(n, "validation")
-                : separate ? 0 : FitSettings.of(job).trainCount(n);
-        from = Math.max(from, n - MAX_POINTS);
+        Samples validationData = job.validationData() == null ? null
+                : datasets.samples(datasets.get(job.validationData()), false);
+        DataSplit split = DataSplit.of(job, datasets.samples(datasets.get(job.datasetId()), false), validationData,
+                FitSettings.of(job));
+        Samples samples = split.validationSource();
+        int n = split.validationTo();
+        int from = Math.max(split.validationFrom(), n - MAX_POINTS);
         NaiveForecasts.Comparison compared = datasets.comparison(samples, from, n, job.seasonality());
         ModelRecord record = models.record(job.modelId());
         Sequential model = models.load(record, job.modelVersion());
