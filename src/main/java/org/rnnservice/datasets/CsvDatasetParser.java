@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
-import tools.jackson.databind.MappingIterator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.io.NumberInput;
 import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
 
@@ -15,8 +17,8 @@ import tools.jackson.dataformat.csv.CsvReadFeature;
  */
 final class CsvDatasetParser {
 
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY)
-            .enable(CsvReadFeature.TRIM_SPACES).build();
+    /** Rows come as arrays of string cells, one after the other. */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvReadFeature.TRIM_SPACES).build();
 
     /**
      * The query parameters, in {@code timeseries_dataset_from_array}'s words; {@code targets} and {@code features}
@@ -28,45 +30,75 @@ final class CsvDatasetParser {
                    String targets, String targetsParam, String features, int horizon, Boolean header) {
     }
 
-    /** Reads the series, refusing (413) one of more than {@code maxValues} values as soon as it grows past them. */
+    /**
+     * Reads the series, refusing (413) one of more than {@code maxValues} values as soon as it grows past them. The
+     * first rows are read as text, to tell a header and choose the numeric columns; every row after them goes cell by
+     * cell from the parser's buffer into the columns, without a string per cell.
+     */
     Series read(InputStream body, Boolean header, long maxValues) throws IOException {
         Columns columns = null;
         String[] first = null;
+        List<String> text = new ArrayList<>(); // the cells of a row read as text
         int line = 0;
-        try (MappingIterator<String[]> it = CSV.readerFor(String[].class).readValues(body)) {
-            int blankLine = 0; // the first blank line, refused once a row follows it
-            while (it.hasNextValue()) {
-                line = it.currentLocation().getLineNr();
-                String[] row = it.nextValue();
-                if (row.length == 0 || row.length == 1 && row[0].isBlank()) {
-                    blankLine = blankLine == 0 ? line : blankLine;
-                    continue;
-                }
-                if (blankLine > 0) {
-                    // dropping it would join the rows around it into windows that never happened in the series
-                    throw ServiceException.badRequest("body", "CSV line " + blankLine + " is blank: a series has"
-                            + " one row per time step, so remove the gap or fill it in (blank lines at the end are"
-                            + " fine)");
-                }
-                if (columns == null && first == null) {
-                    first = row;
-                    if (Boolean.FALSE.equals(header)) {
-                        columns = new Columns(null, maxValues);
-                        columns.add(row, line);
-                    } else if (Boolean.TRUE.equals(header)) {
-                        columns = new Columns(row, maxValues);
+        int blankLine = 0; // the first blank line, refused once a row follows it
+        int cells = 0;
+        boolean blank = false;
+        try (JsonParser p = CSV.createParser(body)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.START_ARRAY) {
+                    line = p.currentLocation().getLineNr();
+                    cells = 0;
+                    blank = true;
+                    text.clear();
+                } else if (t == JsonToken.END_ARRAY) {
+                    if (cells == 0 || cells == 1 && blank) {
+                        blankLine = blankLine == 0 ? line : blankLine;
+                        if (columns != null) {
+                            columns.dropRow();
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                if (columns == null) {
+                    if (blankLine > 0) {
+                        // dropping it would join the rows around it into windows that never happened in the series
+                        throw ServiceException.badRequest("body", "CSV line " + blankLine + " is blank: a series has"
+                                + " one row per time step, so remove the gap or fill it in (blank lines at the end"
+                                + " are fine)");
+                    }
+                    if (columns != null) {
+                        columns.endRow(cells, line);
+                        continue;
+                    }
+                    String[] row = text.toArray(new String[0]);
+                    if (first == null) {
+                        first = row;
+                        if (!Boolean.TRUE.equals(header) && !Boolean.FALSE.equals(header)) {
+                            continue; // detected below, from the row after it
+                        }
+                        columns = new Columns(Boolean.TRUE.equals(header) ? row : null, maxValues);
+                        if (Boolean.FALSE.equals(header)) {
+                            columns.add(row, line);
+                        }
+                        continue;
+                    }
                     // detected: the first row is a header when it has fewer numbers than the row after it
                     boolean isHeader = numbers(first) < numbers(row) || numbers(first) == 0;
                     columns = new Columns(isHeader ? first : null, maxValues);
                     if (!isHeader) {
                         columns.add(first, line - 1);
                     }
+                    columns.add(row, line);
+                } else if (t == JsonToken.VALUE_STRING) {
+                    char[] chars = p.getTextCharacters();
+                    int off = p.getTextOffset();
+                    int len = p.getTextLength();
+                    blank = cells == 0 && isBlank(chars, off, len);
+                    if (columns != null) {
+                        columns.cell(cells, chars, off, len, line);
+                    } else {
+                        text.add(new String(chars, off, len));
+                    }
+                    cells++;
                 }
-                columns.add(row, line);
             }
         } catch (tools.jackson.core.JacksonException e) {
             throw ServiceException.badRequest("body", "unreadable CSV: " + e.getOriginalMessage());
@@ -79,6 +111,15 @@ final class CsvDatasetParser {
             throw ServiceException.badRequest("body", first == null ? "the CSV is empty" : "the CSV has no data rows");
         }
         return columns.series();
+    }
+
+    private static boolean isBlank(char[] chars, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (!Character.isWhitespace(chars[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Refuses options that no series could satisfy, before a body is read. */
@@ -156,6 +197,10 @@ final class CsvDatasetParser {
         private final long maxValues;
         private String[] names;
         private int[] kept; // the CSV column of each stored column
+        private int[] column; // the stored column of each CSV column, -1 when not kept
+        private float[] values; // the current row's kept values
+        private int badColumn = -1; // the current row's first cell that is not a number, or -1
+        private String badCell;
         private List<List<float[]>> chunks;
         private int rows;
 
@@ -164,13 +209,53 @@ final class CsvDatasetParser {
             this.maxValues = maxValues;
         }
 
+        /** A whole row given as text: the first rows, read before the columns were chosen. */
         void add(String[] row, int line) {
             if (kept == null) {
                 choose(row);
             }
-            if (row.length != names.length) {
-                throw ServiceException.badRequest("body", "CSV line " + line + " has " + row.length
+            for (int c = 0; c < row.length; c++) {
+                cell(c, row[c].toCharArray(), 0, row[c].length(), line);
+            }
+            endRow(row.length, line);
+        }
+
+        /**
+         * Cell {@code c} of the current row: parsed when its column is kept. A value that is not a number is
+         * remembered, not refused yet: a row of one empty cell is a blank line, which ends the series or is refused
+         * as a gap.
+         */
+        void cell(int c, char[] chars, int off, int len, int line) {
+            if (c >= column.length || column[c] < 0 || badColumn >= 0) {
+                return;
+            }
+            try {
+                float v = NumberInput.parseFloat(chars, off, len, true);
+                if (Float.isFinite(v)) {
+                    values[column[c]] = v;
+                    return;
+                }
+            } catch (NumberFormatException ignored) {
+                // remembered below
+            }
+            badColumn = c;
+            badCell = new String(chars, off, len);
+        }
+
+        /** Forgets the current row's cells: it was blank. */
+        void dropRow() {
+            badColumn = -1;
+        }
+
+        /** Ends the current row of {@code cells} cells: checked, then its kept values stored. */
+        void endRow(int cells, int line) {
+            if (cells != names.length) {
+                throw ServiceException.badRequest("body", "CSV line " + line + " has " + cells
                         + " columns, expected " + names.length);
+            }
+            if (badColumn >= 0) {
+                throw ServiceException.badRequest("body", "CSV line " + line + ", column " + badColumn + ": '"
+                        + badCell + "' is not a finite number");
             }
             if ((long) (rows + 1) * kept.length > maxValues) {
                 DatasetValues.check((long) (rows + 1) * kept.length, maxValues, "the series", "body",
@@ -178,11 +263,11 @@ final class CsvDatasetParser {
             }
             int at = rows % CHUNK;
             for (int k = 0; k < kept.length; k++) {
-                List<float[]> column = chunks.get(k);
+                List<float[]> chunked = chunks.get(k);
                 if (at == 0) {
-                    column.add(new float[CHUNK]);
+                    chunked.add(new float[CHUNK]);
                 }
-                column.get(column.size() - 1)[at] = number(row[kept[k]], line, kept[k]);
+                chunked.get(chunked.size() - 1)[at] = values[k];
             }
             rows++;
         }
@@ -201,6 +286,12 @@ final class CsvDatasetParser {
                 throw ServiceException.badRequest("body", "the CSV has no numeric column: a series needs numbers");
             }
             kept = numeric.stream().mapToInt(Integer::intValue).toArray();
+            column = new int[names.length];
+            java.util.Arrays.fill(column, -1);
+            for (int k = 0; k < kept.length; k++) {
+                column[kept[k]] = k;
+            }
+            values = new float[kept.length];
             chunks = new ArrayList<>();
             for (int k = 0; k < kept.length; k++) {
                 chunks.add(new ArrayList<>());
@@ -220,19 +311,6 @@ final class CsvDatasetParser {
                 column.clear(); // the column is whole: its chunks go before the next one is put together
             }
             return new Series(List.copyOf(kept), columns, rows);
-        }
-
-        private static float number(String cell, int line, int col) {
-            try {
-                float v = Float.parseFloat(cell);
-                if (Float.isFinite(v)) {
-                    return v;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw ServiceException.badRequest("body", "CSV line " + line + ", column " + col + ": '" + cell
-                    + "' is not a finite number");
         }
     }
 }

@@ -113,6 +113,27 @@ class SeriesWindowsTest {
     }
 
     @Test
+    void quotedCellsSpacesAndTrailingBlankLinesReadAsKerasUsersWriteThem() throws Exception {
+        String csv = "\"when\",\"value\"\n\"2026-01-01\", \"1.5\"\n\"2026-01-02\",2e1\n\"2026-01-03\", -3 \n\n\n";
+        Series s = new CsvDatasetParser().read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), null,
+                1000);
+        assertEquals(List.of("value"), s.names());
+        assertArrayEquals(new float[] {1.5f, 20f, -3f}, s.columns()[0]);
+        Series noHeader = new CsvDatasetParser().read(new ByteArrayInputStream("4,5\n6,7\n".getBytes(
+                StandardCharsets.UTF_8)), false, 1000);
+        assertEquals(List.of("0", "1"), noHeader.names());
+        assertArrayEquals(row(4, 6), noHeader.columns()[0]);
+    }
+
+    @Test
+    void aCellThatIsNotANumberIsNamedByLineAndColumn() {
+        String csv = "a,b\n1,2\n3,4\n5,x\n";
+        ServiceException e = assertThrows(ServiceException.class, () -> new CsvDatasetParser().read(
+                new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), null, 1000));
+        assertEquals("CSV line 4, column 1: 'x' is not a finite number", e.getMessage());
+    }
+
+    @Test
     void aSeriesPastTheValueLimitIsRefusedWhileItStreams() {
         String csv = "a,b\n" + "1,2\n".repeat(11);
         ServiceException e = assertThrows(ServiceException.class, () -> new CsvDatasetParser().read(
