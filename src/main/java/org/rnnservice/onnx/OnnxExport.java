@@ -10,6 +10,8 @@ import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.Layer;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.layers.Masking;
+import org.rnnservice.engine.layers.Normalization;
+import org.rnnservice.engine.layers.Reshape;
 import org.rnnservice.engine.layers.Param;
 import org.rnnservice.engine.layers.TimeDistributed;
 import org.rnnservice.engine.layers.UnsupportedFeatureException;
@@ -77,6 +79,23 @@ public final class OnnxExport {
                 }
                 case "Dropout" -> {
                     // identity at inference
+                }
+                case "Normalization" -> {
+                    Normalization n = (Normalization) layer;
+                    float[][] stats = n.shiftAndScale();
+                    String mean = g.floats(name + "/mean", stats[0], stats[0].length);
+                    String scale = g.floats(name + "/scale", stats[1], stats[1].length);
+                    x = n.inverts() ? g.op("Add", name, List.of(g.op("Mul", name, List.of(x, scale)), mean))
+                            : g.op("Div", name, List.of(g.op("Sub", name, List.of(x, mean)), scale));
+                }
+                case "Reshape" -> {
+                    // 0 keeps the batch axis; Keras' -1 is ONNX's too
+                    List<Integer> target = ((Reshape) layer).targetShape();
+                    long[] shape = new long[target.size() + 1];
+                    for (int d = 0; d < target.size(); d++) {
+                        shape[d + 1] = target.get(d);
+                    }
+                    x = g.op("Reshape", name, List.of(x, g.longs(name + "/shape", shape, shape.length)));
                 }
                 case "Dense" -> x = dense(g, (Dense) layer, x);
                 case "TimeDistributed" -> x = dense(g, ((TimeDistributed) layer).layer(), x);

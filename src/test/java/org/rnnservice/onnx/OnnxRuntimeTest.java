@@ -104,6 +104,12 @@ class OnnxRuntimeTest {
                         List.of(layer("Masking", "mask_value", 0.0), layer("LSTM", "units", 3, "return_sequences", true,
                                 "go_backwards", true), bi(layer("GRU", "units", 2, "return_sequences", true), "concat"),
                                 layer("Dense", "units", 1))),
+                Arguments.of("Normalization (adapted weights, given) -> LSTM -> inverting Normalization", Input.SERIES,
+                        List.of(layer("Normalization"), layer("LSTM", "units", 4), layer("Dense", "units", 2),
+                                layer("Normalization", "invert", true, "axis", null, "mean", 100.0, "variance", 9.0))),
+                Arguments.of("multi-step forecast: Dense -> Reshape [3, 2]", Input.SERIES, List.of(
+                        layer("GRU", "units", 4), layer("Dense", "units", 6), layer("Reshape", "target_shape",
+                                List.of(3, -1)))),
                 Arguments.of("every Dense activation", Input.SERIES, List.of(layer("SimpleRNN", "units", 6),
                         layer("Dense", "units", 6, "activation", "selu"), layer("Dense", "units", 6, "activation", "swish"),
                         layer("Dense", "units", 6, "activation", "gelu"), layer("Dense", "units", 6, "activation", "elu"),
@@ -125,6 +131,11 @@ class OnnxRuntimeTest {
             if (!p.name().endsWith("embeddings")) {
                 for (int i = 0; i < p.size(); i++) {
                     p.value()[i] = (float) (rng.nextGaussian() * 0.4); // biases too: zeros would hide their layout
+                }
+            }
+            if (p.name().endsWith("/variance")) {
+                for (int i = 0; i < p.size(); i++) {
+                    p.value()[i] = Math.abs(p.value()[i]) + 0.5f;
                 }
             }
         }

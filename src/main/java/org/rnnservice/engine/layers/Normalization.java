@@ -149,7 +149,15 @@ public final class Normalization extends Layer {
         return List.of();
     }
 
-    /** Per feature of the last axis: the mean and the standard deviation (at least epsilon) in float32, as Keras. */
+    /**
+     * Per feature of the last axis, the mean and the standard deviation it divides by (at least epsilon), in float32
+     * as Keras computes them: {@code {shift, scale}}, for writers of other formats.
+     */
+    public float[][] shiftAndScale() {
+        statisticsPerFeature();
+        return new float[][] {java.util.Arrays.copyOf(shift, features), java.util.Arrays.copyOf(scale, features)};
+    }
+
     private void statisticsPerFeature() {
         shift = Buffers.atLeast(shift, features);
         scale = Buffers.atLeast(scale, features);
