@@ -59,7 +59,8 @@ public class DatasetController {
                             + " ids), \"y\": [samples] | [samples][outputs] | [samples][timesteps][outputs],"
                             + " \"sample_weight\": [samples]}; samples of different lengths are padded as Keras'"
                             + " pad_sequences pads them: \"padding\" and \"truncating\" (pre or post, default pre),"
-                            + " \"maxlen\", \"value\" (default 0)")),
+                            + " \"maxlen\", \"value\" (default 0); or a series by columns, {\"name\", \"columns\":"
+                            + " {\"load\": [...], \"demand\": [...]}}, windowed by the same query parameters as a CSV")),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string",
                     description = "an optional header row, then one row per time step (numeric columns are kept,"
                             + " others such as dates are not); needs sequence_length")),
@@ -104,30 +105,52 @@ public class DatasetController {
             @Parameter(description = "text by words: whether to lower the text first")
             @RequestParam(defaultValue = "true") boolean lower) throws IOException {
         CountingInput in = new CountingInput(body);
-        if (contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-            JsonDatasetParser.Result parsed = json.parse(in, maxValues);
-            return created(service.create(parsed.name(), parsed.data(), in.count()));
+        boolean csvBody = contentType.isCompatibleWith(TEXT_CSV);
+        if (!csvBody && !contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            return createText(in, seqLen, step, name, split, numWords, oovToken, lower);
         }
-        if (contentType.isCompatibleWith(TEXT_CSV)) {
-            if (sequenceLength != null && seqLen != null) {
-                throw ServiceException.badRequest("seq_len", "give sequence_length or its former name seq_len, not"
-                        + " both");
-            }
-            if (targets != null && target != null) {
-                throw ServiceException.badRequest("target", "give targets or its former name target, not both");
-            }
-            Integer length = sequenceLength != null ? sequenceLength : seqLen;
-            if (length == null) {
+        if (sequenceLength != null && seqLen != null) {
+            throw ServiceException.badRequest("seq_len", "give sequence_length or its former name seq_len, not both");
+        }
+        if (targets != null && target != null) {
+            throw ServiceException.badRequest("target", "give targets or its former name target, not both");
+        }
+        Integer length = sequenceLength != null ? sequenceLength : seqLen;
+        CsvDatasetParser.Options options = length == null ? null : new CsvDatasetParser.Options(length,
+                sequenceStride, samplingRate, startIndex, endIndex, targets != null ? targets : target,
+                target != null ? "target" : "targets", features, horizon, header);
+        Series series;
+        String given = name;
+        if (csvBody) {
+            if (options == null) {
                 throw ServiceException.badRequest("sequence_length", "sequence_length is required for a CSV: the"
                         + " window length in rows");
             }
-            CsvDatasetParser.Options options = new CsvDatasetParser.Options(length, sequenceStride, samplingRate,
-                    startIndex, endIndex, targets != null ? targets : target, target != null ? "target" : "targets",
-                    features, horizon, header);
             csv.check(options);
-            Series series = csv.read(in, header, maxValues);
-            return created(service.createSeries(name, series, csv.windowing(series, options), in.count()));
+            series = csv.read(in, header, maxValues);
+        } else {
+            JsonDatasetParser.Result parsed = json.parse(in, maxValues);
+            if (parsed.series() == null) {
+                if (options != null) {
+                    throw ServiceException.badRequest(sequenceLength != null ? "sequence_length" : "seq_len",
+                            "windows are cut from a series (a CSV, or columns in JSON); x and y are samples already");
+                }
+                return created(service.create(parsed.name(), parsed.data(), in.count()));
+            }
+            if (options == null) {
+                throw ServiceException.badRequest("sequence_length", "sequence_length is required for a series"
+                        + " given by columns: the window length in rows");
+            }
+            series = parsed.series();
+            given = name != null ? name : parsed.name();
         }
+        return created(service.createSeries(given, series, csv.windowing(series, options), in.count()));
+    }
+
+    /** A text for a next-character or next-word model. */
+    private ResponseEntity<DatasetRecord> createText(CountingInput in, Integer seqLen, int step, String name,
+                                                     String split, Integer numWords, String oovToken, boolean lower)
+            throws IOException {
         byte[] bytes = in.readAllBytes();
         String content = new String(bytes, StandardCharsets.UTF_8);
         ParsedData data = switch (split) {

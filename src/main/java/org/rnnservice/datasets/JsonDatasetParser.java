@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
  * [samples][timesteps][outputs], "sample_weight": [samples]}}, read as a stream; {@code x} may be
  * {@code [samples][timesteps]} token ids. Samples of different lengths are padded as Keras' {@code pad_sequences}
  * pads them ({@code padding}, {@code truncating}, {@code maxlen}, {@code value}), and so is a sequence {@code y}.
+ * Or a series by columns, {@code {"name", "columns": {"load": [...], "demand": [...]}}}, windowed as a CSV is.
  */
 final class JsonDatasetParser {
 
@@ -22,8 +23,8 @@ final class JsonDatasetParser {
         this.mapper = mapper;
     }
 
-    /** The parsed arrays and the name given in the body (may be null). */
-    record Result(String name, ParsedData data) {
+    /** The parsed arrays, or a series given by columns, and the name given in the body (may be null). */
+    record Result(String name, ParsedData data, Series series) {
     }
 
     /** Parses a body, refusing (413) padding that would make more than {@code maxValues} values before padding. */
@@ -36,6 +37,7 @@ final class JsonDatasetParser {
         String truncating = null;
         Integer maxlen = null;
         double value = 0;
+        Series series = null;
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ServiceException.badRequest("body", "the body must be a JSON object with x and y");
@@ -52,11 +54,19 @@ final class JsonDatasetParser {
                     case "truncating" -> truncating = string(p, token, field);
                     case "maxlen" -> maxlen = token == JsonToken.VALUE_NULL ? null : wholeNumber(p, token, field);
                     case "value" -> value = number(p, token, field);
+                    case "columns" -> series = columns(p, token, maxValues);
                     default -> throw ServiceException.badRequest(field, "unknown field '" + field
                             + "'; a JSON dataset has name, x, y, sample_weight, and padding, truncating, maxlen,"
-                            + " value for sequences of different lengths");
+                            + " value for sequences of different lengths; or name and columns for a series");
                 }
             }
+        }
+        if (series != null) {
+            if (x != null || y != null || weights != null) {
+                throw ServiceException.badRequest("columns", "give a series as columns, or samples as x and y, not"
+                        + " both");
+            }
+            return new Result(name, null, series);
         }
         if (x == null) {
             throw ServiceException.badRequest("x", "x is required: [samples][timesteps][features]");
@@ -109,7 +119,39 @@ final class JsonDatasetParser {
         // against it when it trains
         float[] sampleWeight = weights == null ? null : sampleWeights(weights, xs.get(0));
         return new Result(name, new ParsedData("sequences", xv, xs, yv, ys, y.integers(), null, null, null, null,
-                null, pad, sampleWeight, null));
+                null, pad, sampleWeight, null), null);
+    }
+
+    /** {@code {"name": [values...], ...}}: one array of numbers per column, all of one length, read as they stream. */
+    private static Series columns(JsonParser p, JsonToken token, long maxValues) {
+        if (token != JsonToken.START_OBJECT) {
+            throw ServiceException.badRequest("columns", "columns must be an object of named arrays, such as"
+                    + " {\"load\": [1.5, 2.0], \"demand\": [10, 12]}");
+        }
+        List<String> names = new java.util.ArrayList<>();
+        List<float[]> values = new java.util.ArrayList<>();
+        long held = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String column = p.currentName();
+            p.nextToken();
+            NestedArrayReader array = NestedArrayReader.read(p, "columns." + column);
+            if (array.shape().size() != 1) {
+                throw ServiceException.badRequest("columns." + column, "a column is a flat array of numbers, one"
+                        + " per row; got shape " + array.shape());
+            }
+            if (!values.isEmpty() && array.shape().get(0) != values.get(0).length) {
+                throw ServiceException.badRequest("columns." + column, "column '" + column + "' has "
+                        + array.shape().get(0) + " rows, the columns before it " + values.get(0).length);
+            }
+            held += array.shape().get(0);
+            DatasetValues.check(held, maxValues, "the series", "columns", "; upload fewer rows or columns");
+            names.add(column);
+            values.add(array.values());
+        }
+        if (names.isEmpty() || values.get(0).length == 0) {
+            throw ServiceException.badRequest("columns", "columns must name at least one column with values");
+        }
+        return new Series(List.copyOf(names), values.toArray(new float[0][]), values.get(0).length);
     }
 
     /** Keras' {@code sample_weight}: one finite, non-negative weight per sample. */

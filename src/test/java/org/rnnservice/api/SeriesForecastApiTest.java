@@ -173,6 +173,30 @@ class SeriesForecastApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aSeriesGivenAsJsonColumnsIsWindowedAsTheSameCsvIs() {
+        Map<String, Object> body = Map.of("name", "by-columns", "columns", new LinkedHashMap<>(Map.of(
+                "load", List.of(1, 2, 3, 4, 5, 6), "demand", List.of(10, 20, 30, 40, 50, 60))));
+        Http.Response json = http.post("/api/v1/datasets?sequence_length=3&targets=demand&features=load,demand",
+                body);
+        assertEquals(201, json.status(), json.body());
+        Http.Response csv = http.post("/api/v1/datasets?sequence_length=3&targets=demand&features=load,demand",
+                "text/csv", "load,demand\n1,10\n2,20\n3,30\n4,40\n5,50\n6,60\n");
+        for (String key : List.of("samples", "x_shape", "y_shape", "windowing", "window")) {
+            assertEquals(csv.json().get(key), json.json().get(key), key);
+        }
+        assertEquals("by-columns", json.json().get("name").asString());
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("a", List.of(1, 2, 3));
+        columns.put("b", List.of(1, 2));
+        Http.Response uneven = http.post("/api/v1/datasets?sequence_length=2", Map.of("columns", columns));
+        assertEquals(400, uneven.status(), uneven.body());
+        assertEquals("columns.b", uneven.json().get("errors").get(0).get("field").asString());
+        Http.Response samplesWithWindows = http.post("/api/v1/datasets?sequence_length=2", Map.of("x",
+                List.of(List.of(List.of(1))), "y", List.of(1)));
+        assertEquals(400, samplesWithWindows.status(), samplesWithWindows.body());
+    }
+
+    @Test
     void seriesSettingsAreRefusedByNameWhereTheyCannotApply() {
         String model = createModel(model(shape(null, 1), List.of(layer("SimpleRNN", "units", 2),
                 layer("Dense", "units", 1)), "mse"));
