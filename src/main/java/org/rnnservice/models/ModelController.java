@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 
 /** Models: creation from a Keras-style definition, summaries, predictions, evaluation, weights and generation. */
 @RestController
@@ -106,9 +107,15 @@ public class ModelController {
                                          @RequestParam(defaultValue = "keras") ExportFormat format,
                                          @RequestParam(required = false) Integer version,
                                          @Parameter(description = "an alias instead of a version")
-                                         @RequestParam(required = false) String alias) throws IOException {
+                                         @RequestParam(required = false) String alias,
+                                         @Parameter(hidden = true) WebRequest request) throws IOException {
         ModelRecord record = catalog.record(id);
-        byte[] file = catalog.export(record, ModelCatalog.version(record, version, alias), format);
+        Integer asked = ModelCatalog.version(record, version, alias);
+        String tag = VersionTags.of(record, asked, format.extension());
+        if (request.checkNotModified(tag)) {
+            return null; // 304: the file of this version is the one the client has
+        }
+        byte[] file = catalog.export(record, asked, format);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(format.mediaType()))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
@@ -187,8 +194,11 @@ public class ModelController {
 
     @Operation(operationId = "getWeights", summary = "Weights in Keras get_weights() order")
     @GetMapping("/{id}/weights")
-    public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version)
-            throws IOException {
+    public WeightsDocument weights(@PathVariable String id, @RequestParam(required = false) Integer version,
+                                   @Parameter(hidden = true) WebRequest request) throws IOException {
+        if (request.checkNotModified(VersionTags.of(catalog.record(id), version, "weights"))) {
+            return null; // 304: these weights are the ones the client has
+        }
         return predictions.weights(id, version);
     }
 

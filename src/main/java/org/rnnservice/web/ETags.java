@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /**
- * ETags on the reads a client polls or caches (a model, its summary, its weights): {@code If-None-Match} with the
- * current tag answers {@code 304} and no body, so a client re-downloads weights only when a new version exists.
+ * ETags on the small reads a client polls (a model, its summary): {@code If-None-Match} with the current tag answers
+ * {@code 304} and no body. Weights and exported files carry tags of their stored version instead (set by their
+ * controller, before the body is built), so they are not buffered here to be hashed.
  */
 @Configuration(proxyBeanMethods = false)
 class ETags {
@@ -20,7 +21,9 @@ class ETags {
                     @Override
                     protected boolean shouldNotFilter(HttpServletRequest request) {
                         // only reads get tags; a prediction's answer would be buffered for nothing
-                        return !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
+                        String path = request.getRequestURI();
+                        return !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())
+                                || path.endsWith("/weights") || path.endsWith("/export");
                     }
                 });
         registration.addUrlPatterns("/api/v1/models/*");

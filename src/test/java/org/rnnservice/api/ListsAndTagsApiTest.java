@@ -40,7 +40,8 @@ class ListsAndTagsApiTest extends ApiTestSupport {
     @Test
     void aModelReadAnswers304WhileItsTagHolds() throws Exception {
         String id = createModel(model(shape(null, 1), List.of(layer("Dense", "units", 1)), "mse"));
-        for (String path : List.of("/api/v1/models/" + id, "/api/v1/models/" + id + "/weights")) {
+        for (String path : List.of("/api/v1/models/" + id, "/api/v1/models/" + id + "/weights",
+                "/api/v1/models/" + id + "/export?format=h5")) {
             Http.Response first = http.get(path);
             String tag = first.headers().firstValue("ETag").orElse(null);
             assertNotNull(tag, path);
@@ -55,5 +56,10 @@ class ListsAndTagsApiTest extends ApiTestSupport {
                 http.get("/api/v1/models/" + id + "/weights").body()).status());
         String after = http.get("/api/v1/models/" + id + "/weights").headers().firstValue("ETag").orElseThrow();
         assertNotEquals(before, after, "a new version has a new tag");
+        String file = http.get("/api/v1/models/" + id + "/export").headers().firstValue("ETag").orElseThrow();
+        assertEquals(200, http.put("/api/v1/models/" + id + "/compile", "{\"optimizer\": \"sgd\", \"loss\": \"mae\"}")
+                .status());
+        assertNotEquals(file, http.get("/api/v1/models/" + id + "/export").headers().firstValue("ETag")
+                .orElseThrow(), "a file whose compile settings changed has a new tag");
     }
 }
