@@ -51,6 +51,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theJsonStreamReadersKnowNothingOfHttpOrTheFeatures() {
+        noClasses().that().resideInAPackage("org.rnnservice.json..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.servlet..",
+                        "org.rnnservice.web..", "org.rnnservice.models..", "org.rnnservice.datasets..",
+                        "org.rnnservice.jobs..", "org.rnnservice.storage..")
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyTheSimdPackageTouchesTheVectorApi() {
         noClasses().that().resideOutsideOfPackage("org.rnnservice.engine.simd..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")

@@ -3,7 +3,7 @@ package org.rnnservice.datasets;
 import java.io.InputStream;
 import java.util.List;
 import org.rnnservice.errors.ServiceException;
-import org.rnnservice.web.NestedArrayReader;
+import org.rnnservice.json.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.rnnservice.engine.layers.LayerShape;
 import org.rnnservice.engine.layers.UnknownName;
 import org.rnnservice.errors.ServiceException;
-import org.rnnservice.web.NestedArrayReader;
+import org.rnnservice.json.NestedArrayReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;

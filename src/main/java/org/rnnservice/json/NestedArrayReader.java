@@ -1,4 +1,4 @@
-package org.rnnservice.web;
+package org.rnnservice.json;
 
 import java.util.ArrayList;
 import java.util.List;
