@@ -3,9 +3,9 @@ package org.rnnservice.jobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.rnnservice.engine.train.EarlyStopping;
-import org.rnnservice.engine.train.ModelCheckpoint;
-import org.rnnservice.engine.train.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
 import org.rnnservice.errors.ArgumentReader;
 import org.rnnservice.errors.ServiceException;
 

@@ -2,11 +2,11 @@ package org.rnnservice.jobs;
 
 import java.util.List;
 import java.util.Map;
-import org.rnnservice.engine.train.EarlyStopping;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.engine.train.FitOptions;
-import org.rnnservice.engine.train.Metric;
 import org.rnnservice.engine.train.Trainer;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.metrics.Metric;
 import org.rnnservice.errors.ServiceException;
 
 /** A job's {@code fit()} arguments as the engine takes them, Keras' defaults filled in. */

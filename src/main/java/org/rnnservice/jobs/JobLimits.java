@@ -9,7 +9,7 @@ import org.rnnservice.datasets.DatasetService;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.FitOptions;
-import org.rnnservice.engine.train.Loss;
+import org.rnnservice.engine.train.losses.Loss;
 import org.rnnservice.errors.ServiceException;
 
 /**

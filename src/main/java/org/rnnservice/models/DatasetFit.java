@@ -3,10 +3,10 @@ package org.rnnservice.models;
 import org.rnnservice.datasets.DatasetRecord;
 import org.rnnservice.engine.layers.Embedding;
 import org.rnnservice.engine.layers.Layer;
-import org.rnnservice.engine.layers.Masking;
 import org.rnnservice.engine.layers.LayerShape;
+import org.rnnservice.engine.layers.Masking;
 import org.rnnservice.engine.model.Sequential;
-import org.rnnservice.engine.train.Loss;
+import org.rnnservice.engine.train.losses.Loss;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.errors.Words;
 

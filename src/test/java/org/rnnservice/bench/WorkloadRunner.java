@@ -11,10 +11,10 @@ import java.util.Map;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.simd.KernelsProvider;
 import org.rnnservice.engine.train.FitOptions;
-import org.rnnservice.engine.train.History;
 import org.rnnservice.engine.train.Samples;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.engine.train.TrainingListener;
+import org.rnnservice.engine.train.callbacks.History;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

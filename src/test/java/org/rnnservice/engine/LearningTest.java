@@ -13,11 +13,11 @@ import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.train.FitOptions;
-import org.rnnservice.engine.train.History;
 import org.rnnservice.engine.train.Samples;
 import org.rnnservice.engine.train.TokenWindows;
 import org.rnnservice.engine.train.Trainer;
 import org.rnnservice.engine.train.TrainingListener;
+import org.rnnservice.engine.train.callbacks.History;
 
 /** The engine learns, end to end: the seed tutorial's examples, a sine series, and a repeating text. */
 class LearningTest {

@@ -10,10 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnservice.engine.train.Checkpoint;
-import org.rnnservice.engine.train.EarlyStopping;
-import org.rnnservice.engine.train.ModelCheckpoint;
-import org.rnnservice.engine.train.Optimizer;
-import org.rnnservice.engine.train.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 import org.rnnservice.storage.FileStore;
 import tools.jackson.databind.json.JsonMapper;
 

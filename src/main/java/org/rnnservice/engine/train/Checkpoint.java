@@ -2,6 +2,10 @@ package org.rnnservice.engine.train;
 
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * Everything needed to continue a {@code fit} after {@code epochs} epochs exactly as if it had never stopped:

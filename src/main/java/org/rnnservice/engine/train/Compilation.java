@@ -7,6 +7,9 @@ import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelDefinitions;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.losses.Loss;
+import org.rnnservice.engine.train.metrics.Metric;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * A model's {@code compile()} settings checked and resolved against the training package (losses, metrics,

@@ -10,6 +10,9 @@ import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.parallel.HelperThreads;
 import org.rnnservice.engine.parallel.Team;
+import org.rnnservice.engine.train.losses.Loss;
+import org.rnnservice.engine.train.metrics.Metric;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * The forward and backward passes of one batch, split into parts that run on the threads of a team, each part on

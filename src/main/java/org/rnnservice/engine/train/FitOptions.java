@@ -1,5 +1,9 @@
 package org.rnnservice.engine.train;
 
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
+
 /**
  * Keras' {@code fit()} arguments: epochs, batch size, whether to shuffle each epoch, the fraction of the data (taken
  * from the end, before shuffling) held out for validation, the seed of shuffling and dropout,

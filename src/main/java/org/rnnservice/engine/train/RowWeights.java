@@ -3,6 +3,7 @@ package org.rnnservice.engine.train;
 import java.util.Map;
 import org.rnnservice.engine.layers.Buffers;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.losses.Loss;
 
 /**
  * How much each output row of a batch counts in the loss, as Keras multiplies it: the sample's {@code sample_weight},

@@ -11,6 +11,13 @@ import org.rnnservice.engine.layers.Tensor;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.Sequential;
 import org.rnnservice.engine.parallel.HelperThreads;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.History;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.losses.Loss;
+import org.rnnservice.engine.train.metrics.Metric;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * Keras' {@code fit}, {@code evaluate} and the loss of a batch, by backpropagation through time on one model. The

@@ -21,6 +21,11 @@ import org.rnnservice.engine.layers.UnsupportedFeatureException;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.losses.Loss;
+import org.rnnservice.engine.train.metrics.Metric;
+import org.rnnservice.engine.train.optimizers.Adam;
+import org.rnnservice.engine.train.optimizers.LearningRate;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * Keras settings that are applied with Keras' semantics, or refused by name, never accepted and ignored. Expected

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rnnservice.engine.layers.Param;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /** An optimizer's step taken in parts, as the threads of a fit share it, gives the weights of one whole step. */
 class OptimizerTest {

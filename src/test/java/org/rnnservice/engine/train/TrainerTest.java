@@ -1,11 +1,11 @@
 package org.rnnservice.engine.train;
 
-import static org.rnnservice.RequestBodies.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnnservice.RequestBodies.layer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.rnnservice.engine.model.CompileSpec;
 import org.rnnservice.engine.model.ModelSpec;
 import org.rnnservice.engine.model.Sequential;
+import org.rnnservice.engine.train.callbacks.EarlyStopping;
+import org.rnnservice.engine.train.callbacks.History;
+import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
+import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
+import org.rnnservice.engine.train.optimizers.Adagrad;
+import org.rnnservice.engine.train.optimizers.Adam;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /** Keras' fit semantics: splits, batches, determinism, early stopping, cancellation and divergence. */
 class TrainerTest {

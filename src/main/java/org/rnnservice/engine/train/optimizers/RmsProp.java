@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.optimizers;
 
 import java.util.Map;
 

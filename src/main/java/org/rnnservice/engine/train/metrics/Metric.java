@@ -1,6 +1,7 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.metrics;
 
 import java.util.Locale;
+import org.rnnservice.engine.train.losses.Loss;
 
 /**
  * A Keras metric, reported under the name the user asked for. {@code accuracy} becomes the binary, categorical or

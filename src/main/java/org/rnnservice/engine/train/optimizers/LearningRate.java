@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.optimizers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +52,7 @@ public final class LearningRate {
      * A learning rate as given: a positive number, or a schedule as {@code {"class_name": ..., "config": {...}}}
      * (Keras' serialized form, {@code module} tolerated); a schedule or argument this engine lacks is refused by name.
      */
-    static LearningRate of(Object value, double fallback) {
+    public static LearningRate of(Object value, double fallback) {
         if (value == null) {
             return constant(fallback);
         }

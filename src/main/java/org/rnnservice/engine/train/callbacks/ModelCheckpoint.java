@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.callbacks;
 
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ public final class ModelCheckpoint {
     }
 
     /** Keras' {@code on_epoch_end}: keeps this epoch's weights when it is the best so far. */
-    void onEpochEnd(int epoch, Map<String, Double> logs, Supplier<List<float[]>> weights) {
+    public void onEpochEnd(int epoch, Map<String, Double> logs, Supplier<List<float[]>> weights) {
         Double current = logs.get(config.monitor());
         if (current != null && (maximize ? current > best : current < best)) {
             best = current;
@@ -57,7 +57,7 @@ public final class ModelCheckpoint {
     }
 
     /** At the end of training: the best epoch's weights, when one was kept, become the model's. */
-    void onTrainEnd(Consumer<List<float[]>> restore) {
+    public void onTrainEnd(Consumer<List<float[]>> restore) {
         if (bestWeights != null) {
             restore.accept(bestWeights);
         }
@@ -68,11 +68,11 @@ public final class ModelCheckpoint {
         return bestEpoch;
     }
 
-    State state() {
+    public State state() {
         return new State(best, bestEpoch, bestWeights);
     }
 
-    void restore(State s) {
+    public void restore(State s) {
         best = s.best();
         bestEpoch = s.bestEpoch();
         bestWeights = s.bestWeights();

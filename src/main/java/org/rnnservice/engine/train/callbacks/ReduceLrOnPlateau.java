@@ -1,7 +1,8 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.callbacks;
 
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.train.optimizers.Optimizer;
 
 /**
  * Keras' {@code ReduceLROnPlateau} callback: when {@code monitor} has not improved by more than {@code min_delta} for
@@ -59,7 +60,7 @@ public final class ReduceLrOnPlateau {
     }
 
     /** Keras' {@code on_epoch_end}: logs the learning rate the epoch used, then lowers it on a plateau. */
-    void onEpochEnd(Map<String, Double> logs, Optimizer optimizer) {
+    public void onEpochEnd(Map<String, Double> logs, Optimizer optimizer) {
         double lr = optimizer.currentLearningRate();
         logs.put("learning_rate", lr);
         Double current = logs.get(config.monitor());
@@ -83,11 +84,11 @@ public final class ReduceLrOnPlateau {
         }
     }
 
-    State state(Optimizer optimizer) {
+    public State state(Optimizer optimizer) {
         return new State(wait, best, cooldownCounter, optimizer.currentLearningRate());
     }
 
-    void restore(State s, Optimizer optimizer) {
+    public void restore(State s, Optimizer optimizer) {
         wait = s.epochsWaited();
         best = s.best();
         cooldownCounter = s.cooldownCounter();

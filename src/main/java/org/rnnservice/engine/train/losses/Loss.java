@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.losses;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.callbacks;
 
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class EarlyStopping {
      * Keras' {@code on_epoch_end}: returns true when training should stop. {@code weights} supplies the model's
      * weights when best weights are kept.
      */
-    boolean onEpochEnd(int epoch, Map<String, Double> logs, java.util.function.Supplier<List<float[]>> weights) {
+    public boolean onEpochEnd(int epoch, Map<String, Double> logs, java.util.function.Supplier<List<float[]>> weights) {
         Double current = logs.get(config.monitor());
         if (current == null || epoch < config.startFromEpoch()) {
             return false;
@@ -87,7 +87,7 @@ public final class EarlyStopping {
      * Keras' {@code on_train_end}: with {@code restore_best_weights}, the best epoch's weights are restored whenever
      * one was seen, whether training stopped early or ran all its epochs.
      */
-    void onTrainEnd(java.util.function.Consumer<List<float[]>> restore) {
+    public void onTrainEnd(java.util.function.Consumer<List<float[]>> restore) {
         if (config.restoreBestWeights() && bestWeights != null) {
             restore.accept(bestWeights);
         }
@@ -97,11 +97,11 @@ public final class EarlyStopping {
     public record State(int epochsWaited, double best, int bestEpoch, List<float[]> bestWeights) {
     }
 
-    State state() {
+    public State state() {
         return new State(wait, best, bestEpoch, bestWeights);
     }
 
-    void restore(State s) {
+    public void restore(State s) {
         wait = s.epochsWaited();
         best = s.best();
         bestEpoch = s.bestEpoch();

@@ -1,4 +1,4 @@
-package org.rnnservice.engine.train;
+package org.rnnservice.engine.train.callbacks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ public final class History {
         return stoppedEpoch;
     }
 
-    void stoppedAt(int epoch) {
+    public void stoppedAt(int epoch) {
         stoppedEpoch = epoch;
     }
 
@@ -54,7 +54,7 @@ public final class History {
         return bestEpoch;
     }
 
-    void bestEpoch(int epoch) {
+    public void bestEpoch(int epoch) {
         bestEpoch = epoch;
     }
 }
