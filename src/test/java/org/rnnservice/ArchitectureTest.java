@@ -60,6 +60,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyStorageTouchesJdbc() {
+        noClasses().that().resideOutsideOfPackage("org.rnnservice.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
+                        "org.springframework.jdbc..")
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyTheSimdPackageTouchesTheVectorApi() {
         noClasses().that().resideOutsideOfPackage("org.rnnservice.engine.simd..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")

@@ -8,10 +8,6 @@ import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,10 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.rnnservice.RnnProperties;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
+import org.rnnservice.storage.StoreUnavailableException;
+import org.rnnservice.storage.postgres.SchedulerTable;
 import org.rnnservice.storage.WriteFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +51,7 @@ class ClusterDispatch implements JobDispatch {
      */
     private static final int MISSED_HEARTBEATS = 4;
 
-    private final DataSource dataSource;
+    private final SchedulerTable table;
     private final Store store;
     private final JobRecords records;
     private final JobRunner runner;
@@ -67,10 +64,10 @@ class ClusterDispatch implements JobDispatch {
     private Scheduler scheduler;
     private ScheduledExecutorService cancelWatch; // also relays the events of jobs trained elsewhere
 
-    ClusterDispatch(DataSource dataSource, Store store, JobRecords records, JobRunner runner, JobHolds holds,
+    ClusterDispatch(SchedulerTable table, Store store, JobRecords records, JobRunner runner, JobHolds holds,
                     JobEvents events, RnnProperties properties) {
         this.events = events;
-        this.dataSource = dataSource;
+        this.table = table;
         this.store = store;
         this.records = records;
         this.runner = runner;
@@ -188,34 +185,12 @@ class ClusterDispatch implements JobDispatch {
      */
     @Override
     public boolean reserve(String jobId) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, ADMISSION_LOCK);
-                    lock.execute();
-                }
-                if (countWaiting(c) >= properties.queueCapacity()) {
-                    c.rollback();
-                    return false;
-                }
-                // db-scheduler's row for a one-time task without data, as its own schedule() writes it
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO scheduled_tasks (task_name,"
-                        + " task_instance, task_data, execution_time, picked, version) VALUES (?, ?, NULL, ?, false, 1)")) {
-                    insert.setString(1, TASK);
-                    insert.setString(2, jobId);
-                    insert.setTimestamp(3, java.sql.Timestamp.from(Instant.now().plus(RESERVATION)));
-                    insert.executeUpdate();
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw ServiceException.unavailable("the job queue's database cannot be reached (" + e.getMessage()
-                    + "); retry shortly", 5);
+        try {
+            return table.admit(TASK, jobId, Instant.now().plus(RESERVATION), properties.queueCapacity(),
+                    ADMISSION_LOCK);
+        } catch (StoreUnavailableException e) {
+            throw ServiceException.unavailable("the job queue's database cannot be reached (" + e.getCause()
+                    .getMessage() + "); retry shortly", 5);
         }
     }
 
@@ -338,28 +313,17 @@ class ClusterDispatch implements JobDispatch {
     /** Jobs waiting for any replica. */
     @Override
     public int waiting() {
-        try (Connection c = dataSource.getConnection()) {
-            return countWaiting(c);
-        } catch (SQLException e) {
+        try {
+            return table.waiting(TASK);
+        } catch (StoreUnavailableException e) {
             return -1;
-        }
-    }
-
-    private static int countWaiting(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND NOT picked")) {
-            s.setString(1, TASK);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 
     @Override
     public synchronized void start() {
         Duration lease = properties.cluster().lease();
-        scheduler = Scheduler.create(dataSource, train)
+        scheduler = table.scheduler(train)
                 .threads(properties.workers())
                 .pollingInterval(Duration.ofSeconds(1))
                 .heartbeatInterval(lease.dividedBy(HEARTBEATS_PER_LEASE))

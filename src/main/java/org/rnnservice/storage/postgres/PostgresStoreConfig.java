@@ -49,6 +49,11 @@ class PostgresStoreConfig {
     }
 
     @Bean
+    SchedulerTable schedulerTable(HikariDataSource dataSource) {
+        return new SchedulerTable(dataSource);
+    }
+
+    @Bean
     Store store(HikariDataSource dataSource, JsonMapper mapper) throws IOException {
         int applied = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
                 .migrate().migrationsExecuted;
