@@ -55,7 +55,6 @@ class ClusterDispatch implements JobDispatch {
     private final Store store;
     private final JobRecords records;
     private final JobRunner runner;
-    private final JobHolds holds;
     private final JobEvents events;
     private final RnnProperties properties;
     private final Map<String, JobRecord> relayed = new java.util.concurrent.ConcurrentHashMap<>();
@@ -64,14 +63,13 @@ class ClusterDispatch implements JobDispatch {
     private Scheduler scheduler;
     private ScheduledExecutorService cancelWatch; // also relays the events of jobs trained elsewhere
 
-    ClusterDispatch(SchedulerTable table, Store store, JobRecords records, JobRunner runner, JobHolds holds,
+    ClusterDispatch(SchedulerTable table, Store store, JobRecords records, JobRunner runner,
                     JobEvents events, RnnProperties properties) {
         this.events = events;
         this.table = table;
         this.store = store;
         this.records = records;
         this.runner = runner;
-        this.holds = holds;
         this.properties = properties;
         // a job this replica cannot finish (it died, or paused it to shut down) goes back to the queue at its
         // original place, ahead of jobs submitted after it, for another replica to resume from its checkpoint
@@ -146,15 +144,7 @@ class ClusterDispatch implements JobDispatch {
         TrainingJob job = new TrainingJob(r, runner::run);
         records.add(job);
         try {
-            Integer published = runner.publishedVersion(r);
-            if (published != null) {
-                records.finish(job, JobState.SUCCEEDED, null, published, null, null);
-                holds.release(r);
-                return;
-            }
-            if (!holds.hold(r)) {
-                records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot run",
-                        null, null, null);
+            if (!runner.resumable(job)) {
                 return;
             }
         } catch (IOException e) {

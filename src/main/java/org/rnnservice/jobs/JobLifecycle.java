@@ -24,21 +24,17 @@ class JobLifecycle implements SmartLifecycle {
     private final JobService jobs;
     private final JobRecords records;
     private final JobDispatch queue;
-    private final JobHolds holds;
     private final JobRunner runner;
-    private final CheckpointStore checkpoints;
     private final RnnProperties properties;
     private volatile boolean running;
 
-    JobLifecycle(Store store, JobService jobs, JobRecords records, JobDispatch queue,
-                 JobHolds holds, JobRunner runner, CheckpointStore checkpoints, RnnProperties properties) {
+    JobLifecycle(Store store, JobService jobs, JobRecords records, JobDispatch queue, JobRunner runner,
+                 RnnProperties properties) {
         this.store = store;
         this.jobs = jobs;
         this.records = records;
         this.queue = queue;
-        this.holds = holds;
         this.runner = runner;
-        this.checkpoints = checkpoints;
         this.properties = properties;
     }
 
@@ -70,16 +66,7 @@ class JobLifecycle implements SmartLifecycle {
             if (r.state().isFinal()) {
                 continue;
             }
-            Integer published = runner.publishedVersion(r);
-            if (published != null) {
-                // it crashed after publishing its weights but before saying so
-                records.finish(job, JobState.SUCCEEDED, null, published, null, null);
-                checkpoints.delete(r.id());
-                holds.release(r);
-            } else if (!holds.hold(r)) {
-                records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot resume",
-                        null, null, null);
-            } else {
+            if (runner.resumable(job)) {
                 queue.requeue(job);
                 resumed++;
             }

@@ -77,6 +77,29 @@ class JobRunner {
         pausing = false;
     }
 
+    /**
+     * Whether a job found unfinished (after a restart, or claimed from another replica) may train: one that published
+     * its weights before its process died is recorded SUCCEEDED with them, one whose model or dataset is gone FAILED,
+     * and either way it goes no further.
+     */
+    boolean resumable(TrainingJob job) throws IOException {
+        JobRecord r = job.record();
+        Integer published = publishedVersion(r);
+        if (published != null) {
+            // it crashed after publishing its weights but before saying so
+            records.finish(job, JobState.SUCCEEDED, null, published, null, null);
+            checkpoints.delete(r.id());
+            holds.release(r);
+            return false;
+        }
+        if (!holds.hold(r)) {
+            records.finish(job, JobState.FAILED, "its model or dataset no longer exists, so it cannot run", null,
+                    null, null);
+            return false;
+        }
+        return true;
+    }
+
     /** The model version a job published, when it crashed after publishing but before recording it; else null. */
     Integer publishedVersion(JobRecord r) {
         try {
