@@ -27,10 +27,10 @@ class JobRecords {
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final boolean shared; // several replicas share the store: jobs of others are read from it
 
-    JobRecords(Store store, JobEvents events, MeterRegistry meters, org.rnnservice.RnnProperties properties) {
+    JobRecords(Store store, JobEvents events, MeterRegistry meters) {
         this.store = store;
         this.events = events;
-        this.shared = properties.store() == org.rnnservice.RnnProperties.StoreKind.POSTGRES;
+        this.shared = store.shared();
         for (JobState s : JobState.values()) {
             Gauge.builder("rnn.jobs", jobs, m -> m.values().stream().filter(j -> j.record().state() == s).count())
                     .tag("state", s.name()).description("jobs by state").register(meters);

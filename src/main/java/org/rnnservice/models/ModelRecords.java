@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.rnnservice.RnnProperties;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.storage.Store;
 import org.springframework.stereotype.Component;
@@ -21,9 +20,9 @@ class ModelRecords {
     private final boolean kept;
     private final Map<String, ModelRecord> records = new ConcurrentHashMap<>();
 
-    ModelRecords(Store store, RnnProperties properties) {
+    ModelRecords(Store store) {
         this.store = store;
-        this.kept = properties.store() == RnnProperties.StoreKind.FILE;
+        this.kept = !store.shared();
     }
 
     /** The model's document; 404 if there is none. */

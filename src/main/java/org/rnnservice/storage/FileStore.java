@@ -27,6 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FileStore implements Store {
 
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
     /** The layout version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
 

@@ -9,9 +9,15 @@ import java.util.Optional;
  * Where everything a user created lives: JSON documents (model definitions, dataset and job metadata with history)
  * and tensor blobs (weights, dataset arrays, checkpoints), by collection and id. Every write is durable when it
  * returns; a document is written last, so its presence means the entity exists whole. The embedded default keeps
- * files on local disk ({@link FileStore}); a database-backed store for several replicas would implement this too.
+ * files on local disk ({@link FileStore}); PostgreSQL's store is shared by several replicas.
  */
 public interface Store {
+
+    /**
+     * Whether other processes (replicas) write to this store too, so that what this one holds in memory may be stale
+     * and state they share must live here.
+     */
+    boolean shared();
 
     /**
      * The kinds of entity stored; {@code CANCELS} are requests to cancel jobs that another replica trains,

@@ -52,7 +52,7 @@ class TuningDriver implements SmartLifecycle {
         this.store = store;
         this.jobs = jobs;
         this.trials = trials;
-        this.shared = properties.store() == RnnProperties.StoreKind.POSTGRES;
+        this.shared = store.shared();
         this.me = properties.replicaId();
         this.lease = properties.cluster().lease();
     }

@@ -26,6 +26,7 @@ class FileStoreTest {
     @Test
     void tensorsRoundTripAndATornFileIsRefused() throws IOException {
         FileStore store = new FileStore(dir, JSON);
+        assertFalse(store.shared(), "one process writes a file store");
         float[] w = {1.5f, -2f, 3.25f, 0f, 7f, 8f};
         store.putTensors(Store.Collection.MODELS, "m1", "weights/v0",
                 List.of(TensorFile.Entry.of("dense/kernel", w, 2, 3)));

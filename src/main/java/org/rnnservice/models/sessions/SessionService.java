@@ -43,7 +43,7 @@ class SessionService {
         this.predictions = predictions;
         this.batcher = batcher;
         this.settings = properties.sessions();
-        this.sessions = properties.store() == RnnProperties.StoreKind.POSTGRES ? new StoredSessions(store)
+        this.sessions = store.shared() ? new StoredSessions(store)
                 : new MemorySessions();
     }
 

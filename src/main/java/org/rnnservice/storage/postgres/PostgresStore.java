@@ -31,6 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PostgresStore implements Store {
 
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     /** The data format this build reads and writes; see {@code db/migration}. */
     static final int FORMAT_VERSION = 1;

@@ -42,6 +42,7 @@ class PostgresStoreTest {
 
     @Test
     void documentsAreStoredReplacedListedAndDeleted() throws Exception {
+        assertTrue(store.shared(), "replicas share a PostgreSQL store");
         store.put(Store.Collection.MODELS, "a", new Doc("first", 1));
         store.put(Store.Collection.MODELS, "a", new Doc("second", 2));
         store.put(Store.Collection.MODELS, "b", new Doc("other", 3));
