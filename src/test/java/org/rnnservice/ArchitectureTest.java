@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The house rules of DESIGN.md section 2, enforced on the compiled classes. */
+/** The package rules that docs/architecture.md describes, enforced on the compiled classes. */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
