@@ -55,17 +55,18 @@ class ClusterDispatch implements JobDispatch {
     private final Store store;
     private final JobRecords records;
     private final JobRunner runner;
-    private final JobEvents events;
     private final RnnProperties properties;
-    private final Map<String, JobRecord> relayed = new java.util.concurrent.ConcurrentHashMap<>();
     private final OneTimeTask<Void> train;
     private final AtomicInteger running = new AtomicInteger();
     private Scheduler scheduler;
+    private final CancelRelay cancels;
+    private final EventRelay relay;
     private ScheduledExecutorService cancelWatch; // also relays the events of jobs trained elsewhere
 
     ClusterDispatch(SchedulerTable table, Store store, JobRecords records, JobRunner runner,
                     JobEvents events, RnnProperties properties) {
-        this.events = events;
+        this.cancels = new CancelRelay(store, records);
+        this.relay = new EventRelay(store, records, events);
         this.table = table;
         this.store = store;
         this.records = records;
@@ -227,64 +228,6 @@ class ClusterDispatch implements JobDispatch {
         }
     }
 
-    /** Passes cancel requests stored by other replicas to the jobs this one trains. */
-    private void watchCancels() {
-        for (TrainingJob job : records.trainedHere()) {
-            try {
-                var request = store.get(Store.Collection.CANCELS, job.id(), Map.class);
-                if (request.isPresent()) {
-                    job.requestCancel(Boolean.TRUE.equals(request.get().get("keep")));
-                    store.delete(Store.Collection.CANCELS, job.id());
-                    LOG.info("Job {} cancel requested through another replica", job.id());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Cannot read cancel requests: {}", e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Streams of jobs that another replica trains: their stored record is read every second, and what changed is
-     * published here as that replica publishes it (epochs, progress, state). Polling one row per watched job keeps
-     * this to plain reads, where LISTEN/NOTIFY would hold a connection per replica and lose what a restart misses.
-     */
-    private void relayEvents() {
-        java.util.Set<String> watched = events.watched();
-        relayed.keySet().retainAll(watched); // streams nobody follows any more are not relayed
-        for (String id : watched) {
-            if (records.trainsHere(id)) {
-                relayed.remove(id);
-                continue;
-            }
-            try {
-                JobRecord now = store.get(Store.Collection.JOBS, id, JobRecord.class).orElse(null);
-                JobRecord before = relayed.put(id, now);
-                if (now == null || before == null) {
-                    continue; // the first read is the state a new subscriber was sent
-                }
-                int seen = before.history().getOrDefault("loss", java.util.List.of()).size();
-                int epochs = now.history().getOrDefault("loss", java.util.List.of()).size();
-                for (int e = seen; e < epochs; e++) {
-                    Map<String, Double> logs = new java.util.LinkedHashMap<>();
-                    int epoch = e;
-                    now.history().forEach((k, v) -> logs.put(k, v.get(epoch)));
-                    events.epoch(id, e + 1, logs);
-                }
-                if (!now.progress().equals(before.progress())) {
-                    events.progress(id, now.progress());
-                }
-                if (now.state() != before.state()) {
-                    events.state(now);
-                }
-                if (now.state().isFinal()) {
-                    relayed.remove(id);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Cannot relay events of job {}: {}", id, e.getMessage());
-            }
-        }
-    }
-
     @Override
     public int capacity() {
         return properties.queueCapacity();
@@ -328,8 +271,8 @@ class ClusterDispatch implements JobDispatch {
             t.setDaemon(true);
             return t;
         });
-        cancelWatch.scheduleWithFixedDelay(this::watchCancels, 1, 1, TimeUnit.SECONDS);
-        cancelWatch.scheduleWithFixedDelay(this::relayEvents, 1, 1, TimeUnit.SECONDS);
+        cancelWatch.scheduleWithFixedDelay(cancels, 1, 1, TimeUnit.SECONDS);
+        cancelWatch.scheduleWithFixedDelay(relay, 1, 1, TimeUnit.SECONDS);
         LOG.info("Replica {} takes jobs from PostgreSQL: {} workers, lease {}", properties.replicaId(),
                 properties.workers(), lease);
     }
