@@ -233,14 +233,17 @@ public class ModelCatalog {
         }
     }
 
-    /** Finds a model by id, or else by name (the newest of that name): TF Serving clients address models by name. */
+    /** Finds a model by id, or else by its (unique) name: TF Serving and KServe clients address models by name. */
     public ModelRecord byIdOrName(String idOrName) throws IOException {
         var byId = store.get(Store.Collection.MODELS, idOrName, ModelRecord.class);
         if (byId.isPresent()) {
             return byId.get();
         }
-        return list().stream().filter(m -> m.name().equals(idOrName)).findFirst()
-                .orElseThrow(() -> ServiceException.notFound("model", idOrName));
+        // names are unique: the store's index finds one without listing every model
+        var id = store.idNamed(Store.Collection.MODELS, idOrName);
+        var named = id.isPresent() ? store.get(Store.Collection.MODELS, id.get(), ModelRecord.class)
+                : java.util.Optional.<ModelRecord>empty();
+        return named.orElseThrow(() -> ServiceException.notFound("model", idOrName));
     }
 
     List<ModelRecord> list() throws IOException {

@@ -42,6 +42,8 @@ public final class FileStore implements Store {
     private final Path root;
     private final JsonMapper mapper;
     private final Object names = new Object();
+    /** Per collection, the id of each name, read from the documents on first use and kept here after: guarded by names. */
+    private final Map<Collection, Map<String, String>> nameIndex = new java.util.EnumMap<>(Collection.class);
     private final Map<String, Object> documentLocks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, java.util.Set<Ref>> holds = new java.util.HashMap<>();
 
@@ -162,6 +164,12 @@ public final class FileStore implements Store {
 
     @Override
     public void delete(Collection c, String id) throws IOException {
+        synchronized (names) {
+            Map<String, String> index = nameIndex.get(c);
+            if (index != null) {
+                index.values().remove(id);
+            }
+        }
         if (c.flat()) {
             // the document goes first: without it the job no longer exists, whatever blobs remain
             AtomicFiles.delete(documentPath(c, id));
@@ -200,13 +208,35 @@ public final class FileStore implements Store {
     @Override
     public void create(Collection c, String id, String name, Object document) throws IOException {
         synchronized (names) {
-            for (Map<?, ?> other : list(c, Map.class)) {
-                if (name.equals(other.get("name"))) {
-                    throw new NameTakenException(name);
-                }
+            Map<String, String> index = namesOf(c);
+            if (index.containsKey(name)) {
+                throw new NameTakenException(name);
             }
             put(c, id, document);
+            index.put(name, checkId(id));
         }
+    }
+
+    @Override
+    public Optional<String> idNamed(Collection c, String name) throws IOException {
+        synchronized (names) {
+            return Optional.ofNullable(namesOf(c).get(name));
+        }
+    }
+
+    /** The name index of a collection, built from its documents' {@code name} and {@code id} the first time. */
+    private Map<String, String> namesOf(Collection c) throws IOException {
+        Map<String, String> index = nameIndex.get(c);
+        if (index == null) {
+            index = new java.util.HashMap<>();
+            for (Map<?, ?> document : list(c, Map.class)) {
+                if (document.get("name") instanceof String n && document.get("id") instanceof String i) {
+                    index.put(n, i);
+                }
+            }
+            nameIndex.put(c, index);
+        }
+        return index;
     }
 
     @Override

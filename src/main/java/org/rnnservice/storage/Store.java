@@ -55,6 +55,9 @@ public interface Store {
      */
     void create(Collection collection, String id, String name, Object document) throws IOException;
 
+    /** The id of the document {@link #create}d under {@code name}, found through an index, not a listing. */
+    Optional<String> idNamed(Collection collection, String name) throws IOException;
+
     /**
      * Reads a document, changes it and writes it back as one step that no other update of the same document, on any
      * replica, interleaves with; blobs the change writes land with the document. Returns the document written.

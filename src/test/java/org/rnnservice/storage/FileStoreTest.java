@@ -78,6 +78,23 @@ class FileStoreTest {
         assertThrows(CorruptFileException.class, () -> store.getTensors(Store.Collection.DATASETS, "big", "data"));
     }
 
+    @Test
+    void aNameFindsItsDocumentThroughTheIndexAndIsFreeAgainOnceDeleted() throws IOException {
+        FileStore store = new FileStore(dir, JSON);
+        store.create(Store.Collection.MODELS, "m1", "tutorial", Map.of("id", "m1", "name", "tutorial"));
+        store.create(Store.Collection.MODELS, "m2", "other", Map.of("id", "m2", "name", "other"));
+        assertEquals(java.util.Optional.of("m1"), store.idNamed(Store.Collection.MODELS, "tutorial"));
+        assertThrows(NameTakenException.class, () -> store.create(Store.Collection.MODELS, "m3", "tutorial",
+                Map.of("id", "m3", "name", "tutorial")));
+        // a new process builds the index from the documents on disk
+        FileStore reopened = new FileStore(dir, JSON);
+        assertEquals(java.util.Optional.of("m2"), reopened.idNamed(Store.Collection.MODELS, "other"));
+        reopened.delete(Store.Collection.MODELS, "m1");
+        assertEquals(java.util.Optional.empty(), reopened.idNamed(Store.Collection.MODELS, "tutorial"));
+        reopened.create(Store.Collection.MODELS, "m4", "tutorial", Map.of("id", "m4", "name", "tutorial"));
+        assertEquals(java.util.Optional.of("m4"), reopened.idNamed(Store.Collection.MODELS, "tutorial"));
+    }
+
     record Doc(String id, int value) {
     }
 

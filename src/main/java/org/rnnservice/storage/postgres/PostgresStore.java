@@ -198,6 +198,21 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public Optional<String> idNamed(Collection c, String name) throws IOException {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement s = conn.prepareStatement(
+                     "SELECT id FROM documents WHERE collection = ? AND name = ?")) {
+            s.setString(1, key(c));
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot look up " + c + " named " + name, e);
+        }
+    }
+
+    @Override
     public void create(Collection c, String id, String name, Object document) throws IOException {
         byte[] body = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         try {

@@ -43,6 +43,10 @@ class PostgresStoreTest {
     @Test
     void documentsAreStoredReplacedListedAndDeleted() throws Exception {
         assertTrue(store.shared(), "replicas share a PostgreSQL store");
+        store.create(Store.Collection.MODELS, "named", "tutorial", new Doc("named", 0));
+        assertEquals(java.util.Optional.of("named"), store.idNamed(Store.Collection.MODELS, "tutorial"));
+        assertEquals(java.util.Optional.empty(), store.idNamed(Store.Collection.MODELS, "nobody"));
+        store.delete(Store.Collection.MODELS, "named");
         store.put(Store.Collection.MODELS, "a", new Doc("first", 1));
         store.put(Store.Collection.MODELS, "a", new Doc("second", 2));
         store.put(Store.Collection.MODELS, "b", new Doc("other", 3));
