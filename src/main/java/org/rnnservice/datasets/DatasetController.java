@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.rnnservice.errors.ServiceException;
 import org.rnnservice.web.Page;
 import org.springframework.http.HttpHeaders;

@@ -27,7 +27,6 @@ import org.rnnservice.errors.ServiceException;
 import org.rnnservice.models.DatasetFit;
 import org.rnnservice.models.ModelCatalog;
 import org.rnnservice.models.ModelRecord;
-import org.rnnservice.models.TextVocabulary;
 import org.rnnservice.storage.WriteFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

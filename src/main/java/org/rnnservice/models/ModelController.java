@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.rnnservice.keras.KerasConfigWriter;
 import org.rnnservice.models.batching.BatchingOverride;
