@@ -16,10 +16,17 @@ public final class NaiveForecasts {
     /** {@code {"last_value": {"val_mae", "val_rmse"}, "seasonal": ...}} over windows {@code [from, to)}. */
     static Map<String, Map<String, Double>> score(SeriesWindows windows, int from, int to, Integer seasonality) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-        out.put("last_value", score(windows, from, to, (last, row) -> last));
+        sources(seasonality).forEach((name, source) -> out.put(name, score(windows, from, to, source)));
+        return out;
+    }
+
+    /** The naive forecasts by name: {@code last_value}, and {@code seasonal} given a season of rows. */
+    private static Map<String, Source> sources(Integer seasonality) {
+        Map<String, Source> out = new LinkedHashMap<>();
+        out.put("last_value", (last, row) -> last);
         if (seasonality != null) {
             int m = seasonality;
-            out.put("seasonal", score(windows, from, to, (last, row) -> row - (long) m * ((row - last + m - 1) / m)));
+            out.put("seasonal", (last, row) -> row - (long) m * ((row - last + m - 1) / m));
         }
         return out;
     }
@@ -33,23 +40,17 @@ public final class NaiveForecasts {
         int n = to - from;
         long[] rows = new long[n];
         float[] truth = new float[n];
-        float[] last = new float[n];
-        float[] seasonal = seasonality == null ? null : new float[n];
+        Map<String, Source> sources = sources(seasonality);
+        Map<String, float[]> naive = new LinkedHashMap<>();
+        sources.keySet().forEach(name -> naive.put(name, new float[n]));
         for (int i = 0; i < n; i++) {
             long lastRow = w.last(from + i);
             long row = w.targetRow(from + i, 1);
             rows[i] = row;
             truth[i] = windows.target(0, row);
-            last[i] = windows.target(0, lastRow);
-            if (seasonal != null) {
-                seasonal[i] = windows.target(0, row - (long) seasonality * ((row - lastRow + seasonality - 1)
-                        / seasonality));
+            for (Map.Entry<String, Source> source : sources.entrySet()) {
+                naive.get(source.getKey())[i] = windows.target(0, source.getValue().row(lastRow, row));
             }
-        }
-        Map<String, float[]> naive = new LinkedHashMap<>();
-        naive.put("last_value", last);
-        if (seasonal != null) {
-            naive.put("seasonal", seasonal);
         }
         return new Comparison(w.targets().get(0), rows, truth, naive);
     }

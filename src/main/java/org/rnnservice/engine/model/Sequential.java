@@ -40,6 +40,8 @@ public final class Sequential {
     private final List<DataParallelLayer> parallelLayers;
     private final List<LayerShape> shapes;
     private final boolean maskedOutput;
+    /** The output's time steps when a Reshape fixed them, else null: they follow the input's. */
+    private final Integer fixedOutputSteps;
     private float[] input;
     private Tensor lastOutput;
     private final Tensor[] regularizedOutputs; // outputs of layers with an activity_regularizer, for backward
@@ -56,6 +58,15 @@ public final class Sequential {
         this.regularizedOutputs = new Tensor[layers.size()];
         this.parallelLayers = layers.stream().filter(DataParallelLayer.class::isInstance)
                 .map(DataParallelLayer.class::cast).toList();
+        Integer fixed = null;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof org.rnnservice.engine.layers.Reshape) {
+                fixed = shapes.get(i).sequence() ? shapes.get(i).steps() : null;
+            } else if (!shapes.get(i).sequence()) {
+                fixed = null;
+            }
+        }
+        this.fixedOutputSteps = fixed;
     }
 
     /** Builds and initializes the model with the spec's seed, failing with the field at fault for a bad definition. */
@@ -262,20 +273,12 @@ public final class Sequential {
      * time axis, whose length is then fixed.
      */
     public int outputSteps(int steps) {
-        Integer fixed = null;
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof org.rnnservice.engine.layers.Reshape) {
-                fixed = shapes.get(i).sequence() ? shapes.get(i).steps() : null;
-            } else if (!shapes.get(i).sequence()) {
-                fixed = null;
-            }
-        }
-        return fixed != null ? fixed : steps;
+        return fixedOutputSteps != null ? fixedOutputSteps : steps;
     }
 
     /** Whether a {@code Reshape} sets the output's time axis, so that outputs do not follow input steps. */
     public boolean reshapesTime() {
-        return outputShape().sequence() && layers.stream().anyMatch(l -> l instanceof org.rnnservice.engine.layers.Reshape);
+        return fixedOutputSteps != null;
     }
 
     /**

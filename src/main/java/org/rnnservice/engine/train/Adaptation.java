@@ -55,17 +55,18 @@ public final class Adaptation {
         Moments moments = layer.moments();
         int features = moments.features();
         int width = inputs ? Math.max(data.steps(), 1) * data.features() : data.targetSize();
-        int[] order = new int[data.count()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        float[] buffer = new float[Math.min(BATCH, Math.max(order.length, 1)) * width];
-        for (int from = 0; from < order.length; from += BATCH) {
-            int n = Math.min(BATCH, order.length - from);
+        int count = data.count();
+        int[] order = new int[Math.min(BATCH, Math.max(count, 1))]; // one batch of sample indexes at a time
+        float[] buffer = new float[order.length * width];
+        for (int from = 0; from < count; from += BATCH) {
+            int n = Math.min(BATCH, count - from);
+            for (int i = 0; i < n; i++) {
+                order[i] = from + i;
+            }
             if (inputs) {
-                data.inputs(order, from, n, buffer);
+                data.inputs(order, 0, n, buffer);
             } else {
-                data.targets(order, from, n, buffer);
+                data.targets(order, 0, n, buffer);
             }
             moments.add(buffer, n * width / features);
         }
