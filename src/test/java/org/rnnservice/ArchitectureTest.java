@@ -75,6 +75,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheTimeLoopAppliesAMaskToRecurrentSteps() {
+        // the recurrent layers and their cells compute steps; which steps a mask skips is the loop's alone
+        noClasses().that().resideInAPackage("org.rnnservice.engine.layers")
+                .and().areAssignableTo("org.rnnservice.engine.layers.RecurrentCell")
+                .should().callMethod("org.rnnservice.engine.layers.Mask", "kept", "int", "int")
+                .orShould().callMethod("org.rnnservice.engine.layers.Mask", "kept")
+                .check(CLASSES);
+    }
+
+    @Test
+    void oneArgumentReader() {
+        // typed reads of Keras-style arguments, unknown ones refused by name: engine.layers.Arguments, nowhere else
+        noClasses().should().haveSimpleNameEndingWith("ArgumentReader").orShould().haveSimpleName("Args")
+                .check(CLASSES);
+    }
+
+    @Test
     void enginePackagesHaveNoCycles() {
         slices().matching("org.rnnservice.engine.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

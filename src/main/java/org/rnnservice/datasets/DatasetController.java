@@ -183,7 +183,8 @@ public class DatasetController {
     @GetMapping
     public Page<DatasetRecord> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                     @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
-        return Page.of(service.list(), page, size, d -> d);
+        var datasets = service.page(page, size);
+        return Page.ofStored(datasets.items(), datasets.total(), page, size, d -> d);
     }
 
     @Operation(operationId = "getDataset", summary = "One dataset's metadata")

@@ -3,7 +3,6 @@ package org.rnnservice.datasets;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -117,10 +116,9 @@ public class DatasetService {
         }
     }
 
-    List<DatasetRecord> list() throws IOException {
-        List<DatasetRecord> all = new ArrayList<>(store.list(Store.Collection.DATASETS, DatasetRecord.class));
-        all.sort(Comparator.comparing(DatasetRecord::createdAt).reversed());
-        return all;
+    /** Page {@code page} of {@code size} datasets, newest first. */
+    Store.Slice<DatasetRecord> page(int page, int size) throws IOException {
+        return store.page(Store.Collection.DATASETS, DatasetRecord.class, (long) page * size, size);
     }
 
     /**

@@ -3,10 +3,11 @@ package org.rnnservice.jobs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
+import org.rnnservice.engine.layers.InvalidModelException;
 import org.rnnservice.engine.train.callbacks.EarlyStopping;
 import org.rnnservice.engine.train.callbacks.ModelCheckpoint;
 import org.rnnservice.engine.train.callbacks.ReduceLrOnPlateau;
-import org.rnnservice.errors.ArgumentReader;
 import org.rnnservice.errors.ServiceException;
 
 /**
@@ -37,18 +38,20 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
                 throw ServiceException.badRequest(path + ".type", type + " is given twice");
             }
             seen.add(type);
-            ArgumentReader a = new ArgumentReader(c, path, type, "type", "verbose");
+            Arguments a = new Arguments(c, path, type, "type", "verbose");
             try {
                 switch (type) {
-                    case "EarlyStopping" -> es = new EarlyStopping.Config(a.string("monitor"),
-                            a.number("min_delta", 0), a.whole("patience", 0), a.string("mode"),
+                    case "EarlyStopping" -> es = new EarlyStopping.Config(a.string("monitor", null),
+                            a.number("min_delta", 0), a.whole("patience", 0), a.string("mode", null),
                             a.bool("restore_best_weights", false), a.whole("start_from_epoch", 0),
                             a.optionalNumber("baseline"));
-                    case "ReduceLROnPlateau" -> rl = new ReduceLrOnPlateau.Config(a.string("monitor"),
-                            a.number("factor", 0.1), a.whole("patience", 10), a.string("mode"),
+                    case "ReduceLROnPlateau" -> rl = new ReduceLrOnPlateau.Config(a.string("monitor", null),
+                            a.number("factor", 0.1), a.whole("patience", 10), a.string("mode", null),
                             a.number("min_delta", 1e-4), a.whole("cooldown", 0), a.number("min_lr", 0));
                     default -> mc = modelCheckpoint(a, path);
                 }
+            } catch (InvalidModelException e) {
+                throw e; // an argument of the wrong type, named
             } catch (IllegalArgumentException e) {
                 throw ServiceException.badRequest(path, type + ": " + e.getMessage());
             }
@@ -61,8 +64,8 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
      * ModelCheckpoint: with {@code save_best_only} the best epoch's weights become the published version; without it
      * every epoch is saved and the last is published, which is what a job does anyway. The service keeps the files.
      */
-    private static ModelCheckpoint.Config modelCheckpoint(ArgumentReader a, String path) {
-        if (a.present("filepath")) {
+    private static ModelCheckpoint.Config modelCheckpoint(Arguments a, String path) {
+        if (a.has("filepath")) {
             throw ServiceException.badRequest(path + ".filepath", "the service keeps checkpoints itself: leave out"
                     + " filepath; with save_best_only the best epoch becomes the published model version");
         }
@@ -72,8 +75,8 @@ record CallbackSettings(EarlyStopping.Config earlyStopping, ReduceLrOnPlateau.Co
                     + " the end of epochs");
         }
         a.bool("save_weights_only", false); // either way the weights become a model version
-        String monitor = a.string("monitor");
-        String mode = a.string("mode");
+        String monitor = a.string("monitor", null);
+        String mode = a.string("mode", null);
         Double threshold = a.optionalNumber("initial_value_threshold");
         return a.bool("save_best_only", false) ? new ModelCheckpoint.Config(monitor, mode, threshold) : null;
     }

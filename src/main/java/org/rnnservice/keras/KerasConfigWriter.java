@@ -31,6 +31,34 @@ public final class KerasConfigWriter {
     private KerasConfigWriter() {
     }
 
+    /** The two forms of a Keras object the files hold. */
+    enum Dialect {
+        /** Keras 3's {@code {module, class_name, config, registered_name, build_config}}: to_json, .keras archives. */
+        KERAS_3,
+        /** Keras 2's {@code {class_name, config}}: a legacy .h5 file's {@code model_config}. */
+        LEGACY_H5
+    }
+
+    /** A Keras object as both dialects write it; {@code buildConfig} is null for objects that build nothing. */
+    record KerasObject(String module, String className, Map<String, Object> config, Map<String, Object> buildConfig) {
+
+        Map<String, Object> in(Dialect dialect) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            if (dialect == Dialect.KERAS_3) {
+                out.put("module", module);
+            }
+            out.put("class_name", className);
+            out.put("config", config);
+            if (dialect == Dialect.KERAS_3) {
+                out.put("registered_name", null);
+                if (buildConfig != null) {
+                    out.put("build_config", buildConfig);
+                }
+            }
+            return out;
+        }
+    }
+
     /**
      * {@code model.to_json()} of the model (Keras 3), with its {@code compile_config} when it is compiled: the
      * {@code config.json} of a {@code .keras} archive. {@code outputShapes} are the layers' output shapes with their
@@ -38,8 +66,9 @@ public final class KerasConfigWriter {
      */
     public static Map<String, Object> toJson(Map<String, Object> definition, List<List<Integer>> outputShapes) {
         List<Integer> input = batch(inputShape(definition));
-        Map<String, Object> doc = serialized("keras", "Sequential", modelConfig(definition, outputShapes, true),
-                Map.of("input_shape", input));
+        Map<String, Object> doc = new KerasObject("keras", "Sequential",
+                modelConfig(definition, outputShapes, Dialect.KERAS_3), Map.of("input_shape", input))
+                .in(Dialect.KERAS_3);
         if (definition.get("compile") instanceof Map<?, ?>) {
             doc.put("compile_config", compileConfig(definition));
         }
@@ -48,10 +77,8 @@ public final class KerasConfigWriter {
 
     /** A legacy {@code .h5} file's {@code model_config}: layers as {@code {class_name, config}}, as Keras writes it. */
     static Map<String, Object> legacyModelConfig(Map<String, Object> definition, List<List<Integer>> outputShapes) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("class_name", "Sequential");
-        doc.put("config", modelConfig(definition, outputShapes, false));
-        return doc;
+        return new KerasObject("keras", "Sequential", modelConfig(definition, outputShapes, Dialect.LEGACY_H5), null)
+                .in(Dialect.LEGACY_H5);
     }
 
     /** A legacy {@code .h5} file's {@code training_config}, or null for a model that is not compiled. */
@@ -64,15 +91,15 @@ public final class KerasConfigWriter {
         t.remove("optimizer");
         @SuppressWarnings("unchecked")
         Map<String, Object> optimizer = (Map<String, Object>) compile.get("optimizer");
-        Map<String, Object> legacy = new LinkedHashMap<>();
-        legacy.put("class_name", optimizer.get("class_name"));
-        legacy.put("config", optimizer.get("config"));
-        t.put("optimizer_config", legacy);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> optimizerConfig = (Map<String, Object>) optimizer.get("config");
+        t.put("optimizer_config", new KerasObject("keras.optimizers", String.valueOf(optimizer.get("class_name")),
+                optimizerConfig, null).in(Dialect.LEGACY_H5));
         return t;
     }
 
     private static Map<String, Object> modelConfig(Map<String, Object> definition, List<List<Integer>> outputShapes,
-                                                   boolean archive) {
+                                                   Dialect dialect) {
         List<Map<String, Object>> layers = layerList(definition);
         if (outputShapes.size() != layers.size()) {
             throw new IllegalArgumentException(layers.size() + " layers but " + outputShapes.size() + " shapes");
@@ -84,8 +111,7 @@ public final class KerasConfigWriter {
         inputLayer.put("dtype", "Embedding".equals(type(layers.get(0))) ? "int32" : FLOAT32); // token ids
         inputLayer.put("sparse", false);
         inputLayer.put("name", "input_layer");
-        written.add(archive ? serialized("keras.layers", "InputLayer", inputLayer, null)
-                : legacy("InputLayer", inputLayer));
+        written.add(new KerasObject("keras.layers", "InputLayer", inputLayer, null).in(dialect));
         List<Integer> layerInput = input;
         for (int i = 0; i < layers.size(); i++) {
             Map<String, Object> layer = layers.get(i);
@@ -94,7 +120,7 @@ public final class KerasConfigWriter {
             // Keras records the input shape of the layers that build something (weights, or inner layers)
             Map<String, Object> build = type.equals("Dropout") || type.equals("Masking") || type.equals("Reshape") ? null
                     : Map.of("input_shape", layerInput);
-            written.add(archive ? serialized("keras.layers", type, config, build) : legacy(type, config));
+            written.add(new KerasObject("keras.layers", type, config, build).in(dialect));
             layerInput = outputShapes.get(i);
         }
         Map<String, Object> config = new LinkedHashMap<>();
@@ -323,24 +349,10 @@ public final class KerasConfigWriter {
         return out;
     }
 
+    /** An object nested in a config: Keras 3's form in both files (the legacy one keeps it below its layers). */
     private static Map<String, Object> serialized(String module, String className, Map<String, Object> config,
                                                   Map<String, Object> buildConfig) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("module", module);
-        out.put("class_name", className);
-        out.put("config", config);
-        out.put("registered_name", null);
-        if (buildConfig != null) {
-            out.put("build_config", buildConfig);
-        }
-        return out;
-    }
-
-    private static Map<String, Object> legacy(String className, Map<String, Object> config) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("class_name", className);
-        out.put("config", config);
-        return out;
+        return new KerasObject(module, className, config, buildConfig).in(Dialect.KERAS_3);
     }
 
     private static String type(Map<String, Object> layer) {

@@ -12,9 +12,8 @@ import java.util.regex.Pattern;
  */
 final class KerasNames {
 
-    /** Layer classes the engine implements, by the class name Keras writes. */
-    static final List<String> LAYERS = List.of("SimpleRNN", "LSTM", "GRU", "Dense", "Embedding", "Dropout",
-            "Masking", "Normalization", "Reshape", "Bidirectional", "TimeDistributed");
+    /** Layer classes the engine implements, by the class name Keras writes: the engine's own layer types. */
+    static final List<String> LAYERS = org.rnnservice.engine.model.LayerFactory.types();
     /** The layers whose weights Keras keeps on a {@code cell}. */
     static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
 

@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,10 +183,8 @@ public class ModelCatalog {
      * as another creation may take the name before this one is stored.
      */
     private String freeDefaultName() throws IOException {
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        list().forEach(r -> taken.add(r.name()));
         String name = "sequential";
-        for (int k = 1; taken.contains(name); k++) {
+        for (int k = 1; store.idNamed(Store.Collection.MODELS, name).isPresent(); k++) {
             name = "sequential_" + k;
         }
         return name;
@@ -246,10 +243,9 @@ public class ModelCatalog {
         return named.orElseThrow(() -> ServiceException.notFound("model", idOrName));
     }
 
-    List<ModelRecord> list() throws IOException {
-        List<ModelRecord> all = new ArrayList<>(store.list(Store.Collection.MODELS, ModelRecord.class));
-        all.sort(Comparator.comparing(ModelRecord::createdAt).reversed());
-        return all;
+    /** Page {@code page} of {@code size} models, newest first. */
+    Store.Slice<ModelRecord> page(int page, int size) throws IOException {
+        return store.page(Store.Collection.MODELS, ModelRecord.class, (long) page * size, size);
     }
 
     static ModelView view(ModelRecord r) {

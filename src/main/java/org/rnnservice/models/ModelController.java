@@ -135,7 +135,8 @@ public class ModelController {
     @GetMapping
     public Page<ModelView> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
-        return Page.of(catalog.list(), page, size, ModelCatalog::view);
+        var models = catalog.page(page, size);
+        return Page.ofStored(models.items(), models.total(), page, size, ModelCatalog::view);
     }
 
     @Operation(operationId = "getModel", summary = "One model")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,9 +43,11 @@ public final class FileStore implements Store {
 
     private final Path root;
     private final JsonMapper mapper;
-    private final Object names = new Object();
-    /** Per collection, the id of each name, read from the documents on first use and kept here after: guarded by names. */
+    private final Object indexes = new Object();
+    /** Per collection, the id of each name, read from the documents on first use and kept here after: guarded by indexes. */
     private final Map<Collection, Map<String, String>> nameIndex = new java.util.EnumMap<>(Collection.class);
+    /** Per collection, its ids newest first, likewise. */
+    private final Map<Collection, CreationOrder> creationOrders = new java.util.EnumMap<>(Collection.class);
     private final Map<String, Object> documentLocks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, java.util.Set<Ref>> holds = new java.util.HashMap<>();
 
@@ -118,6 +122,12 @@ public final class FileStore implements Store {
     @Override
     public void put(Collection c, String id, Object document) throws IOException {
         AtomicFiles.write(documentPath(c, id), out -> mapper.writerWithDefaultPrettyPrinter().writeValue(out, document));
+        synchronized (indexes) {
+            CreationOrder order = creationOrders.get(c);
+            if (order != null && !order.contains(id)) {
+                order.add(id, created(c, mapper.valueToTree(document)));
+            }
+        }
     }
 
     @Override
@@ -163,11 +173,57 @@ public final class FileStore implements Store {
     }
 
     @Override
+    public <T> Slice<T> page(Collection c, Class<T> type, long offset, int limit) throws IOException {
+        List<String> ids;
+        int total;
+        synchronized (indexes) {
+            CreationOrder order = creationOrderOf(c);
+            ids = order.ids(offset, limit);
+            total = order.size();
+        }
+        List<T> items = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            try {
+                get(c, id, type).ifPresent(items::add);
+            } catch (CorruptFileException e) {
+                LOG.error("Skipping damaged document: {}", e.getMessage());
+            }
+        }
+        return new Slice<>(items, total);
+    }
+
+    /** The creation order of a collection, built from its documents the first time. */
+    private CreationOrder creationOrderOf(Collection c) throws IOException {
+        CreationOrder order = creationOrders.get(c);
+        if (order == null) {
+            order = new CreationOrder();
+            for (JsonNode document : list(c, JsonNode.class)) {
+                JsonNode id = document.get("id");
+                if (id != null && id.isString()) {
+                    order.add(id.asString(), created(c, document));
+                }
+            }
+            creationOrders.put(c, order);
+        }
+        return order;
+    }
+
+    /** When a document's entity was created, as its {@link Collection#createdField} says (ISO-8601), or null. */
+    private static Instant created(Collection c, JsonNode document) {
+        JsonNode value = c.createdField() == null ? null : document.get(c.createdField());
+        return value != null && value.isString() ? Instant.parse(value.asString()) : null;
+    }
+
+    @Override
     public void delete(Collection c, String id) throws IOException {
-        synchronized (names) {
+        synchronized (indexes) {
             Map<String, String> index = nameIndex.get(c);
             if (index != null) {
                 index.values().remove(id);
+            }
+            CreationOrder order = creationOrders.get(c);
+            if (order != null) {
+                order.remove(id);
             }
         }
         if (c.flat()) {
@@ -207,7 +263,7 @@ public final class FileStore implements Store {
 
     @Override
     public void create(Collection c, String id, String name, Object document) throws IOException {
-        synchronized (names) {
+        synchronized (indexes) {
             Map<String, String> index = namesOf(c);
             if (index.containsKey(name)) {
                 throw new NameTakenException(name);
@@ -219,7 +275,7 @@ public final class FileStore implements Store {
 
     @Override
     public Optional<String> idNamed(Collection c, String name) throws IOException {
-        synchronized (names) {
+        synchronized (indexes) {
             return Optional.ofNullable(namesOf(c).get(name));
         }
     }

@@ -24,12 +24,28 @@ public interface Store {
      * {@code TUNING_JOBS} searches over hyperparameters, {@code SESSIONS} the state of streams shared by replicas.
      */
     enum Collection {
-        MODELS, DATASETS, JOBS, CANCELS, TUNING_JOBS, SESSIONS;
+        MODELS("created_at"), DATASETS("created_at"), JOBS("submitted_at"), CANCELS(null),
+        TUNING_JOBS("submitted_at"), SESSIONS(null);
+
+        private final String createdField;
+
+        Collection(String createdField) {
+            this.createdField = createdField;
+        }
 
         /** Whether each document is one flat file with its blobs beside it, rather than a directory. */
         public boolean flat() {
             return this != MODELS && this != DATASETS;
         }
+
+        /** The document's field that says when its entity was created, which {@link #page} orders by; or null. */
+        public String createdField() {
+            return createdField;
+        }
+    }
+
+    /** One page of a collection: its documents and how many the collection holds. */
+    record Slice<T>(List<T> items, int total) {
     }
 
     void put(Collection collection, String id, Object document) throws IOException;
@@ -38,6 +54,12 @@ public interface Store {
 
     /** Every document of a collection; damaged ones are skipped with a log line rather than failing the listing. */
     <T> List<T> list(Collection collection, Class<T> type) throws IOException;
+
+    /**
+     * Up to {@code limit} documents of a collection from {@code offset}, newest first by their
+     * {@link Collection#createdField} (then by id), read without reading the others.
+     */
+    <T> Slice<T> page(Collection collection, Class<T> type, long offset, int limit) throws IOException;
 
     /** Removes the document and its blobs; the entity is gone as a whole or not at all. */
     void delete(Collection collection, String id) throws IOException;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.rnnservice.errors.ArgumentReader;
+import org.rnnservice.engine.layers.Arguments;
 import org.rnnservice.errors.ServiceException;
 
 /**
@@ -191,10 +191,10 @@ sealed interface HyperParameter {
                     + " {\"name\": ..., ...}} as KerasTuner serialises it; class_name one of Int, Float, Choice,"
                     + " Boolean, Fixed");
         }
-        ArgumentReader top = new ArgumentReader((Map<String, Object>) outer, path, "a hyperparameter", "class_name",
+        Arguments top = new Arguments((Map<String, Object>) outer, path, "a hyperparameter", "class_name",
                 "config");
         top.rejectUnknown();
-        ArgumentReader a = new ArgumentReader((Map<String, Object>) outer.get("config"), path + ".config", type,
+        Arguments a = new Arguments((Map<String, Object>) outer.get("config"), path + ".config", type,
                 "name");
         Object rawName = ((Map<?, ?>) outer.get("config")).get("name");
         if (!(rawName instanceof String name) || !name.matches("[A-Za-z_][A-Za-z0-9_./-]{0,63}")) {
@@ -230,11 +230,11 @@ sealed interface HyperParameter {
         return hp;
     }
 
-    private static IntRange intRange(String name, ArgumentReader a) {
+    private static IntRange intRange(String name, Arguments a) {
         Long min = whole(a, "min_value", true);
         Long max = whole(a, "max_value", true);
         Long step = whole(a, "step", false);
-        Sampling sampling = Sampling.of(a.string("sampling") == null ? "linear" : a.string("sampling"),
+        Sampling sampling = Sampling.of(a.string("sampling", "linear"),
                 a.field("sampling"));
         Long fallback = whole(a, "default", false);
         checkRange(name, a, min, max, step == null ? null : step.doubleValue(), sampling,
@@ -242,7 +242,7 @@ sealed interface HyperParameter {
         return new IntRange(name, min, max, step, sampling, fallback);
     }
 
-    private static FloatRange floatRange(String name, ArgumentReader a) {
+    private static FloatRange floatRange(String name, Arguments a) {
         Double min = a.optionalNumber("min_value");
         Double max = a.optionalNumber("max_value");
         if (min == null || max == null) {
@@ -250,14 +250,14 @@ sealed interface HyperParameter {
                     + "' needs min_value and max_value");
         }
         Double step = a.optionalNumber("step");
-        Sampling sampling = Sampling.of(a.string("sampling") == null ? "linear" : a.string("sampling"),
+        Sampling sampling = Sampling.of(a.string("sampling", "linear"),
                 a.field("sampling"));
         Double fallback = a.optionalNumber("default");
         checkRange(name, a, min, max, step, sampling, fallback);
         return new FloatRange(name, min, max, step, sampling, fallback);
     }
 
-    private static void checkRange(String name, ArgumentReader a, double min, double max, Double step,
+    private static void checkRange(String name, Arguments a, double min, double max, Double step,
                                    Sampling sampling, Double fallback) {
         if (min > max) {
             throw ServiceException.badRequest(a.field("min_value"), "'" + name + "': min_value " + min
@@ -277,7 +277,7 @@ sealed interface HyperParameter {
         }
     }
 
-    private static Long whole(ArgumentReader a, String key, boolean required) {
+    private static Long whole(Arguments a, String key, boolean required) {
         Long v = a.optionalLong(key, (long) 1e15);
         if (v == null && required) {
             throw ServiceException.badRequest(a.field(key), key + " must be a whole number");
@@ -285,7 +285,7 @@ sealed interface HyperParameter {
         return v;
     }
 
-    private static Choice choice(String name, ArgumentReader a) {
+    private static Choice choice(String name, Arguments a) {
         Object raw = a.raw("values");
         if (!(raw instanceof List<?> values) || values.isEmpty() || values.size() > MAX_GRID) {
             throw ServiceException.badRequest(a.field("values"), "Choice '" + name + "' needs a list of 1 to "

@@ -45,7 +45,8 @@ public class TuningController {
     @GetMapping
     public Page<TuningJob> list(@RequestParam(defaultValue = "0") @Min(0) int page,
                                 @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) throws IOException {
-        return Page.of(service.list(), page, size, j -> j);
+        var searches = service.page(page, size);
+        return Page.ofStored(searches.items(), searches.total(), page, size, j -> j);
     }
 
     @Operation(operationId = "getTuningJob", summary = "One search: state, trials (trial_id, job_id, hyperparameters,"

@@ -3,7 +3,6 @@ package org.rnnservice.tuning;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,9 +111,9 @@ class TuningService {
                 .orElseThrow(() -> ServiceException.notFound("tuning job", id));
     }
 
-    List<TuningJob> list() throws IOException {
-        return store.list(Store.Collection.TUNING_JOBS, TuningJob.class).stream()
-                .sorted(Comparator.comparing(TuningJob::submittedAt).reversed()).toList();
+    /** Page {@code page} of {@code size} searches, newest first. */
+    Store.Slice<TuningJob> page(int page, int size) throws IOException {
+        return store.page(Store.Collection.TUNING_JOBS, TuningJob.class, (long) page * size, size);
     }
 
     /** Asks the search to stop: no new trials, running ones cancelled, finished ones kept; 409 once it ended. */

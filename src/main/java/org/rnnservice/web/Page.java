@@ -12,4 +12,9 @@ public record Page<T>(List<T> items, int page, int size, int total) {
         int to = Math.min(from + size, all.size());
         return new Page<>(all.subList(from, to).stream().map(view).toList(), page, size, all.size());
     }
+
+    /** Page {@code page} of {@code size} whose items the store read, of {@code total} in all. */
+    public static <S, T> Page<T> ofStored(List<S> items, int total, int page, int size, Function<S, T> view) {
+        return new Page<>(items.stream().map(view).toList(), page, size, total);
+    }
 }

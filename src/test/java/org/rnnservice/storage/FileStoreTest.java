@@ -95,6 +95,13 @@ class FileStoreTest {
         assertEquals(java.util.Optional.of("m4"), reopened.idNamed(Store.Collection.MODELS, "tutorial"));
     }
 
+    @Test
+    void pagesAreReadNewestFirstFromTheIndexAndAfterAReopen() throws Exception {
+        PagingContract.pagesNewestFirst(new FileStore(dir, JSON));
+        Store.Slice<Map> reopened = new FileStore(dir, JSON).page(Store.Collection.MODELS, Map.class, 0, 10);
+        assertEquals(List.of("e", "b", "d", "a"), reopened.items().stream().map(m -> m.get("id")).toList());
+    }
+
     record Doc(String id, int value) {
     }
 

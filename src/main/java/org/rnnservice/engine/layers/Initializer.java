@@ -14,17 +14,10 @@ import java.util.Random;
  */
 public final class Initializer {
 
-    /** The initializers Keras names, each with the arguments it takes. */
+    /** The initializers Keras names; the arguments each takes are those its constructor reads. */
     private enum Kind {
-        ZEROS(), ONES(), CONSTANT("value"), RANDOM_UNIFORM("minval", "maxval"), RANDOM_NORMAL("mean", "stddev"),
-        TRUNCATED_NORMAL("mean", "stddev"), ORTHOGONAL("gain"), VARIANCE_SCALING("scale", "mode", "distribution"),
-        GLOROT_UNIFORM(), GLOROT_NORMAL(), HE_UNIFORM(), HE_NORMAL(), LECUN_UNIFORM(), LECUN_NORMAL();
-
-        private final List<String> arguments;
-
-        Kind(String... arguments) {
-            this.arguments = List.of(arguments);
-        }
+        ZEROS, ONES, CONSTANT, RANDOM_UNIFORM, RANDOM_NORMAL, TRUNCATED_NORMAL, ORTHOGONAL, VARIANCE_SCALING,
+        GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL, LECUN_UNIFORM, LECUN_NORMAL;
 
         /** The name Keras uses. */
         public String kerasName() {
@@ -48,28 +41,24 @@ public final class Initializer {
     private final String distribution;
     private final Long seed;
 
-    private Initializer(Kind kind, Map<String, Object> args) {
+    private Initializer(Kind kind, Map<String, Object> args, Arguments given) {
         this.kind = kind;
         this.args = args;
-        this.seed = args.get("seed") == null ? null : wholeNumber(args.get("seed"), "seed");
+        this.seed = given.optionalLong("seed", Long.MAX_VALUE);
         switch (kind) {
-            case CONSTANT -> { a = Arguments.number(args, "value", 0); b = 0; }
-            case RANDOM_UNIFORM -> { a = Arguments.number(args, "minval", -0.05); b = Arguments.number(args, "maxval", 0.05); }
-            case RANDOM_NORMAL, TRUNCATED_NORMAL -> { a = Arguments.number(args, "mean", 0); b = Arguments.number(args, "stddev", 0.05); }
-            case ORTHOGONAL -> { a = Arguments.number(args, "gain", 1); b = 0; }
+            case CONSTANT -> { a = given.number("value", 0); b = 0; }
+            case RANDOM_UNIFORM -> { a = given.number("minval", -0.05); b = given.number("maxval", 0.05); }
+            case RANDOM_NORMAL, TRUNCATED_NORMAL -> { a = given.number("mean", 0); b = given.number("stddev", 0.05); }
+            case ORTHOGONAL -> { a = given.number("gain", 1); b = 0; }
             case VARIANCE_SCALING -> {
-                a = Arguments.number(args, "scale", 1);
+                a = given.positive("scale", 1);
                 b = 0;
-                if (!(a > 0)) {
-                    throw new IllegalArgumentException("scale must be positive, got " + a);
-                }
             }
             default -> { a = 0; b = 0; }
         }
-        this.mode = kind == Kind.VARIANCE_SCALING ? choice(args, "mode", "fan_in", MODES) : null;
-        String d = kind == Kind.VARIANCE_SCALING ? String.valueOf(args.getOrDefault("distribution", "truncated_normal"))
-                : null;
+        this.mode = kind == Kind.VARIANCE_SCALING ? choice(given, "mode", "fan_in", MODES) : null;
         // Keras 2 spelled the truncated normal "normal"
+        String d = kind == Kind.VARIANCE_SCALING ? given.string("distribution", "truncated_normal") : null;
         this.distribution = "normal".equals(d) ? "truncated_normal" : d;
         if (distribution != null && !DISTRIBUTIONS.contains(distribution)) {
             throw new IllegalArgumentException("distribution must be one of " + DISTRIBUTIONS + ", got " + d);
@@ -85,16 +74,15 @@ public final class Initializer {
     public static Initializer of(String kerasName, Map<String, ?> arguments) {
         Kind kind = kind(kerasName);
         Map<String, Object> args = new LinkedHashMap<>();
-        for (Map.Entry<String, ?> e : arguments.entrySet()) {
-            if (!e.getKey().equals("seed") && !kind.arguments.contains(e.getKey())) {
-                throw new IllegalArgumentException(kind.kerasName() + " takes no argument '" + e.getKey() + "'"
-                        + (kind.arguments.isEmpty() ? " (only seed)" : "; it takes " + kind.arguments + " and seed"));
+        arguments.forEach((key, v) -> {
+            if (v != null) {
+                args.put(key, v);
             }
-            if (e.getValue() != null) {
-                args.put(e.getKey(), e.getValue());
-            }
-        }
-        return new Initializer(kind, args);
+        });
+        Arguments given = new Arguments(args, "", kind.kerasName());
+        Initializer initializer = new Initializer(kind, args, given);
+        given.rejectUnknown();
+        return initializer;
     }
 
     private static Kind kind(String kerasName) {
@@ -237,18 +225,11 @@ public final class Initializer {
         }
     }
 
-    private static long wholeNumber(Object v, String key) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.longValue();
+    private static String choice(Arguments given, String key, String fallback, List<String> allowed) {
+        String v = given.string(key, fallback);
+        if (!allowed.contains(v)) {
+            throw new IllegalArgumentException(key + " must be one of " + allowed + ", got " + Arguments.asSent(v));
         }
-        throw new IllegalArgumentException(key + " must be a whole number, got " + LayerConfig.asSent(v));
-    }
-
-    private static String choice(Map<String, Object> args, String key, String fallback, List<String> allowed) {
-        Object v = args.getOrDefault(key, fallback);
-        if (!allowed.contains(String.valueOf(v))) {
-            throw new IllegalArgumentException(key + " must be one of " + allowed + ", got " + LayerConfig.asSent(v));
-        }
-        return (String) v;
+        return v;
     }
 }

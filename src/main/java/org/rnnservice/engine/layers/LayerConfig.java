@@ -1,20 +1,16 @@
 package org.rnnservice.engine.layers;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * A layer's arguments by their Keras names, read with typed accessors. Every read marks the key as known, so
- * {@link #rejectUnknown} can name a misspelled argument instead of silently ignoring it.
+ * A layer's arguments by their Keras names, read with the typed accessors of Keras' layer arguments (activations,
+ * initializers, shapes, rates) on top of {@link Arguments}; each read is also recorded as the argument's
+ * description, from which the API's schema of each layer follows.
  */
-public final class LayerConfig {
+public final class LayerConfig extends Arguments {
 
-    private final Map<String, Object> values;
-    private final String path;
-    private final Set<String> read = new LinkedHashSet<>();
     private final Map<String, Argument> described = new LinkedHashMap<>();
 
     /**
@@ -28,13 +24,7 @@ public final class LayerConfig {
 
     /** Wraps the arguments found at {@code path} (such as {@code layers[1]}), which error messages name. */
     public LayerConfig(Map<String, ?> values, String path) {
-        this.values = new LinkedHashMap<>(values);
-        this.path = path;
-    }
-
-    /** Where these arguments are in the request, such as {@code layers[1]}. */
-    public String path() {
-        return path;
+        super(values, path, path, "name", "type");
     }
 
     /** The arguments read so far, each as the layer read it. */
@@ -48,17 +38,16 @@ public final class LayerConfig {
                 (before, now) -> before.kind().equals("any") ? now : before);
     }
 
-    /** Whether the argument is given explicitly as null (Keras' {@code None}). */
+    @Override
     public boolean isNull(String key) {
-        read.add(key);
         describe(key, "any", null, null);
-        return values.containsKey(key) && values.get(key) == null;
+        return super.isNull(key);
     }
 
+    @Override
     public boolean has(String key) {
-        read.add(key);
         describe(key, "any", null, null);
-        return values.get(key) != null;
+        return super.has(key);
     }
 
     /** A string that must be one of {@code allowed} (any case). */
@@ -71,21 +60,15 @@ public final class LayerConfig {
         return v.toLowerCase(java.util.Locale.ROOT);
     }
 
+    @Override
     public String string(String key, String fallback) {
         describe(key, "string", fallback, null);
-        Object v = get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof String s) {
-            return s;
-        }
-        throw invalid(key, "must be a string");
+        return super.string(key, fallback);
     }
 
     public int positiveInt(String key) {
         describe(key, "positive integer", null, null);
-        Object v = get(key);
+        Object v = raw(key);
         if (v == null) {
             throw missing(key);
         }
@@ -98,39 +81,26 @@ public final class LayerConfig {
 
     public int intValue(String key, int fallback) {
         describe(key, "integer", fallback, null);
-        Object v = get(key);
+        Object v = raw(key);
         return v == null ? fallback : toInt(key, v);
     }
 
+    @Override
     public boolean bool(String key, boolean fallback) {
         describe(key, "boolean", fallback, null);
-        Object v = get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw invalid(key, "must be true or false");
+        return super.bool(key, fallback);
     }
 
-    /** A finite number. */
+    /** A finite number, as a float. */
     public float number(String key, float fallback) {
         describe(key, "number", fallback, null);
-        Object v = get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-            throw invalid(key, "must be a number, got " + asSent(v));
-        }
-        return n.floatValue();
+        return (float) super.number(key, fallback);
     }
 
     /** A finite number or a list of them (Keras broadcasts one number), or null when absent or None. */
     public float[] numbers(String key) {
         describe(key, "number or list of numbers", null, null);
-        Object v = get(key);
+        Object v = raw(key);
         if (v == null) {
             return null;
         }
@@ -151,11 +121,10 @@ public final class LayerConfig {
      */
     public Integer axis(String key, int fallback) {
         describe(key, "axis", fallback, null);
-        if (!values.containsKey(key)) {
-            read.add(key);
+        if (!given(key)) {
             return fallback;
         }
-        Object v = get(key);
+        Object v = raw(key);
         if (v == null || v instanceof List<?> l && l.isEmpty()) {
             return null;
         }
@@ -169,7 +138,7 @@ public final class LayerConfig {
     /** A required shape: a list of positive whole numbers, one of which may be -1 (worked out). */
     public List<Integer> shape(String key) {
         describe(key, "shape", null, null);
-        Object v = get(key);
+        Object v = raw(key);
         if (v == null) {
             throw missing(key);
         }
@@ -190,7 +159,7 @@ public final class LayerConfig {
     /** A number in {@code [0, 1)}, as Keras requires of dropout rates. */
     public float rate(String key) {
         describe(key, "rate", 0, null);
-        Object v = get(key);
+        Object v = raw(key);
         if (v == null) {
             return 0f;
         }
@@ -217,7 +186,7 @@ public final class LayerConfig {
      */
     public Initializer initializer(String key, String fallback) {
         describe(key, "initializer", fallback, Initializer.NAMES);
-        Object v = get(key);
+        Object v = raw(key);
         String name = fallback;
         Map<String, ?> args = Map.of();
         if (v instanceof String s) {
@@ -244,29 +213,12 @@ public final class LayerConfig {
     /** A penalty given as Keras writes one ({@code "l2"}, {@code {"class_name": "L1L2", ...}}), or null for none. */
     public Regularizer regularizer(String key) {
         describe(key, "regularizer", null, Regularizer.CLASSES);
-        Object v = get(key);
+        Object v = raw(key);
         try {
             return Regularizer.of(v);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }
-    }
-
-    /** Fails naming the first argument that no accessor asked for, ignoring {@code ignorable} ones. */
-    public void rejectUnknown(List<String> ignorable) {
-        for (String key : values.keySet()) {
-            if (!read.contains(key) && !ignorable.contains(key)) {
-                java.util.Set<String> known = new java.util.TreeSet<>(read);
-                known.removeAll(List.of("type", "name"));
-                throw new InvalidModelException(path + "." + key, path + ": "
-                        + UnknownName.message("argument", key, known) + " (and name, type)");
-            }
-        }
-    }
-
-    private Object get(String key) {
-        read.add(key);
-        return values.get(key);
     }
 
     private int toInt(String key, Object v) {
@@ -275,25 +227,5 @@ public final class LayerConfig {
             return n.intValue();
         }
         throw invalid(key, "must be a whole number, got " + asSent(v));
-    }
-
-    /** A value as the user sent it: strings quoted, so {@code "10"} is not mistaken for {@code 10}. */
-    static String asSent(Object v) {
-        return v instanceof String s ? "\"" + s + "\" (a string)" : String.valueOf(v);
-    }
-
-    /** A required argument is absent: named, or the misspelling that was sent instead of it. */
-    private InvalidModelException missing(String key) {
-        for (String given : values.keySet()) {
-            if (!read.contains(given) && UnknownName.nearest(given, List.of(key)).isPresent()) {
-                return new InvalidModelException(path + "." + given, path + ": unknown argument '" + given
-                        + "'; did you mean '" + key + "'? " + key + " is required");
-            }
-        }
-        return invalid(key, "is required");
-    }
-
-    public InvalidModelException invalid(String key, String message) {
-        return new InvalidModelException(path + "." + key, key + " " + message);
     }
 }

@@ -24,9 +24,15 @@ public final class Lstm extends Recurrent {
     private float[] dhNext;
     private float[] dcNext;
     private float[] dcTmp;
-    private float[] joint;       // [b; W; U] stacked, for the joint per-step product (then laid out in packedU)
+    private float[] jointWeights; // [b; W; U] stacked, for the joint per-step product (then laid out)
     private float[] jointIn;     // [1 | x_t | h_{t-1}] rows: of every step when training, else of one
     private float[] jointGrad;   // the gradient of [b; W; U]
+
+    // the last forward pass
+    private boolean fusedPass;         // with the fused kernels of Keras' default activations
+    private boolean keepCells;         // every step's cell state kept, else the last two
+    private boolean joint;             // each step one joint product
+    private OneHotProjection gather;   // one-hot inputs projected step by step; null when all steps are at once
 
     public Lstm(String name, LayerConfig c, Kernels kernels) {
         super(name, c, "tanh", kernels);
@@ -65,12 +71,14 @@ public final class Lstm extends Recurrent {
     }
 
     @Override
-    protected void runCell() {
-        if (fused()) {
-            runFusedCell();
-        } else {
-            runGenericCell();
-        }
+    public float[] state(int k) {
+        return k == 0 ? h : cell;
+    }
+
+    /** Prediction with the fused kernels keeps two steps' cell states, the last and the one before. */
+    @Override
+    public int stateOffset(int k, int t) {
+        return k == 1 && !keepCells ? (t & 1) * batch * units : t * batch * units;
     }
 
     /**
@@ -80,7 +88,7 @@ public final class Lstm extends Recurrent {
      * was slower for a single sample, and its branch threw the compiled code of the other away at every switch.)
      */
     private boolean jointSteps() {
-        return fused() && !oneHot() && !gateWise();
+        return fused() && !(input instanceof OneHotProjection) && recurrence instanceof PackedStateProjection;
     }
 
     @Override
@@ -94,46 +102,68 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * Step by step: the products, then one fused elementwise pass. Only training keeps every step's gate activations
-     * and cell for the backward pass; prediction reuses one step's buffers. The input projection is part of each
-     * step's product; for one-hot inputs it is a gather of kernel rows, for all steps at once while that fits in
-     * cache, else step by step.
+     * With the fused kernels, only training keeps every step's gate activations and cell for the backward pass;
+     * prediction reuses one step's buffers. The input projection is part of each step's product; for one-hot inputs
+     * it is a gather of kernel rows, for all steps at once while that fits in cache, else step by step.
      */
-    private void runFusedCell() {
+    @Override
+    public void startForward() {
+        int stepLen = batch * units;
+        int stepW = 4 * stepLen;
+        fusedPass = fused();
+        keepCells = training || !fusedPass;
+        joint = jointSteps();
+        gather = fusedPass && input instanceof OneHotProjection o && (long) steps * stepW > PROJECT_ALL_FLOATS ? o : null;
+        boolean projectAll = !joint && gather == null;
+        pre = Buffers.atLeast(pre, projectAll || !fusedPass ? steps * stepW : stepW);
+        act = Buffers.atLeast(act, training || !fusedPass ? steps * stepW : stepW);
+        cell = Buffers.atLeast(cell, keepCells ? steps * stepLen : 2 * stepLen);
+        cellAct = Buffers.atLeast(cellAct, training || !fusedPass ? steps * stepLen : stepLen);
+        if (projectAll) {
+            input.project(pre, 4 * units, useBias ? bias.value() : null, 0);
+        }
+    }
+
+    @Override
+    public void forwardSteps(int steps) {
+        for (int t = 0; t < steps; t++) {
+            forwardStep(t);
+        }
+    }
+
+    @Override
+    public void forwardStep(int t) {
+        if (fusedPass) {
+            fusedStep(t);
+        } else {
+            genericStep(t);
+        }
+    }
+
+    /** The step's products, then one fused elementwise pass. */
+    private void fusedStep(int t) {
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
         int stepW = batch * w;
         boolean keep = training;
-        boolean joint = jointSteps();
-        boolean projectAll = !joint && (!oneHot() || (long) steps * stepW <= PROJECT_ALL_FLOATS);
-        pre = Buffers.atLeast(pre, projectAll ? steps * stepW : stepW);
-        act = Buffers.atLeast(act, keep ? steps * stepW : stepW);
-        cell = Buffers.atLeast(cell, keep ? steps * stepLen : 2 * stepLen);
-        cellAct = Buffers.atLeast(cellAct, keep ? steps * stepLen : stepLen);
+        boolean projectAll = !joint && gather == null;
+        int p = projectAll ? t * stepW : 0;
         float[] b = useBias ? bias.value() : null;
-        if (projectAll) {
-            projectInputs(pre, w, b, 0);
-        }
-        for (int t = 0; t < steps; t++) {
-            int p = projectAll ? t * stepW : 0;
-            if (joint) {
-                jointStep(t, w, b);
-            } else {
-                if (!projectAll) {
-                    gatherStep(t, pre, w, b, 0);
-                }
-                if (t > 0) {
-                    recurrentProduct(t, pre, p, true);
-                }
+        if (joint) {
+            jointStep(t, w, b);
+        } else {
+            if (gather != null) {
+                gather.projectStep(t, pre, w, b, 0);
             }
-            int c = keep ? t * stepLen : (t & 1) * stepLen;
-            int cPrev = keep ? c - stepLen : ((t + 1) & 1) * stepLen;
-            kernels.lstmForwardStep(batch, u, pre, p, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
-                    cell, c, cellAct, keep ? t * stepLen : 0, h, t * stepLen);
-            carrySkipped(t, cell, c, t > 0 ? cPrev : -1);
-            carrySkipped(t, h, t * stepLen, t > 0 ? (t - 1) * stepLen : -1);
+            if (t > 0) {
+                recurrence.product(t, pre, p, true);
+            }
         }
+        int c = stateOffset(1, t);
+        int cPrev = t > 0 ? stateOffset(1, t - 1) : 0;
+        kernels.lstmForwardStep(batch, u, pre, p, act, keep ? t * stepW : 0, t > 0 ? cell : null, cPrev,
+                cell, c, cellAct, keep ? t * stepLen : 0, h, t * stepLen);
     }
 
     /** Rows of the joint matrix {@code [b; W; U]}. */
@@ -145,15 +175,15 @@ public final class Lstm extends Recurrent {
     private float[] packJoint(float[] reuse) {
         int w = 4 * units;
         int rows = jointRows();
-        joint = Buffers.atLeast(joint, rows * w);
+        jointWeights = Buffers.atLeast(jointWeights, rows * w);
         int at = 0;
         if (useBias) {
-            System.arraycopy(bias.value(), 0, joint, 0, w);
+            System.arraycopy(bias.value(), 0, jointWeights, 0, w);
             at = w;
         }
-        System.arraycopy(kernel.value(), 0, joint, at, inputDim * w);
-        System.arraycopy(recurrentKernel.value(), 0, joint, at + inputDim * w, units * w);
-        return kernels.packB(rows, w, joint, 0, w, reuse);
+        System.arraycopy(kernel.value(), 0, jointWeights, at, inputDim * w);
+        System.arraycopy(recurrentKernel.value(), 0, jointWeights, at + inputDim * w, units * w);
+        return kernels.packB(rows, w, jointWeights, 0, w, reuse);
     }
 
     /**
@@ -175,7 +205,7 @@ public final class Lstm extends Recurrent {
             return;
         }
         jointRowsOf(t, in, k);
-        kernels.gemmPacked(batch, w, k, jointIn, in, k, packedU, pre, 0, w, false);
+        kernels.gemmPacked(batch, w, k, jointIn, in, k, layouts.forward(), pre, 0, w, false);
     }
 
     /** Step {@code t}'s rows {@code [1 | x_t | h_{t-1}]} into {@code jointIn} from {@code at}; zeros for h_{-1}. */
@@ -243,129 +273,132 @@ public final class Lstm extends Recurrent {
             return;
         }
         int w = 4 * units;
-        kernelGradient(dPre, w, from, to);
-        recurrentGradient(dPre, w, to - from, from, false);
+        input.kernelGradient(dPre, w, from, to);
+        recurrence.kernelGradient(dPre, w, to - from, from, false);
         if (useBias) {
             kernels.sumRows(steps * batch, to - from, dPre, from, w, bias.grad(), from, false);
         }
     }
 
-    private void runGenericCell() {
+    private void genericStep(int t) {
         int u = units;
         int w = 4 * u;
         int stepLen = batch * u;
-        pre = Buffers.atLeast(pre, steps * batch * w);
-        act = Buffers.atLeast(act, steps * batch * w);
-        cell = Buffers.atLeast(cell, steps * stepLen);
-        cellAct = Buffers.atLeast(cellAct, steps * stepLen);
-        projectInputs(pre, w, useBias ? bias.value() : null, 0);
-        for (int t = 0; t < steps; t++) {
-            int off4 = t * batch * w;
-            int off = t * stepLen;
+        int off4 = t * batch * w;
+        int off = t * stepLen;
+        if (t > 0) {
+            recurrence.product(t, pre, off4, true);
+        }
+        boolean wholeBlock = recurrentActivation != Activation.SOFTMAX;
+        if (wholeBlock) {
+            // one call over the step's whole [B, 4u] block beats 3B short calls; the candidate block is
+            // overwritten with its own activation below
+            recurrentActivation.apply(kernels, pre, off4, act, off4, batch, w);
+        }
+        for (int b = 0; b < batch; b++) {
+            int row = off4 + b * w;
+            if (!wholeBlock) {
+                recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
+                recurrentActivation.apply(kernels, pre, row + 3 * u, act, row + 3 * u, 1, u);
+            }
+            activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
+            int cr = off + b * u;
+            // two plain loops rather than one with a branch inside, so that C2 can vectorize them
             if (t > 0) {
-                recurrentProduct(t, pre, off4, true);
-            }
-            boolean wholeBlock = recurrentActivation != Activation.SOFTMAX;
-            if (wholeBlock) {
-                // one call over the step's whole [B, 4u] block beats 3B short calls; the candidate block is
-                // overwritten with its own activation below
-                recurrentActivation.apply(kernels, pre, off4, act, off4, batch, w);
-            }
-            for (int b = 0; b < batch; b++) {
-                int row = off4 + b * w;
-                if (!wholeBlock) {
-                    recurrentActivation.apply(kernels, pre, row, act, row, 1, 2 * u);
-                    recurrentActivation.apply(kernels, pre, row + 3 * u, act, row + 3 * u, 1, u);
-                }
-                activation.apply(kernels, pre, row + 2 * u, act, row + 2 * u, 1, u);
-                int cr = off + b * u;
-                // two plain loops rather than one with a branch inside, so that C2 can vectorize them
-                if (t > 0) {
-                    for (int j = 0; j < u; j++) {
-                        cell[cr + j] = act[row + u + j] * cell[cr - stepLen + j] + act[row + j] * act[row + 2 * u + j];
-                    }
-                } else {
-                    for (int j = 0; j < u; j++) {
-                        cell[cr + j] = act[row + j] * act[row + 2 * u + j];
-                    }
-                }
-            }
-            activation.apply(kernels, cell, off, cellAct, off, batch, u);
-            for (int b = 0; b < batch; b++) {
-                int row = off4 + b * w + 3 * u;
-                int cr = off + b * u;
                 for (int j = 0; j < u; j++) {
-                    h[cr + j] = act[row + j] * cellAct[cr + j];
+                    cell[cr + j] = act[row + u + j] * cell[cr - stepLen + j] + act[row + j] * act[row + 2 * u + j];
+                }
+            } else {
+                for (int j = 0; j < u; j++) {
+                    cell[cr + j] = act[row + j] * act[row + 2 * u + j];
                 }
             }
-            carrySkipped(t, cell, off, t > 0 ? off - stepLen : -1);
-            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
+        }
+        activation.apply(kernels, cell, off, cellAct, off, batch, u);
+        for (int b = 0; b < batch; b++) {
+            int row = off4 + b * w + 3 * u;
+            int cr = off + b * u;
+            for (int j = 0; j < u; j++) {
+                h[cr + j] = act[row + j] * cellAct[cr + j];
+            }
         }
     }
 
     @Override
-    protected void runCellBackward(float[] dh) {
+    public void startBackward() {
         if (!training) {
             throw new IllegalStateException("backward needs a forward pass in training mode");
         }
-        int u = units;
-        int w = 4 * u;
-        int stepLen = batch * u;
-        dPre = Buffers.atLeast(dPre, steps * batch * w);
+        int stepLen = batch * units;
+        dPre = Buffers.atLeast(dPre, steps * 4 * stepLen);
         dhNext = Buffers.atLeast(dhNext, stepLen);
         dcNext = Buffers.atLeast(dcNext, stepLen);
         dcTmp = Buffers.atLeast(dcTmp, stepLen);
-        java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
-        java.util.Arrays.fill(dcNext, 0, stepLen, 0f);
-        // Keras' defaults have derivatives from the outputs alone: one fused pass per step does all the elementwise work
-        boolean fused = fused();
-        for (int t = steps - 1; t >= 0; t--) {
-            int off4 = t * batch * w;
-            int off = t * stepLen;
-            holdSkipped(t, dh, off, dhNext, dcNext);
-            if (fused) {
-                kernels.lstmBackwardStep(batch, u, act, off4, cellAct, off, t > 0 ? cell : null, off - stepLen,
-                        dh, off, dhNext, dcNext, dPre, off4);
-            } else {
-                // dcTmp = dh_total * o, then through activation(c)
-                for (int b = 0; b < batch; b++) {
-                    int row = off4 + b * w + 3 * u;
-                    int cr = b * u;
-                    for (int j = 0; j < u; j++) {
-                        float dhv = dh[off + cr + j] + dhNext[cr + j];
-                        dhNext[cr + j] = dhv; // keep the total for the output gate below
-                        dcTmp[cr + j] = dhv * act[row + j];
-                    }
-                }
-                activation.backward(cell, off, cellAct, off, dcTmp, 0, dcTmp, 0, batch, u);
-                for (int b = 0; b < batch; b++) {
-                    int row = off4 + b * w;
-                    int cr = b * u;
-                    for (int j = 0; j < u; j++) {
-                        float dc = dcNext[cr + j] + dcTmp[cr + j];
-                        float prev = t > 0 ? cell[off - stepLen + cr + j] : 0f;
-                        dPre[row + j] = dc * act[row + 2 * u + j];                 // d i
-                        dPre[row + u + j] = dc * prev;                             // d f
-                        dPre[row + 2 * u + j] = dc * act[row + j];                 // d g
-                        dPre[row + 3 * u + j] = dhNext[cr + j] * cellAct[off + cr + j]; // d o
-                        dcNext[cr + j] = dc * act[row + u + j];
-                    }
-                    recurrentActivation.backward(pre, row, act, row, dPre, row, dPre, row, 1, 2 * u);
-                    activation.backward(pre, row + 2 * u, act, row + 2 * u, dPre, row + 2 * u, dPre, row + 2 * u, 1, u);
-                    recurrentActivation.backward(pre, row + 3 * u, act, row + 3 * u, dPre, row + 3 * u,
-                            dPre, row + 3 * u, 1, u);
-                }
+    }
+
+    @Override
+    public float[] stateGradient(int k) {
+        return k == 0 ? dhNext : dcNext;
+    }
+
+    /** Keras' defaults have derivatives from the outputs alone: one fused pass does all the elementwise work. */
+    @Override
+    public void backwardStep(int t, float[] dh) {
+        int u = units;
+        int w = 4 * u;
+        int stepLen = batch * u;
+        int off4 = t * batch * w;
+        int off = t * stepLen;
+        if (fusedPass) {
+            kernels.lstmBackwardStep(batch, u, act, off4, cellAct, off, t > 0 ? cell : null, off - stepLen,
+                    dh, off, dhNext, dcNext, dPre, off4);
+        } else {
+            genericBackwardStep(t, dh);
+        }
+        if (t > 0) {
+            recurrence.gradient(dPre, off4, dhNext, false);
+        }
+    }
+
+    private void genericBackwardStep(int t, float[] dh) {
+        int u = units;
+        int w = 4 * u;
+        int stepLen = batch * u;
+        int off4 = t * batch * w;
+        int off = t * stepLen;
+        // dcTmp = dh_total * o, then through activation(c)
+        for (int b = 0; b < batch; b++) {
+            int row = off4 + b * w + 3 * u;
+            int cr = b * u;
+            for (int j = 0; j < u; j++) {
+                float dhv = dh[off + cr + j] + dhNext[cr + j];
+                dhNext[cr + j] = dhv; // keep the total for the output gate below
+                dcTmp[cr + j] = dhv * act[row + j];
             }
-            if (t > 0) {
-                recurrentProductGradient(dPre, off4, dhNext, false);
+        }
+        activation.backward(cell, off, cellAct, off, dcTmp, 0, dcTmp, 0, batch, u);
+        for (int b = 0; b < batch; b++) {
+            int row = off4 + b * w;
+            int cr = b * u;
+            for (int j = 0; j < u; j++) {
+                float dc = dcNext[cr + j] + dcTmp[cr + j];
+                float prev = t > 0 ? cell[off - stepLen + cr + j] : 0f;
+                dPre[row + j] = dc * act[row + 2 * u + j];                 // d i
+                dPre[row + u + j] = dc * prev;                             // d f
+                dPre[row + 2 * u + j] = dc * act[row + j];                 // d g
+                dPre[row + 3 * u + j] = dhNext[cr + j] * cellAct[off + cr + j]; // d o
+                dcNext[cr + j] = dc * act[row + u + j];
             }
-            passSkipped(t, dhNext, dcNext);
+            recurrentActivation.backward(pre, row, act, row, dPre, row, dPre, row, 1, 2 * u);
+            activation.backward(pre, row + 2 * u, act, row + 2 * u, dPre, row + 2 * u, dPre, row + 2 * u, 1, u);
+            recurrentActivation.backward(pre, row + 3 * u, act, row + 3 * u, dPre, row + 3 * u,
+                    dPre, row + 3 * u, 1, u);
         }
     }
 
     @Override
-    protected void inputGradient(float[] out) {
-        projectInputGradient(dPre, 4 * units, out);
+    protected float[] projectionGradient() {
+        return dPre;
     }
 
     @Override

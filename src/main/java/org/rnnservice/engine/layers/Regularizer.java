@@ -53,22 +53,15 @@ public final class Regularizer {
                 throw new IllegalArgumentException("config must be an object of the regularizer's arguments");
             }
             String name = cls.startsWith("keras.regularizers.") ? cls.substring("keras.regularizers.".length()) : cls;
-            List<String> takes = switch (name) {
-                case "L1", "l1" -> List.of("l1");
-                case "L2", "l2" -> List.of("l2");
-                case "L1L2", "l1_l2", "l1l2" -> List.of("l1", "l2");
+            Arguments given = new Arguments(args, "", name);
+            Regularizer r = switch (name) {
+                case "L1", "l1" -> new Regularizer("L1", given.number("l1", 0.01), 0);
+                case "L2", "l2" -> new Regularizer("L2", 0, given.number("l2", 0.01));
+                case "L1L2", "l1_l2", "l1l2" -> new Regularizer("L1L2", given.number("l1", 0), given.number("l2", 0));
                 default -> throw unknown(name);
             };
-            for (String key : args.keySet()) {
-                if (!takes.contains(key)) {
-                    throw new IllegalArgumentException(name + " takes no argument '" + key + "'; it takes " + takes);
-                }
-            }
-            return switch (takes.size() == 2 ? "L1L2" : takes.get(0)) {
-                case "l1" -> new Regularizer("L1", Arguments.number(args, "l1", 0.01), 0);
-                case "l2" -> new Regularizer("L2", 0, Arguments.number(args, "l2", 0.01));
-                default -> new Regularizer("L1L2", Arguments.number(args, "l1", 0), Arguments.number(args, "l2", 0));
-            };
+            given.rejectUnknown();
+            return r;
         }
         throw new IllegalArgumentException("must be a regularizer name such as \"l2\" or an object such as"
                 + " {\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}");

@@ -24,58 +24,67 @@ public final class SimpleRnn extends Recurrent {
     }
 
     @Override
-    protected void runCell() {
-        int u = units;
-        int stepLen = batch * u;
-        z = Buffers.atLeast(z, steps * stepLen);
-        projectInputs(z, u, useBias ? bias.value() : null, 0);
+    public void startForward() {
+        z = Buffers.atLeast(z, steps * batch * units);
+        input.project(z, units, useBias ? bias.value() : null, 0);
+    }
+
+    @Override
+    public void forwardSteps(int steps) {
         for (int t = 0; t < steps; t++) {
-            int off = t * stepLen;
-            if (t > 0) {
-                recurrentProduct(t, z, off, true);
-            }
-            activation.apply(kernels, z, off, h, off, batch, u);
-            carrySkipped(t, h, off, t > 0 ? off - stepLen : -1);
+            forwardStep(t);
         }
     }
 
     @Override
-    protected void runCellBackward(float[] dh) {
-        int u = units;
-        int stepLen = batch * u;
+    public void forwardStep(int t) {
+        int off = t * batch * units;
+        if (t > 0) {
+            recurrence.product(t, z, off, true);
+        }
+        activation.apply(kernels, z, off, h, off, batch, units);
+    }
+
+    @Override
+    public void startBackward() {
+        int stepLen = batch * units;
         dz = Buffers.atLeast(dz, steps * stepLen);
         dhNext = Buffers.atLeast(dhNext, stepLen);
-        java.util.Arrays.fill(dhNext, 0, stepLen, 0f);
-        for (int t = steps - 1; t >= 0; t--) {
-            int off = t * stepLen;
-            holdSkipped(t, dh, off, dhNext, null);
-            if (t < steps - 1) {
-                for (int i = 0; i < stepLen; i++) {
-                    dz[off + i] = dh[off + i] + dhNext[i];
-                }
-            } else {
-                System.arraycopy(dh, off, dz, off, stepLen);
+    }
+
+    @Override
+    public float[] stateGradient(int k) {
+        return dhNext;
+    }
+
+    @Override
+    public void backwardStep(int t, float[] dh) {
+        int stepLen = batch * units;
+        int off = t * stepLen;
+        if (t < steps - 1) {
+            for (int i = 0; i < stepLen; i++) {
+                dz[off + i] = dh[off + i] + dhNext[i];
             }
-            activation.backward(z, off, h, off, dz, off, dz, off, batch, u);
-            if (t > 0) {
-                recurrentProductGradient(dz, off, dhNext, false);
-            }
-            passSkipped(t, dhNext, null);
+        } else {
+            System.arraycopy(dh, off, dz, off, stepLen);
+        }
+        activation.backward(z, off, h, off, dz, off, dz, off, batch, units);
+        if (t > 0) {
+            recurrence.gradient(dz, off, dhNext, false);
         }
     }
 
     @Override
     protected void weightGradients(int from, int to) {
-        int u = units;
-        kernelGradient(dz, u, from, to);
-        recurrentGradient(dz, u, to - from, from, false);
+        input.kernelGradient(dz, units, from, to);
+        recurrence.kernelGradient(dz, units, to - from, from, false);
         if (useBias) {
-            kernels.sumRows(steps * batch, to - from, dz, from, u, bias.grad(), from, false);
+            kernels.sumRows(steps * batch, to - from, dz, from, units, bias.grad(), from, false);
         }
     }
 
     @Override
-    protected void inputGradient(float[] out) {
-        projectInputGradient(dz, units, out);
+    protected float[] projectionGradient() {
+        return dz;
     }
 }

@@ -146,8 +146,8 @@ public final class LayerFactory {
         return x.equals(y);
     }
 
-    /** The type names accepted, in Keras' spelling. */
-    static List<String> types() {
+    /** The layer types the engine builds, by the class names Keras gives them. */
+    public static List<String> types() {
         return KINDS.stream().map(Kind::type).toList();
     }
 
@@ -230,13 +230,7 @@ public final class LayerFactory {
                     (weight.equals("recurrent_kernel") ? "recurrent" : weight) + "_regularizer"));
         }
         layer.regularize("activity", config.regularizer("activity_regularizer"));
-        for (Map.Entry<String, Object> unsupported : ONLY_AT_DEFAULT.entrySet()) {
-            Object given = definition.get(unsupported.getKey());
-            if (!Arguments.isOff(given, unsupported.getValue())) {
-                throw new UnsupportedFeatureException(path + "." + unsupported.getKey(),
-                        unsupported.getKey() + " is not supported (only " + unsupported.getValue() + ")");
-            }
-        }
+        ONLY_AT_DEFAULT.forEach((key, off) -> config.onlyAt(key, off));
         Object dtype = definition.get("dtype");
         if (dtype != null && !"float32".equals(dtype)) {
             throw new UnsupportedFeatureException(path + ".dtype", "dtype " + dtype

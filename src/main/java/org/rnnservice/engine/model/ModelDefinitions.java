@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 import org.rnnservice.engine.layers.InvalidModelException;
-import org.rnnservice.engine.layers.UnknownName;
 
 /**
  * Reads model definitions in the service's own form from parsed JSON (maps, lists, strings, numbers, booleans):
@@ -21,21 +21,19 @@ public final class ModelDefinitions {
     private ModelDefinitions() {
     }
 
-    /** Refuses a key not in {@code known}, naming it, the nearest known one, and the known ones. */
-    private static void rejectUnknown(Map<?, ?> body, List<String> known, String prefix) {
-        for (Object key : body.keySet()) {
-            if (!known.contains(String.valueOf(key))) {
-                throw new InvalidModelException(prefix + key, UnknownName.message("field", prefix + key,
-                        known.stream().map(k -> prefix + k).toList()));
-            }
-        }
+    /** Refuses a field of {@code body} not in {@code known}, naming it, the nearest known one, and the known ones. */
+    @SuppressWarnings("unchecked")
+    private static void rejectUnknown(Map<?, ?> body, List<String> known, String path) {
+        Arguments fields = Arguments.fields((Map<String, ?>) body, path);
+        known.forEach(fields::raw);
+        fields.rejectUnknown();
     }
 
     /** Parses a definition; {@code defaultSeed} is used when the definition has none. */
     public static ModelSpec parse(Map<String, Object> body, long defaultSeed) {
         rejectUnknown(body, FIELDS, "");
         if (body.get("compile") instanceof Map<?, ?> c) {
-            rejectUnknown(c, COMPILE_FIELDS, "compile.");
+            rejectUnknown(c, COMPILE_FIELDS, "compile");
         }
         List<Map<String, Object>> layers = layers(body.get("layers"), "layers");
         List<Integer> inputShape = body.containsKey("input_shape")

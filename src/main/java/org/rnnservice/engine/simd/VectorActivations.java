@@ -32,16 +32,11 @@ final class VectorActivations {
     private static final float B4 = 1.18534705686654e-04f;
     private static final float B6 = 1.19825839466702e-06f;
 
-    static void tanh(float[] x, int xOff, float[] out, int outOff, int len) {
-        activate(x, xOff, out, outOff, len, false);
-    }
-
-    /** sigmoid(x) = 0.5 + 0.5 * tanh(x / 2), with the same rational tanh. */
-    static void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
-        activate(x, xOff, out, outOff, len, true);
-    }
-
-    private static void activate(float[] x, int xOff, float[] out, int outOff, int len, boolean sigmoid) {
+    /**
+     * tanh, or sigmoid(x) = 0.5 + 0.5 * tanh(x / 2) with the same rational tanh. One method for both, called
+     * straight from the kernels: every level of calls counts against C2's inlining depth in a recurrent step.
+     */
+    static void activate(float[] x, int xOff, float[] out, int outOff, int len, boolean sigmoid) {
         float scale = sigmoid ? 0.5f : 1f;
         int i = 0;
         for (; i + L <= len; i += L) {

@@ -50,12 +50,12 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void tanh(float[] x, int xOff, float[] out, int outOff, int len) {
-        VectorActivations.tanh(x, xOff, out, outOff, len);
+        VectorActivations.activate(x, xOff, out, outOff, len, false);
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
-        VectorActivations.sigmoid(x, xOff, out, outOff, len);
+        VectorActivations.activate(x, xOff, out, outOff, len, true);
     }
 
     @Override

@@ -66,6 +66,8 @@ public final class Compilation {
         }
         try {
             Optimizer.of(c.optimizer(), c.optimizerArgs());
+        } catch (InvalidModelException e) {
+            throw e; // names its argument, compile.optimizer.*
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("compile.optimizer", e.getMessage());
         }

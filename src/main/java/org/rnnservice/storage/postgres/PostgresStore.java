@@ -1,6 +1,5 @@
 package org.rnnservice.storage.postgres;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -41,8 +40,6 @@ public final class PostgresStore implements Store {
     static final int FORMAT_VERSION = 1;
     /** PostgreSQL's SQLSTATE for a unique index refusing a row. */
     private static final String UNIQUE_VIOLATION = "23505";
-    /** Bytes per blob row: large weights span rows, each well below PostgreSQL's limits. */
-    static final int CHUNK = 8 << 20;
 
     private final DataSource dataSource;
     private final JsonMapper mapper;
@@ -66,12 +63,15 @@ public final class PostgresStore implements Store {
     public void put(Collection c, String id, Object document) throws IOException {
         byte[] body = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         transaction(conn -> {
-            try (PreparedStatement s = conn.prepareStatement("INSERT INTO documents (collection, id, body)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body,"
-                    + " updated_at = now()")) {
+            // an entity's creation time never changes: it is kept from the first write
+            try (PreparedStatement s = conn.prepareStatement("INSERT INTO documents (collection, id, body, created_at)"
+                    + " VALUES (?, ?, ?, (convert_from(?, 'UTF8')::jsonb ->> ?)::timestamptz)"
+                    + " ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body, updated_at = now()")) {
                 s.setString(1, key(c));
                 s.setString(2, id);
                 s.setBytes(3, body);
+                s.setBytes(4, body);
+                s.setString(5, c.createdField());
                 s.executeUpdate();
             }
         });
@@ -97,13 +97,33 @@ public final class PostgresStore implements Store {
     @Override
     public <T> List<T> list(Collection c, Class<T> type) throws IOException {
         List<Map.Entry<String, byte[]>> rows = query("SELECT id, body FROM documents WHERE collection = ? ORDER BY id",
-                s -> s.setString(1, key(c)), rs -> {
-                    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(Map.entry(rs.getString(1), rs.getBytes(2)));
-                    }
-                    return out;
-                });
+                s -> s.setString(1, key(c)), PostgresStore::idsAndBodies);
+        return parseAll(c, rows, type);
+    }
+
+    @Override
+    public <T> Slice<T> page(Collection c, Class<T> type, long offset, int limit) throws IOException {
+        int total = query("SELECT count(*) FROM documents WHERE collection = ?", s -> s.setString(1, key(c)),
+                rs -> rs.next() ? rs.getInt(1) : 0);
+        List<Map.Entry<String, byte[]>> rows = query("SELECT id, body FROM documents WHERE collection = ?"
+                + " ORDER BY created_at DESC NULLS LAST, id LIMIT ? OFFSET ?", s -> {
+                    s.setString(1, key(c));
+                    s.setInt(2, limit);
+                    s.setLong(3, offset);
+                }, PostgresStore::idsAndBodies);
+        return new Slice<>(parseAll(c, rows, type), total);
+    }
+
+    private static List<Map.Entry<String, byte[]>> idsAndBodies(ResultSet rs) throws SQLException {
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(Map.entry(rs.getString(1), rs.getBytes(2)));
+        }
+        return out;
+    }
+
+    /** The documents of {@code rows}; damaged ones are skipped with a log line. */
+    private <T> List<T> parseAll(Collection c, List<Map.Entry<String, byte[]>> rows, Class<T> type) {
         List<T> out = new ArrayList<>();
         for (Map.Entry<String, byte[]> row : rows) {
             try {
@@ -135,47 +155,22 @@ public final class PostgresStore implements Store {
     public void putTensors(Collection c, String id, String blob, List<TensorFile.Entry> tensors) throws IOException {
         transaction(conn -> {
             try {
-                writeBlob(conn, c, id, blob, tensors);
+                BlobChunks.write(conn, key(c), id, blob, tensors);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
     }
 
-    private static void writeBlob(Connection conn, Collection c, String id, String blob, List<TensorFile.Entry> tensors)
-            throws SQLException, IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TensorFile.write(bytes, tensors);
-        byte[] all = bytes.toByteArray();
-        deleteBlob(conn, c, id, blob);
-        try (PreparedStatement s = conn.prepareStatement(
-                "INSERT INTO blobs (collection, id, blob, chunk, data) VALUES (?, ?, ?, ?, ?)")) {
-            for (int chunk = 0, from = 0; from < all.length || chunk == 0; chunk++, from += CHUNK) {
-                s.setString(1, key(c));
-                s.setString(2, id);
-                s.setString(3, blob);
-                s.setInt(4, chunk);
-                s.setBytes(5, java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK)));
-                s.executeUpdate();
-            }
-        }
-    }
-
     @Override
     public Map<String, TensorFile.Entry> getTensors(Collection c, String id, String blob) throws IOException {
         String where = key(c) + "/" + id + "/" + blob;
-        byte[] all = query("SELECT data FROM blobs WHERE collection = ? AND id = ? AND blob = ? ORDER BY chunk", s -> {
-            s.setString(1, key(c));
-            s.setString(2, id);
-            s.setString(3, blob);
-        }, rs -> {
-            ByteArrayOutputStream out = null;
-            while (rs.next()) {
-                out = out == null ? new ByteArrayOutputStream() : out;
-                out.writeBytes(rs.getBytes(1));
-            }
-            return out == null ? null : out.toByteArray();
-        });
+        byte[] all;
+        try (Connection conn = dataSource.getConnection()) {
+            all = BlobChunks.read(conn, key(c), id, blob);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
         if (all == null) {
             throw new NoSuchFileException(where);
         }
@@ -184,17 +179,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public void deleteTensors(Collection c, String id, String blob) throws IOException {
-        transaction(conn -> deleteBlob(conn, c, id, blob));
-    }
-
-    private static void deleteBlob(Connection conn, Collection c, String id, String blob) throws SQLException {
-        try (PreparedStatement s = conn.prepareStatement(
-                "DELETE FROM blobs WHERE collection = ? AND id = ? AND blob = ?")) {
-            s.setString(1, key(c));
-            s.setString(2, id);
-            s.setString(3, blob);
-            s.executeUpdate();
-        }
+        transaction(conn -> BlobChunks.delete(conn, key(c), id, blob));
     }
 
     @Override
@@ -252,7 +237,7 @@ public final class PostgresStore implements Store {
                     @Override
                     public void put(String blob, List<TensorFile.Entry> tensors) throws IOException {
                         try {
-                            writeBlob(conn, c, id, blob, tensors);
+                            BlobChunks.write(conn, key(c), id, blob, tensors);
                         } catch (SQLException e) {
                             throw new IOException("database: " + e.getMessage(), e);
                         }
@@ -261,7 +246,7 @@ public final class PostgresStore implements Store {
                     @Override
                     public void delete(String blob) throws IOException {
                         try {
-                            deleteBlob(conn, c, id, blob);
+                            BlobChunks.delete(conn, key(c), id, blob);
                         } catch (SQLException e) {
                             throw new IOException("database: " + e.getMessage(), e);
                         }

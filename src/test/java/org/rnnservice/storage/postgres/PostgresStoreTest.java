@@ -62,9 +62,14 @@ class PostgresStoreTest {
     }
 
     @Test
+    void pagesAreReadNewestFirstByTheDatabase() throws Exception {
+        org.rnnservice.storage.PagingContract.pagesNewestFirst(store);
+    }
+
+    @Test
     void tensorsComeBackExactlyAcrossChunks() throws Exception {
         // more than two chunks of float data, plus ints and doubles
-        float[] big = new float[(PostgresStore.CHUNK / 4) * 2 + 1234];
+        float[] big = new float[(BlobChunks.CHUNK / 4) * 2 + 1234];
         for (int i = 0; i < big.length; i++) {
             big[i] = (float) Math.sin(i);
         }
@@ -101,8 +106,8 @@ class PostgresStoreTest {
 
     @Test
     void aReaderNeverSeesHalfABlob() throws Exception {
-        float[] a = new float[PostgresStore.CHUNK / 2];
-        float[] b = new float[PostgresStore.CHUNK / 2];
+        float[] a = new float[BlobChunks.CHUNK / 2];
+        float[] b = new float[BlobChunks.CHUNK / 2];
         java.util.Arrays.fill(a, 1f);
         java.util.Arrays.fill(b, 2f);
         store.putTensors(Store.Collection.MODELS, "m", "w", List.of(TensorFile.Entry.of("w", a, a.length)));

@@ -44,9 +44,10 @@ public final class Loss {
     private Loss(Kind kind, Map<String, Object> args) {
         this.kind = kind;
         this.args = args;
-        this.fromLogits = Arguments.bool(args, "from_logits", false);
-        this.labelSmoothing = Arguments.number(args, "label_smoothing", 0);
-        this.delta = Arguments.number(args, "delta", 1.0);
+        Arguments a = new Arguments(args, "", kind.name().toLowerCase(Locale.ROOT));
+        this.fromLogits = a.bool("from_logits", false);
+        this.labelSmoothing = a.number("label_smoothing", 0);
+        this.delta = a.number("delta", 1.0);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("label_smoothing must be in [0, 1], got " + labelSmoothing);
         }
@@ -66,30 +67,16 @@ public final class Loss {
     /** The loss for a Keras name and its arguments; an argument it does not take is refused by name. */
     public static Loss of(String name, Map<String, ?> arguments) {
         Kind kind = kind(name);
+        Arguments a = new Arguments(arguments, "", kind.name().toLowerCase(Locale.ROOT), "name");
+        a.onlyAt("dtype", "float32");
+        BOOKKEEPING.forEach((key, off) -> a.onlyAt(key, off, "auto", -1));
         Map<String, Object> args = new LinkedHashMap<>();
-        for (Map.Entry<String, ?> e : arguments.entrySet()) {
-            String key = e.getKey();
-            Object v = e.getValue();
-            if (key.equals("name") || key.equals("dtype") && (v == null || "float32".equals(v))) {
-                continue;
-            }
-            if (BOOKKEEPING.containsKey(key)) {
-                boolean same = BOOKKEEPING.get(key).equals(v) || "auto".equals(v)
-                        || v instanceof Number n && n.intValue() == -1;
-                if (!same) {
-                    throw new IllegalArgumentException(key + " is not supported (only " + BOOKKEEPING.get(key)
-                            + "), got " + v);
-                }
-                continue;
-            }
-            if (!kind.arguments().contains(key)) {
-                throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT) + " takes no argument '" + key
-                        + "'" + (kind.arguments().isEmpty() ? "" : "; it takes " + kind.arguments()));
-            }
-            if (v != null) {
-                args.put(key, v);
+        for (String key : kind.arguments()) {
+            if (a.has(key)) {
+                args.put(key, a.raw(key));
             }
         }
+        a.rejectUnknown();
         return new Loss(kind, args);
     }
 

@@ -1,6 +1,7 @@
 package org.rnnservice.engine.train.optimizers;
 
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 
 /** Keras' Adagrad: {@code acc += g^2}, {@code w -= lr * g / sqrt(acc + epsilon)}, acc starting at 0.1. */
 public final class Adagrad extends Optimizer {
@@ -8,8 +9,8 @@ public final class Adagrad extends Optimizer {
     private final double initialAccumulator;
     private final double epsilon;
 
-    Adagrad(Args a) {
-        super(a, 0.001);
+    Adagrad(Arguments a) {
+        super(a, 0.001, null);
         this.initialAccumulator = a.number("initial_accumulator_value", 0.1);
         this.epsilon = a.positive("epsilon", 1e-7);
         if (initialAccumulator < 0) {

@@ -1,6 +1,7 @@
 package org.rnnservice.engine.train.optimizers;
 
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 
 /**
  * Keras' Adam: {@code w -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + epsilon)}, epsilon 1e-7 applied outside the
@@ -15,8 +16,8 @@ public final class Adam extends Optimizer {
     private final boolean decoupled;
 
     /** Adam, or with {@code decoupled} AdamW: the same update with a weight decay of 0.004 unless given. */
-    Adam(Args a, boolean decoupled) {
-        super(a.withWeightDecayDefault(decoupled ? 0.004 : null), 0.001);
+    Adam(Arguments a, boolean decoupled) {
+        super(a, 0.001, decoupled ? 0.004 : null);
         this.decoupled = decoupled;
         this.beta1 = a.fraction("beta_1", 0.9);
         this.beta2 = a.fraction("beta_2", 0.999);

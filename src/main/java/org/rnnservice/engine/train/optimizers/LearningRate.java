@@ -1,6 +1,5 @@
 package org.rnnservice.engine.train.optimizers;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,18 +69,15 @@ public final class LearningRate {
         Map<String, Object> args = m.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
         Map<String, Object> kept = new LinkedHashMap<>(args);
         kept.remove("name");
+        Arguments a = new Arguments(kept, "", cls);
         String key = cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         LearningRate rate = switch (key) {
-            case "exponential_decay" -> {
-                only(kept, "initial_learning_rate", "decay_steps", "decay_rate", "staircase");
-                yield new LearningRate(Kind.EXPONENTIAL_DECAY, positive(kept, "initial_learning_rate"),
-                        positive(kept, "decay_steps"), positive(kept, "decay_rate"),
-                        Arguments.bool(kept, "staircase", false), 0, null, null, kept);
-            }
+            case "exponential_decay" -> new LearningRate(Kind.EXPONENTIAL_DECAY, required(a, "initial_learning_rate"),
+                    required(a, "decay_steps"), required(a, "decay_rate"), a.bool("staircase", false), 0, null, null,
+                    kept);
             case "piecewise_constant_decay" -> {
-                only(kept, "boundaries", "values");
-                double[] b = numbers(kept, "boundaries");
-                double[] v = numbers(kept, "values");
+                double[] b = numbers(a, "boundaries");
+                double[] v = numbers(a, "values");
                 if (v.length != b.length + 1) {
                     throw new IllegalArgumentException("PiecewiseConstantDecay needs one value more than boundaries, got "
                             + b.length + " boundaries and " + v.length + " values");
@@ -89,17 +85,17 @@ public final class LearningRate {
                 yield new LearningRate(Kind.PIECEWISE_CONSTANT_DECAY, v[0], 0, 0, false, 0, b, v, kept);
             }
             case "cosine_decay" -> {
-                only(kept, "initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps");
-                if (kept.get("warmup_target") != null || Arguments.number(kept, "warmup_steps", 0) != 0) {
+                if (a.has("warmup_target") || a.number("warmup_steps", 0) != 0) {
                     throw new IllegalArgumentException("CosineDecay's warmup is not supported (only warmup_target"
                             + " null and warmup_steps 0)");
                 }
-                yield new LearningRate(Kind.COSINE_DECAY, positive(kept, "initial_learning_rate"),
-                        positive(kept, "decay_steps"), 0, false, Arguments.number(kept, "alpha", 0), null, null, kept);
+                yield new LearningRate(Kind.COSINE_DECAY, required(a, "initial_learning_rate"),
+                        required(a, "decay_steps"), 0, false, a.number("alpha", 0), null, null, kept);
             }
             default -> throw new IllegalArgumentException("unknown learning-rate schedule '" + cls + "'; expected a"
                     + " number, ExponentialDecay, PiecewiseConstantDecay or CosineDecay");
         };
+        a.rejectUnknown();
         return rate;
     }
 
@@ -141,35 +137,25 @@ public final class LearningRate {
         return c;
     }
 
-    private static void only(Map<String, Object> args, String... known) {
-        List<String> allowed = List.of(known);
-        for (String key : args.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("learning-rate schedule argument '" + key + "' is not supported;"
-                        + " known: " + allowed);
-            }
+    /** A required positive argument of a schedule. */
+    private static double required(Arguments a, String key) {
+        if (!a.has(key)) {
+            throw a.invalid(key, "is required");
         }
+        return a.positive(key, 0);
     }
 
-    private static double positive(Map<String, Object> args, String key) {
-        double v = Arguments.number(args, key, Double.NaN);
-        if (!(v > 0)) {
-            throw new IllegalArgumentException(key + " must be a positive number, got " + args.get(key));
+    private static double[] numbers(Arguments a, String key) {
+        if (!(a.raw(key) instanceof List<?> list) || list.isEmpty()) {
+            throw a.invalid(key, "must be a list of numbers");
         }
-        return v;
-    }
-
-    private static double[] numbers(Map<String, Object> args, String key) {
-        if (!(args.get(key) instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException(key + " must be a list of numbers");
-        }
-        List<Double> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-                throw new IllegalArgumentException(key + " must be a list of numbers, got " + o);
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                throw a.invalid(key, "must be a list of numbers, got " + list.get(i));
             }
-            out.add(n.doubleValue());
+            out[i] = n.doubleValue();
         }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
+        return out;
     }
 }

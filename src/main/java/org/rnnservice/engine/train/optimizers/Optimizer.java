@@ -24,8 +24,7 @@ public abstract class Optimizer {
      * configs write): anything else is refused rather than ignored.
      */
     private static final Map<String, Object> ONLY_AT_DEFAULT = Map.of("use_ema", false, "ema_momentum", 0.99,
-            "ema_overwrite_frequency", "null", "decay", 0.0, "loss_scale_factor", "null",
-            "gradient_accumulation_steps", "null");
+            "ema_overwrite_frequency", "null", "decay", 0.0, "loss_scale_factor", "null");
 
     private LearningRate schedule;
     /** The learning rate of the current update: the schedule's value at the updates already applied. */
@@ -37,26 +36,31 @@ public abstract class Optimizer {
     protected long iterations;
     protected List<float[]> slots;
 
-    protected Optimizer(Args args, double defaultLearningRate) {
+    /**
+     * Reads the arguments every optimizer takes; {@code weightDecayDefault} is Keras' default weight decay (none,
+     * except AdamW's 0.004).
+     */
+    protected Optimizer(Arguments args, double defaultLearningRate, Double weightDecayDefault) {
         this.schedule = LearningRate.of(args.raw("learning_rate"), defaultLearningRate);
         this.learningRate = schedule.at(0);
         this.clipnorm = args.optionalPositive("clipnorm");
         this.clipvalue = args.optionalPositive("clipvalue");
         this.globalClipnorm = args.optionalPositive("global_clipnorm");
-        this.weightDecay = args.optionalNonNegative("weight_decay", args.weightDecayDefault);
+        this.weightDecay = args.optionalNonNegative("weight_decay", weightDecayDefault);
         if ((clipnorm != null ? 1 : 0) + (clipvalue != null ? 1 : 0) + (globalClipnorm != null ? 1 : 0) > 1) {
             throw new IllegalArgumentException("only one of clipnorm, clipvalue and global_clipnorm can be set, as in"
                     + " Keras; got clipnorm=" + clipnorm + ", clipvalue=" + clipvalue + ", global_clipnorm="
                     + globalClipnorm);
         }
-        args.onlyAtDefault(ONLY_AT_DEFAULT);
+        ONLY_AT_DEFAULT.forEach((key, off) -> args.onlyAt(key, off));
+        args.onlyAt("gradient_accumulation_steps", "null", 1);
     }
 
 
     /** Creates an optimizer from its Keras name ({@code adam}, {@code sgd}, {@code rmsprop}, {@code adagrad}). */
     public static Optimizer of(String name, Map<String, Object> args) {
-        Args a = new Args(args);
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        Arguments a = new Arguments(args, "compile.optimizer", key, IGNORED.toArray(String[]::new));
         Optimizer opt = switch (key) {
             case "adam" -> new Adam(a, false);
             case "adamw" -> new Adam(a, true);
@@ -231,102 +235,4 @@ public abstract class Optimizer {
     }
 
     /** Optimizer arguments read by Keras name, remembering which were read to reject misspelled ones. */
-    protected static final class Args {
-        private final Map<String, Object> values;
-        private final Set<String> read = new java.util.HashSet<>();
-        private Double weightDecayDefault; // Keras' default: none, except AdamW's 0.004
-
-        Args withWeightDecayDefault(Double fallback) {
-            this.weightDecayDefault = fallback;
-            return this;
-        }
-
-        Args(Map<String, Object> values) {
-            this.values = values == null ? Map.of() : values;
-        }
-
-        double number(String key, double fallback) {
-            read.add(key);
-            Object v = values.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-                return n.doubleValue();
-            }
-            throw new IllegalArgumentException(key + " must be a number, got " + v);
-        }
-
-        double positive(String key, double fallback) {
-            double v = number(key, fallback);
-            if (!(v > 0)) {
-                throw new IllegalArgumentException(key + " must be positive, got " + v);
-            }
-            return v;
-        }
-
-        double fraction(String key, double fallback) {
-            double v = number(key, fallback);
-            if (!(v >= 0 && v < 1)) {
-                throw new IllegalArgumentException(key + " must be in [0, 1), got " + v);
-            }
-            return v;
-        }
-
-        Object raw(String key) {
-            read.add(key);
-            return values.get(key);
-        }
-
-        Double optionalNonNegative(String key, Double fallback) {
-            read.add(key);
-            if (values.get(key) == null) {
-                return fallback;
-            }
-            double v = number(key, 0);
-            if (!(v >= 0)) {
-                throw new IllegalArgumentException(key + " must not be negative, got " + v);
-            }
-            return v;
-        }
-
-        /** Refuses, by name, an unimplemented argument set to anything but the value that turns it off. */
-        void onlyAtDefault(Map<String, Object> off) {
-            for (Map.Entry<String, Object> e : off.entrySet()) {
-                read.add(e.getKey());
-                Object v = values.get(e.getKey());
-                boolean isOff = Arguments.isOff(v, e.getValue())
-                        || e.getKey().equals("gradient_accumulation_steps") && v instanceof Number n && n.intValue() == 1;
-                if (!isOff) {
-                    throw new IllegalArgumentException(e.getKey() + " is not supported (only "
-                            + e.getValue() + "), got " + v);
-                }
-            }
-        }
-
-        Double optionalPositive(String key) {
-            read.add(key);
-            return values.get(key) == null ? null : positive(key, 0);
-        }
-
-        boolean bool(String key, boolean fallback) {
-            read.add(key);
-            Object v = values.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw new IllegalArgumentException(key + " must be true or false");
-        }
-
-        void rejectUnknown() {
-            for (String key : values.keySet()) {
-                if (!read.contains(key) && !IGNORED.contains(key)) {
-                    throw new IllegalArgumentException("unknown optimizer argument '" + key + "'");
-                }
-            }
-        }
-    }
 }

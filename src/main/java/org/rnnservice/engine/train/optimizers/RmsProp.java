@@ -1,6 +1,7 @@
 package org.rnnservice.engine.train.optimizers;
 
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 
 /**
  * Keras' RMSprop: {@code v = rho*v + (1-rho)*g^2}, {@code w -= lr * g / sqrt(v + epsilon)} (epsilon inside the root);
@@ -13,8 +14,8 @@ public final class RmsProp extends Optimizer {
     private final double epsilon;
     private final boolean centered;
 
-    RmsProp(Args a) {
-        super(a, 0.001);
+    RmsProp(Arguments a) {
+        super(a, 0.001, null);
         this.rho = a.fraction("rho", 0.9);
         this.momentum = a.fraction("momentum", 0.0);
         this.epsilon = a.positive("epsilon", 1e-7);

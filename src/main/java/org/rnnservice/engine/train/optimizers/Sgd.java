@@ -1,6 +1,7 @@
 package org.rnnservice.engine.train.optimizers;
 
 import java.util.Map;
+import org.rnnservice.engine.layers.Arguments;
 
 /**
  * Keras' SGD: {@code w -= lr * g}; with momentum {@code m = momentum*m - lr*g, w += m}, and with Nesterov
@@ -11,8 +12,8 @@ public final class Sgd extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
-    Sgd(Args a) {
-        super(a, 0.01);
+    Sgd(Arguments a) {
+        super(a, 0.01, null);
         this.momentum = a.fraction("momentum", 0.0);
         this.nesterov = a.bool("nesterov", false);
     }
