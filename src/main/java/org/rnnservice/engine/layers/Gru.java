@@ -203,6 +203,13 @@ public final class Gru extends Recurrent {
     }
 
     @Override
+    public void backwardSteps(int steps, float[] dh) {
+        for (int t = steps - 1; t >= 0; t--) {
+            backwardStep(t, dh);
+        }
+    }
+
+    @Override
     public void backwardStep(int t, float[] dh) {
         int u = units;
         int w = 3 * u;

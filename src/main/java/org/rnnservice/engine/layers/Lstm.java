@@ -343,6 +343,13 @@ public final class Lstm extends Recurrent {
 
     /** Keras' defaults have derivatives from the outputs alone: one fused pass does all the elementwise work. */
     @Override
+    public void backwardSteps(int steps, float[] dh) {
+        for (int t = steps - 1; t >= 0; t--) {
+            backwardStep(t, dh);
+        }
+    }
+
+    @Override
     public void backwardStep(int t, float[] dh) {
         int u = units;
         int w = 4 * u;

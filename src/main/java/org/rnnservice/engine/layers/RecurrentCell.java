@@ -41,6 +41,13 @@ interface RecurrentCell {
      */
     float[] stateGradient(int k);
 
+    /** Steps {@code steps-1..0} back in turn, for a pass in which no step is skipped: see {@link #forwardSteps}. */
+    default void backwardSteps(int steps, float[] dh) {
+        for (int t = steps - 1; t >= 0; t--) {
+            backwardStep(t, dh);
+        }
+    }
+
     /**
      * Back-propagates step {@code t} given {@code dh}, the gradient of every step's output ({@code [T, batch, units]}),
      * plus the {@link #stateGradient}s step {@code t + 1} sent back, which this step overwrites with its own.

@@ -58,6 +58,13 @@ public final class SimpleRnn extends Recurrent {
     }
 
     @Override
+    public void backwardSteps(int steps, float[] dh) {
+        for (int t = steps - 1; t >= 0; t--) {
+            backwardStep(t, dh);
+        }
+    }
+
+    @Override
     public void backwardStep(int t, float[] dh) {
         int stepLen = batch * units;
         int off = t * stepLen;

@@ -91,6 +91,10 @@ final class TimeLoop {
         for (int k = 0; k < states; k++) {
             Arrays.fill(cell.stateGradient(k), 0, stepLen, 0f);
         }
+        if (skipped == null) {
+            cell.backwardSteps(steps, dh);
+            return;
+        }
         for (int t = steps - 1; t >= 0; t--) {
             hold(t, cell, dh);
             cell.backwardStep(t, dh);
