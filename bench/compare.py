@@ -27,8 +27,19 @@ def load(paths):
     return {wid: {k: statistics.median(v) for k, v in fields.items()} for wid, fields in merged.items()}
 
 
+def peaks(paths):
+    """The FMA peak each run of ours measured at its vector width: (bits, median one-thread, median all threads)."""
+    envs = [json.load(open(p))["env"] for p in paths]
+    envs = [e for e in envs if "fma_peak_gflops" in e]
+    if not envs:
+        return None
+    return (envs[0]["vector_bits"], statistics.median(e["fma_peak_gflops_one_thread"] for e in envs),
+            statistics.median(e["fma_peak_gflops"] for e in envs))
+
+
 def table(ours, peer):
-    lines = [f"{'workload':24} {'ours':>14} {'peer':>14} {'ratio':>7}  loss ours / peer"]
+    lines = [f"{'workload':24} {'ours':>14} {'peer':>14} {'ratio':>7}  {'GFLOP/s':>8} {'of peak':>7}"
+             f"  loss ours / peer"]
     for wid, p in peer.items():
         o = ours.get(wid)
         if o is None:
@@ -41,7 +52,8 @@ def table(ours, peer):
         loss = ""
         if "final_loss" in o and "final_loss" in p:
             loss = f"{o['final_loss']:.4g} / {p['final_loss']:.4g}"
-        lines.append(f"{wid:24} {a:>12.1f}{unit:>2} {b:>12.1f}{unit:>2} {ratio:>6.2f}x  {loss}")
+        flops = f"{o['gflops']:>8.1f} {100 * o['of_peak']:>6.0f}%" if "gflops" in o else f"{'':>8} {'':>7}"
+        lines.append(f"{wid:24} {a:>12.1f}{unit:>2} {b:>12.1f}{unit:>2} {ratio:>6.2f}x  {flops}  {loss}")
     return "\n".join(lines)
 
 
@@ -60,6 +72,10 @@ def main():
         ap.error("need at least one file for each side")
     rounds = f"median of {len(ours)} / {len(peer)} rounds" if max(len(ours), len(peer)) > 1 else "one round"
     print(f"ours vs. peer, {rounds}")
+    peak = peaks(ours)
+    if peak:
+        print(f"FMA peak at {peak[0]} bits (ours' runs, median): {peak[1]:.1f} GFLOP/s on one thread,"
+              f" {peak[2]:.1f} on all")
     print(table(load(ours), load(peer)))
 
 

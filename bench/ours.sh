@@ -16,6 +16,8 @@ if [[ ! -f $classpath || ! -d $top/target/test-classes/org/rnnservice/bench ]]; 
   (cd "$top" && ./mvnw -q -B -ntp test-compile dependency:build-classpath \
       -Dmdep.outputFile="$classpath" -Dmdep.includeScope=test)
 fi
-exec "$java" --add-modules=jdk.incubator.vector -Xms1g -Xmx4g -XX:+UseParallelGC \
+# BENCH_JAVA_OPTS: more JVM options, such as -XX:UseAVX=2 (bench/run --isa avx2)
+# shellcheck disable=SC2086
+exec "$java" --add-modules=jdk.incubator.vector -Xms1g -Xmx4g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
   -cp "$top/target/test-classes:$top/target/classes:$(cat "$classpath")" \
   org.rnnservice.bench.WorkloadRunner "$workloads" "$out" "$@"

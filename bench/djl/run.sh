@@ -21,4 +21,6 @@ export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
 opts=(-Xms1g -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
       -Dai.djl.pytorch.graph_optimizer=false -DPYTORCH_FLAVOR=cpu)
 "$java" -version 2>&1 | grep -q 'version "2[2-9]' && opts+=(--enable-native-access=ALL-UNNAMED)
-exec "$java" "${opts[@]}" -cp "$cp_" bench.Bench "$workloads" "$out" "$@"
+# BENCH_JAVA_OPTS: more JVM options (bench/run --isa avx2 also limits LibTorch through its environment)
+# shellcheck disable=SC2086
+exec "$java" "${opts[@]}" ${BENCH_JAVA_OPTS:-} -cp "$cp_" bench.Bench "$workloads" "$out" "$@"

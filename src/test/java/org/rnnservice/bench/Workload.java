@@ -83,4 +83,34 @@ record Workload(String id, List<Map<String, Object>> layers, int seqLen, int fea
             default -> throw new IllegalArgumentException("unknown data '" + data + "' in workload " + id);
         }
     }
+
+    /**
+     * Floating-point operations of one sample's matrix products (a multiply-add counts two): the recurrent layers'
+     * {@code x.W + h.U} per step and Dense's, forward only, or with training's backward and weight-gradient products
+     * (each the size of the forward one; the first layer sends no gradient to its input). 0 when it is not known:
+     * one-hot inputs are gathered rather than multiplied.
+     */
+    double flopsPerSample(boolean training) {
+        if ("chars".equals(data)) {
+            return 0;
+        }
+        double flops = 0;
+        int in = features;
+        boolean first = true;
+        for (Map<String, Object> layer : layers) {
+            int units = ((Number) layer.get("units")).intValue();
+            int gates = switch (String.valueOf(layer.get("type"))) {
+                case "LSTM" -> 4;
+                case "GRU" -> 3;
+                case "SimpleRNN" -> 1;
+                default -> 0;
+            };
+            double forward = gates > 0 ? 2.0 * seqLen * (in + units) * gates * units : 2.0 * in * units;
+            double inputGradient = gates > 0 ? 2.0 * seqLen * in * gates * units : 2.0 * in * units;
+            flops += training ? 3 * forward - (first ? inputGradient : 0) : forward;
+            in = units;
+            first = false;
+        }
+        return flops;
+    }
 }

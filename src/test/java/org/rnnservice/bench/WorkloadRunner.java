@@ -38,6 +38,11 @@ public final class WorkloadRunner {
         JsonNode file = JSON.readTree(Path.of(args[0]).toFile());
         List<String> only = Arrays.asList(args).subList(2, args.length);
         JsonNode defaults = file.path("defaults");
+        int threads = defaults.path("threads").asInt(2);
+        double peakOne = FmaPeak.gflops(1);
+        double peak = FmaPeak.gflops(threads);
+        System.err.printf("FMA peak at %d bits: %.1f GFLOP/s on one thread, %.1f on %d%n", FmaPeak.bits(), peakOne,
+                peak, threads);
         Map<String, Sequential> trained = new HashMap<>();
         Map<String, Workload> byId = new HashMap<>();
         List<Map<String, Object>> results = new ArrayList<>();
@@ -52,7 +57,7 @@ public final class WorkloadRunner {
             if (!only.isEmpty() && !only.contains(workload.id()) && !neededForPrediction) {
                 continue;
             }
-            Map<String, Object> r = train(workload, trained, defaults.path("threads").asInt(2));
+            Map<String, Object> r = train(workload, trained, threads, peak);
             if (only.isEmpty() || only.contains(workload.id())) {
                 results.add(r);
             }
@@ -70,7 +75,11 @@ public final class WorkloadRunner {
             results.add(predict(id, model, byId.get(p.get("model").asString()), p.get("batch_size").asInt()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("env", env(defaults));
+        Map<String, Object> env = env(defaults);
+        env.put("vector_bits", FmaPeak.bits());
+        env.put("fma_peak_gflops_one_thread", peakOne);
+        env.put("fma_peak_gflops", peak);
+        out.put("env", env);
         out.put("results", results);
         JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[1]).toFile(), out);
         System.err.println("wrote " + args[1]);
@@ -94,7 +103,7 @@ public final class WorkloadRunner {
         return env;
     }
 
-    private static Map<String, Object> train(Workload w, Map<String, Sequential> trained, int threads) {
+    private static Map<String, Object> train(Workload w, Map<String, Sequential> trained, int threads, double peak) {
         Sequential model = Sequential.build(w.spec());
         Trainer trainer = new Trainer(model, model.spec().compile(), threads);
         Samples data = w.samples();
@@ -120,8 +129,15 @@ public final class WorkloadRunner {
         r.put("warmup_seconds", (w1 - w0) / 1e9);
         r.put("n", w.n());
         r.put("batch_size", w.batchSize());
-        System.err.printf("%-16s %8.3f s  %10.1f samples/s  loss %.6g%n", w.id(), seconds,
-                w.n() * w.epochs() / seconds, losses.get(losses.size() - 1));
+        double flops = w.flopsPerSample(true) * w.n() * w.epochs() / seconds;
+        String ofPeak = "";
+        if (flops > 0) {
+            r.put("gflops", flops / 1e9);
+            r.put("of_peak", flops / 1e9 / peak);
+            ofPeak = String.format("  %6.1f GFLOP/s = %3.0f%% of peak", flops / 1e9, 100 * flops / 1e9 / peak);
+        }
+        System.err.printf("%-16s %8.3f s  %10.1f samples/s  loss %.6g%s%n", w.id(), seconds,
+                w.n() * w.epochs() / seconds, losses.get(losses.size() - 1), ofPeak);
         trained.put(w.id(), model);
         return r;
     }

@@ -14,8 +14,14 @@ final class VectorGemm {
 
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
-    /** Columns of C one micro-kernel computes: four vectors. */
-    private static final int WIDE = 4 * L;
+    /**
+     * Vectors per packed panel of B, from the register file: at 256 bits x86 has 16 vector registers (AVX2), where
+     * {@link NarrowPanelKernels}' 6 x 2 vectors fit; at 512 bits (AVX-512) and at 128 (ARM's NEON) there are 32,
+     * where {@link MicroKernels}' 6 x 4 vectors fit.
+     */
+    static final int PANEL_VECTORS = L == 8 ? 2 : 4;
+    /** Columns of a packed panel of B, which the micro-kernels compute a block of C for. */
+    private static final int WIDE = PANEL_VECTORS * L;
     /** Below this many multiply-adds (or one vector of columns) the scalar loop wins: no setup, no tails. */
     private static final long SMALL = 4096;
     private static final ScalarKernels SCALAR = new ScalarKernels();
@@ -122,9 +128,9 @@ final class VectorGemm {
     }
 
     /**
-     * Copies {@code k x w} of B into {@code out}: as {@code k x WIDE} rows, zero-padded, when {@code w} needs four
-     * vectors; a narrower panel as one {@code k x L} strip per vector, so that a last panel of 8 columns costs one
-     * vector per step of k rather than four. Strides stay constant, so the kernels' bounds checks are hoisted.
+     * Copies {@code k x w} of B into {@code out}: as {@code k x WIDE} rows, zero-padded, when {@code w} needs all of
+     * a panel's vectors; a narrower panel as one {@code k x L} strip per vector, so that a last panel of 8 columns
+     * costs one vector per step of k rather than a panel's. Strides stay constant, so the kernels' bounds checks are hoisted.
      */
     private static void packPanel(int k, int w, float[] b, int bOff, int ldb, float[] out, int outOff) {
         if (panelWidth(w) == WIDE) {
@@ -151,7 +157,15 @@ final class VectorGemm {
     static void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packedB,
                            float[] c, int cOff, int ldc, boolean accumulate) {
         int j = 0;
-        if (m < 4) {
+        if (m < 4 && PANEL_VECTORS == 2) {
+            // a row alone is bound by the latency of its FMA chains: four panels at once run eight
+            for (; j + 4 * WIDE <= n; j += 4 * WIDE) {
+                for (int i = 0; i < m; i++) {
+                    NarrowPanelKernels.k1x8(k, a, aOff + i * lda, packedB, (j / WIDE) * k * WIDE, c,
+                            cOff + i * ldc + j, accumulate);
+                }
+            }
+        } else if (m < 4) {
             // a row alone is bound by the latency of its FMA chains: two panels at once run twice the chains
             for (; j + 2 * WIDE <= n; j += 2 * WIDE) {
                 int panel = (j / WIDE) * k * WIDE;
@@ -187,7 +201,7 @@ final class VectorGemm {
         if (w == WIDE) {
             rowBlocks(m, k, a, aOff, ars, acs, b, bOff, c, cOff, ldc, accumulate);
         } else if (panelWidth(w) == WIDE) {
-            // more than three vectors: the full kernels on the zero-padded panel, into scratch
+            // all but part of the last vector: the full kernels on the zero-padded panel, into scratch
             float[] out = scratch(TAIL, m * WIDE);
             if (accumulate) {
                 copyColumns(m, w, c, cOff, ldc, out, 0, WIDE);
@@ -239,7 +253,7 @@ final class VectorGemm {
         }
     }
 
-    /** Depth of one pass over a panel: 128 x WIDE floats (32 KB) stay in L1 while every row block reuses them. */
+    /** Depth of one pass over a panel: 128 x WIDE floats (32 KB at most) stay in L1 while every row block reuses them. */
     private static final int KC = 128;
 
     /**
@@ -256,6 +270,18 @@ final class VectorGemm {
             int i = 0;
             // a remainder of 2 rows is better as two blocks of 4 than as single rows
             int sixes = m % 6 == 2 && m >= 8 ? m - 8 : m;
+            if (PANEL_VECTORS == 2) {
+                for (; i + 6 <= sixes; i += 6) {
+                    NarrowPanelKernels.k6x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                }
+                for (; i + 4 <= m; i += 4) {
+                    NarrowPanelKernels.k4x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    NarrowPanelKernels.k1x2(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+                }
+                continue;
+            }
             for (; i + 6 <= sixes; i += 6) {
                 MicroKernels.k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
             }
