@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir where models, weights, datasets and jobs live
  * @param workers training jobs that run at once
  * @param queueCapacity jobs that may wait for a worker before submissions get 429
- * @param threadsPerJob threads one training job may use; 0 means what the workers leave of the cores
+ * @param threadsPerJob threads one training job uses; 0 means every core (jobs training at once share them)
  * @param simd the kernels: {@code mode} {@code auto} uses the Vector API when present, {@code off} forces the scalar
  *             kernels; {@code bits} the vector width (128, 256 or 512; 0 for the machine's preferred width)
  * @param limits what one request may ask of the service ({@code rnn.limits.*})
@@ -115,9 +115,13 @@ public record RnnProperties(
         return host + "-" + ProcessHandle.current().pid();
     }
 
-    /** {@code rnn.threads-per-job}, or by default the cores each worker gets when all of them are busy. */
+    /**
+     * {@code rnn.threads-per-job}, or by default every core. Jobs training at once then share the cores, their waits
+     * parking rather than spinning, which measured as fast as running them in turn, where a core each left one idle
+     * once the shorter job ended and made a lone job half as fast (docs/performance.md, two jobs at once).
+     */
     public int jobThreads() {
-        return threadsPerJob > 0 ? threadsPerJob : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return threadsPerJob > 0 ? threadsPerJob : Runtime.getRuntime().availableProcessors();
     }
 
     /**

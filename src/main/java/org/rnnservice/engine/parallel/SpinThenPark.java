@@ -7,7 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * How the engine's threads wait for each other, the one policy for all of them: spin for up to 2 ms, then park. A
  * training batch of a small model takes about a millisecond, and waking a parked thread on a virtual machine, whose
  * idle vCPU the hypervisor has halted, can take a good part of that, so short waits spin (as OpenMP's threads do);
- * longer ones give the core back.
+ * longer ones give the core back. While the open teams have more threads than the machine has cores (two jobs
+ * training at once, each on every core), nothing spins: a spinning thread would take its core from a thread of the
+ * other team that has work.
  */
 final class SpinThenPark {
 
@@ -25,6 +27,9 @@ final class SpinThenPark {
      * instruction a waiting thread runs is taken from the working one.
      */
     static boolean spinning(int spins, long start) {
+        if (TeamThreads.oversubscribed()) {
+            return false;
+        }
         if ((spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
             Thread.onSpinWait();
             return true;

@@ -141,6 +141,7 @@ public final class Team implements AutoCloseable {
     private final List<HelperThreads.Share> running = new ArrayList<>();
     private volatile Loop loop;
     private volatile boolean closed;
+    private int threads; // counted in TeamThreads while open
 
     private Team() {
     }
@@ -148,6 +149,8 @@ public final class Team implements AutoCloseable {
     /** A team of {@code threads} threads: the caller and {@code threads - 1} helpers from {@code helpers}. */
     public static Team of(int threads, HelperThreads helpers) {
         Team team = new Team();
+        TeamThreads.join(threads);
+        team.threads = threads;
         for (int i = 1; i < threads; i++) {
             Member m = team.new Member(i);
             team.members.add(m);
@@ -211,6 +214,7 @@ public final class Team implements AutoCloseable {
             return;
         }
         closed = true;
+        TeamThreads.leave(threads);
         for (Member m : members) {
             m.wake();
         }

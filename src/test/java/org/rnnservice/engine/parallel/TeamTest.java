@@ -250,4 +250,16 @@ class TeamTest {
             }
         }
     }
+
+    @Test
+    void whileTeamsOutnumberTheCoresNoWaitSpins() {
+        // two jobs training at once, each on every core: a spinning wait would take a core from the other's work
+        int cores = Runtime.getRuntime().availableProcessors();
+        HelperThreads pool = new HelperThreads(2 * cores);
+        try (Team first = Team.of(cores, pool); Team second = Team.of(cores, pool)) {
+            assertEquals(false, SpinThenPark.spinning(1, System.nanoTime()));
+            first.run(4, task -> { });
+            second.run(4, task -> { });
+        }
+    }
 }
