@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The machine's single-precision FMA peak at the vector width this JVM uses, measured in the run it anchors: twelve
  * independent FMA chains per thread (enough to cover the FMA latency of two units), on one thread and on
- * {@code threads} at once. The same loop as {@code FmaPeakBenchmark}, without JMH, so that every benchmark run prints
- * its own anchor.
+ * {@code threads} at once, so that every benchmark run prints its own anchor; {@code FmaPeakBenchmark} times the same
+ * chains under JMH.
  */
-final class FmaPeak {
+public final class FmaPeak {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int ITERATIONS = 2_000_000;
@@ -52,7 +52,7 @@ final class FmaPeak {
                     return;
                 }
                 long t0 = System.nanoTime();
-                sink = chains();
+                sink = chains(ITERATIONS);
                 nanos[id] = System.nanoTime() - t0;
             });
             w.start();
@@ -66,12 +66,13 @@ final class FmaPeak {
         return flops / Arrays.stream(nanos).max().orElseThrow();
     }
 
-    private static float chains() {
+    /** Twelve FMA chains of {@code iterations} steps each: {@code 12 * iterations * lanes * 2} flops. */
+    public static float chains(int iterations) {
         FloatVector a0 = FloatVector.broadcast(S, 1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
         FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         FloatVector m = FloatVector.broadcast(S, 0.999999f);
         FloatVector c = FloatVector.broadcast(S, 1e-7f);
-        for (int i = 0; i < ITERATIONS; i++) {
+        for (int i = 0; i < iterations; i++) {
             a0 = a0.fma(m, c); a1 = a1.fma(m, c); a2 = a2.fma(m, c); a3 = a3.fma(m, c);
             a4 = a4.fma(m, c); a5 = a5.fma(m, c); a6 = a6.fma(m, c); a7 = a7.fma(m, c);
             a8 = a8.fma(m, c); a9 = a9.fma(m, c); a10 = a10.fma(m, c); a11 = a11.fma(m, c);

@@ -32,6 +32,7 @@ public final class Lstm extends Recurrent {
     private boolean fusedPass;         // with the fused kernels of Keras' default activations
     private boolean keepCells;         // every step's cell state kept, else the last two
     private boolean joint;             // each step one joint product
+    private boolean projectAll;        // the input projection of every step at once, before the steps
     private OneHotProjection gather;   // one-hot inputs projected step by step; null when all steps are at once
 
     public Lstm(String name, LayerConfig c, Kernels kernels) {
@@ -114,7 +115,7 @@ public final class Lstm extends Recurrent {
         keepCells = training || !fusedPass;
         joint = jointSteps();
         gather = fusedPass && input instanceof OneHotProjection o && (long) steps * stepW > PROJECT_ALL_FLOATS ? o : null;
-        boolean projectAll = !joint && gather == null;
+        projectAll = !joint && gather == null;
         pre = Buffers.atLeast(pre, projectAll || !fusedPass ? steps * stepW : stepW);
         act = Buffers.atLeast(act, training || !fusedPass ? steps * stepW : stepW);
         cell = Buffers.atLeast(cell, keepCells ? steps * stepLen : 2 * stepLen);
@@ -147,7 +148,6 @@ public final class Lstm extends Recurrent {
         int stepLen = batch * u;
         int stepW = batch * w;
         boolean keep = training;
-        boolean projectAll = !joint && gather == null;
         int p = projectAll ? t * stepW : 0;
         float[] b = useBias ? bias.value() : null;
         if (joint) {
@@ -261,14 +261,14 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void prepareWeightGradients() {
-        if (jointSteps()) {
+        if (joint) {
             jointGrad = Buffers.atLeast(jointGrad, jointRows() * 4 * units);
         }
     }
 
     @Override
     protected void weightGradients(int from, int to) {
-        if (jointSteps()) {
+        if (joint) {
             jointWeightGradient(from, to);
             return;
         }

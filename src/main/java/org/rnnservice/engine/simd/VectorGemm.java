@@ -270,26 +270,27 @@ final class VectorGemm {
             int i = 0;
             // a remainder of 2 rows is better as two blocks of 4 than as single rows
             int sixes = m % 6 == 2 && m >= 8 ? m - 8 : m;
-            if (PANEL_VECTORS == 2) {
-                for (; i + 6 <= sixes; i += 6) {
-                    NarrowPanelKernels.k6x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
-                }
-                for (; i + 4 <= m; i += 4) {
-                    NarrowPanelKernels.k4x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
-                }
-                for (; i < m; i++) {
-                    NarrowPanelKernels.k1x2(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
-                }
-                continue;
-            }
+            // PANEL_VECTORS is a constant: C2 compiles one kernel of each pair and drops the other
             for (; i + 6 <= sixes; i += 6) {
-                MicroKernels.k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                if (PANEL_VECTORS == 2) {
+                    NarrowPanelKernels.k6x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                } else {
+                    MicroKernels.k6x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                }
             }
             for (; i + 4 <= m; i += 4) {
-                MicroKernels.k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                if (PANEL_VECTORS == 2) {
+                    NarrowPanelKernels.k4x2(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                } else {
+                    MicroKernels.k4x4(kc, a, ap + i * ars, ars, acs, b, bp, c, cOff + i * ldc, ldc, acc);
+                }
             }
             for (; i < m; i++) {
-                MicroKernels.k1x4(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+                if (PANEL_VECTORS == 2) {
+                    NarrowPanelKernels.k1x2(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+                } else {
+                    MicroKernels.k1x4(kc, a, ap + i * ars, acs, b, bp, c, cOff + i * ldc, acc);
+                }
             }
         }
     }
