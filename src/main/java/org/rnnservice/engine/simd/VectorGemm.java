@@ -92,11 +92,11 @@ final class VectorGemm {
         if ((stride / L) % 2 == 0) {
             stride += L;
         }
-        int kcMax = Math.min(KC, k);
+        int kcMax = Math.min(A_SLICE_DEPTH, k);
         float[] slice = scratch(A_SLICE, kcMax * stride);
         float[] panel = scratch(PANEL, kcMax * WIDE);
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        for (int p0 = 0; p0 < k; p0 += A_SLICE_DEPTH) {
+            int kc = Math.min(A_SLICE_DEPTH, k - p0);
             boolean acc = accumulate || p0 > 0;
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(a, aOff + (p0 + p) * lda, slice, p * stride, m);
@@ -253,17 +253,31 @@ final class VectorGemm {
         }
     }
 
-    /** Depth of one pass over a panel: 128 x WIDE floats (32 KB at most) stay in L1 while every row block reuses them. */
-    private static final int KC = 128;
+    /**
+     * Deepest pass of the row blocks over a panel: up to 1024 x WIDE floats (256 KB at most) stay in L2 while every
+     * row block reuses them, and each block loads and stores its part of C once per pass. Passes of 128 steps (the
+     * panel in L1) ran a step's product of an LSTM(512), 32x2048x545, 8-13% slower at 512 and at 256 bits: the
+     * prefetchers keep the kernels fed from L2, and C went in and out five times.
+     */
+    private static final int KC = 1024;
+    /** Steps of k per slice of A in {@link #transposedGemm}: 128 rows of A stay in L2 over all the panels of B. */
+    private static final int A_SLICE_DEPTH = 128;
+
+    /** The depth of each pass when {@code k} steps are cut into as few passes of at most {@link #KC} as fit, evenly. */
+    private static int passDepth(int k) {
+        int passes = (k + KC - 1) / KC;
+        return (k + passes - 1) / passes;
+    }
 
     /**
-     * One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows, {@link #KC} steps of k at a time
-     * so the slice of the panel being read stays in L1.
+     * One full-width column block of C over all rows, in blocks of 6, 4 and 1 rows, in passes of at most
+     * {@link #KC} steps of k.
      */
     private static void rowBlocks(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
                                   float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        int depth = passDepth(k);
+        for (int p0 = 0; p0 < k; p0 += depth) {
+            int kc = Math.min(depth, k - p0);
             boolean acc = accumulate || p0 > 0;
             int ap = aOff + p0 * acs;
             int bp = bOff + p0 * WIDE;
@@ -311,8 +325,9 @@ final class VectorGemm {
             copyColumns(m, valid, out, 0, L, c, cOff, ldc);
             return;
         }
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        int depth = passDepth(k);
+        for (int p0 = 0; p0 < k; p0 += depth) {
+            int kc = Math.min(depth, k - p0);
             boolean acc = accumulate || p0 > 0;
             int ap = aOff + p0 * acs;
             int bp = bOff + p0 * L;
