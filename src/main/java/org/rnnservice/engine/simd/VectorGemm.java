@@ -255,9 +255,9 @@ final class VectorGemm {
 
     /**
      * Deepest pass of the row blocks over a panel: up to 1024 x WIDE floats (256 KB at most) stay in L2 while every
-     * row block reuses them, and each block loads and stores its part of C once per pass. Passes of 128 steps (the
-     * panel in L1) ran a step's product of an LSTM(512), 32x2048x545, 8-13% slower at 512 and at 256 bits: the
-     * prefetchers keep the kernels fed from L2, and C went in and out five times.
+     * row block reuses them, and each block loads and stores its part of C once per pass. Deep passes pay because the
+     * prefetchers keep the kernels fed from L2: keeping a pass's panel in L1 (128 steps) made a step's product of an
+     * LSTM(512), 32x2048x545, 8-13% slower at 512 and at 256 bits, its C going in and out five times.
      */
     private static final int KC = 1024;
     /** Steps of k per slice of A in {@link #transposedGemm}: 128 rows of A stay in L2 over all the panels of B. */
