@@ -171,9 +171,6 @@ final class TimeLoop {
      * output gradient plus what later steps sent back) is held aside and zeroed, so that the cell's step adds nothing.
      */
     private void hold(int t, RecurrentCell cell, float[] dh) {
-        if (skipped == null) {
-            return;
-        }
         int off = t * batch * units;
         for (int k = 0; k < held.length; k++) {
             held[k] = Buffers.atLeast(held[k], batch * units);
@@ -198,9 +195,6 @@ final class TimeLoop {
 
     /** After step {@code t} went back: a skipped sample hands the gradient it held to the step before. */
     private void pass(int t, RecurrentCell cell) {
-        if (skipped == null) {
-            return;
-        }
         for (int k = 0; k < held.length; k++) {
             float[] next = cell.stateGradient(k);
             for (int b = 0; b < batch; b++) {
